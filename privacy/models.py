@@ -1,0 +1,1 @@
+"""Privacy models: policies, audit events, pseudonym vault, erasure records."""

@@ -1,0 +1,118 @@
+"""Indexed course knowledge: chunks (vector + full text), diagram graphs and ingestion jobs.
+
+Nothing here holds personal data: chunk text and diagram labels are redacted before they are
+written (privacy app), which tests check.
+"""
+
+from __future__ import annotations
+
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.db import models
+from pgvector.django import HnswIndex, VectorField
+
+from edu.models import Course, Material
+
+EMBEDDING_DIMENSIONS = 384
+
+
+class IngestionJob(models.Model):
+    """One attempt-tracked run of the ingestion pipeline over one material."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        EXTRACTING = "extracting", "Extracting"
+        REDACTING = "redacting", "Redacting"
+        EMBEDDING = "embedding", "Embedding"
+        INDEXED = "indexed", "Indexed"
+        FAILED = "failed", "Failed"
+
+    material = models.ForeignKey(Material, on_delete=models.CASCADE, related_name="jobs")
+    state = models.CharField(max_length=16, choices=State.choices, default=State.QUEUED, db_index=True)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Percent done.")
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error_reason = models.TextField(blank=True, help_text="Readable reason of a failure (no personal data).")
+    celery_task_id = models.CharField(max_length=64, blank=True)
+    timings = models.JSONField(default=dict, blank=True, help_text="Seconds per stage.")
+    model_versions = models.JSONField(default=dict, blank=True)
+    stats = models.JSONField(default=dict, blank=True, help_text="Chunks, diagrams, redactions per type.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"job:{self.pk} {self.state}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in {self.State.INDEXED, self.State.FAILED}
+
+
+class DiagramGraph(models.Model):
+    """The structure recovered from a diagram: labelled nodes and the arrows between them."""
+
+    material = models.ForeignKey(Material, on_delete=models.CASCADE, related_name="diagrams")
+    page = models.PositiveIntegerField(null=True, blank=True, help_text="PDF page the image came from.")
+    title = models.CharField(max_length=255, blank=True)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    # [{"id": "n1", "label": "Evaporation", "bbox": [x0, y0, x1, y1]}]
+    nodes = models.JSONField(default=list)
+    # [{"source": "n1", "target": "n2", "directed": true, "label": ""}]
+    edges = models.JSONField(default=list)
+    description = models.TextField(blank=True, help_text="Plain-text description built from the graph.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.title or f"diagram:{self.pk}"
+
+
+class Chunk(models.Model):
+    """A retrievable piece of a material: a passage of text or a diagram description."""
+
+    class Modality(models.TextChoices):
+        TEXT = "text", "Text"
+        DIAGRAM = "diagram", "Diagram"
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="chunks")
+    material = models.ForeignKey(Material, on_delete=models.CASCADE, related_name="chunks")
+    diagram = models.ForeignKey(DiagramGraph, null=True, blank=True, on_delete=models.CASCADE, related_name="chunks")
+    ordinal = models.PositiveIntegerField()
+    modality = models.CharField(max_length=16, choices=Modality.choices, default=Modality.TEXT)
+    heading = models.CharField(max_length=500, blank=True)
+    text = models.TextField(help_text="Redacted text.")
+    page = models.PositiveIntegerField(null=True, blank=True)
+    region = models.JSONField(null=True, blank=True, help_text="[x0, y0, x1, y1] in the image or page.")
+    char_start = models.PositiveIntegerField(default=0)
+    char_end = models.PositiveIntegerField(default=0)
+    token_count = models.PositiveIntegerField(default=0)
+    reading_level = models.FloatField(null=True, blank=True)
+    embedding = VectorField(dimensions=EMBEDDING_DIMENSIONS, null=True)
+    embedding_model = models.CharField(max_length=200, blank=True)
+    search_vector = models.GeneratedField(
+        expression=SearchVector("heading", "text", config="english"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["material", "ordinal"]
+        constraints = [models.UniqueConstraint(fields=["material", "ordinal"], name="unique_chunk_ordinal")]
+        indexes = [
+            HnswIndex(
+                name="chunk_embedding_hnsw",
+                fields=["embedding"],
+                m=16,
+                ef_construction=64,
+                opclasses=["vector_cosine_ops"],
+            ),
+            GinIndex(fields=["search_vector"], name="chunk_search_gin"),
+            models.Index(fields=["course", "modality"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"chunk:{self.material_id}#{self.ordinal}"

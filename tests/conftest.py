@@ -1,0 +1,134 @@
+"""Test-suite wiring: the real embedded PostgreSQL+pgvector, and real Celery worker processes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Start the embedded server when no DATABASE_URL points elsewhere, so `pytest` alone works."""
+    if settings.USES_EMBEDDED_DB:
+        from edu.embedded_db import EmbeddedDatabase
+
+        EmbeddedDatabase.from_settings().start()
+
+
+@pytest.fixture(autouse=True)
+def _media_root(tmp_path_factory: pytest.TempPathFactory, settings) -> None:
+    """Uploaded files of a test land in a temporary folder, never in var/media."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
+def test_database_url() -> str:
+    """The URL of the test database pytest-django created, for processes started by tests."""
+    db = settings.DATABASES["default"]
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    return f"postgresql://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+test_database_url.__test__ = False  # a helper, not a test
+
+
+def _point_celery_at(broker_url: str) -> None:
+    """Send this process's tasks through ``broker_url``: drop pooled connections and engines."""
+    from kombu.transport.sqlalchemy import Channel
+
+    from edu.celery import app
+
+    if app._pool is not None:
+        app._pool.force_close_all()
+    app._after_fork()  # Celery's own way of forgetting its connection and producer pools
+    for engine, _session in Channel._engines.values():
+        engine.dispose()
+    Channel._engines.clear()
+    app.conf.broker_url = broker_url
+
+
+class WorkerProcess:
+    """A real `celery worker` process on the test database (and the given broker)."""
+
+    def __init__(self, process: subprocess.Popen, log_path: Path) -> None:
+        self.process = process
+        self.log_path = log_path
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def celery_worker_factory(
+    transactional_db, tmp_path: Path
+) -> Iterator[Callable[..., WorkerProcess]]:
+    """Start real worker processes; each is stopped at the end of the test.
+
+    ``broker_url`` defaults to the embedded default (SQLAlchemy transport on the test database).
+    Pass ``env`` to set worker-only settings (time limits, for example).
+    """
+    started: list[WorkerProcess] = []
+    database_url = test_database_url()
+
+    def start(*, broker_url: str | None = None, env: dict[str, str] | None = None,
+              queues: str = "default,ingest", concurrency: int = 1) -> WorkerProcess:
+        worker_env = {**os.environ, "DATABASE_URL": database_url, "GLOSSA_ENV": "test",
+                      "GLOSSA_MEDIA_ROOT": str(settings.MEDIA_ROOT), **(env or {})}
+        if broker_url:
+            worker_env["CELERY_BROKER_URL"] = broker_url
+        else:
+            worker_env.pop("CELERY_BROKER_URL", None)
+        log_path = tmp_path / f"worker-{len(started)}.log"
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "edu", "worker", "-Q", queues, "-c", str(concurrency),
+             "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel", "INFO",
+             "-n", f"test{len(started)}-{os.getpid()}@%h"],
+            cwd=REPO_ROOT, env=worker_env, stdout=log_path.open("wb"), stderr=subprocess.STDOUT,
+        )
+        worker = WorkerProcess(process, log_path)
+        started.append(worker)
+        deadline = time.monotonic() + 90
+        while "ready." not in worker.log():
+            if process.poll() is not None:
+                raise RuntimeError(f"celery worker exited early:\n{worker.log()[-3000:]}")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"celery worker did not become ready:\n{worker.log()[-3000:]}")
+            time.sleep(0.2)
+        return worker
+
+    default_broker = settings.CELERY_BROKER_URL
+    if "CELERY_BROKER_URL" not in os.environ:
+        default_broker = "sqla+" + database_url.replace("postgresql://", "postgresql+psycopg://", 1)
+    _point_celery_at(default_broker)
+    try:
+        yield start
+    finally:
+        for worker in started:
+            worker.stop()
+        _point_celery_at(settings.CELERY_BROKER_URL)
+
+
+@pytest.fixture
+def point_celery_at() -> Callable[[str], None]:
+    """Let a test send tasks through another broker (Redis) for the rest of the test."""
+    return _point_celery_at

@@ -1,0 +1,34 @@
+"""Tasks round-trip through real worker processes, on the embedded broker and on Redis."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from edu.tasks import ping
+
+pytestmark = pytest.mark.worker
+
+
+def test_task_round_trips_through_a_worker_on_the_default_database_broker(celery_worker_factory):
+    celery_worker_factory()
+    result = ping.delay("hello").get(timeout=60)
+    assert result == {"echo": "hello", "pgvector": result["pgvector"]}
+    assert result["pgvector"] >= "0.8"
+
+
+def _redis_reachable() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not _redis_reachable(), reason="no Redis server on 127.0.0.1:6379")
+def test_task_round_trips_through_a_worker_on_redis(celery_worker_factory, point_celery_at):
+    broker = "redis://127.0.0.1:6379/15"
+    celery_worker_factory(broker_url=broker)
+    point_celery_at(broker)
+    assert ping.delay("over redis").get(timeout=60)["echo"] == "over redis"
