@@ -1,4 +1,4 @@
-"""The demo course: people, objectives and materials that `make demo` loads.
+"""The demo course: people, objectives and materials that `make run` loads (`manage.py load_demo`).
 
 Why a plain-data module: the loader, the `serve` banner and the tests all need the same
 facts (who can log in, which objectives exist, which files belong to which objective), and
@@ -19,6 +19,7 @@ DEMO_LOGINS: list[tuple[str, str, str]] = [
     ("teacher", "glossa-teacher-demo", "teacher of Earth Systems"),
     ("lina", "glossa-student-demo", "student, grade 5"),
     ("omar", "glossa-student-demo", "student, grade 10"),
+    ("admin", "glossa-admin-demo", "administrator (Django admin console)"),
 ]
 
 DEMO_COURSE: dict[str, str] = {
@@ -94,6 +95,12 @@ DEMO_OBJECTIVES: list[DemoObjective] = [
 
 # Keyed by username (matches DEMO_LOGINS). Students carry profile fields; all data is fictional.
 DEMO_PEOPLE: dict[str, dict[str, Any]] = {
+    "admin": {
+        "role": "admin",
+        "first_name": "",
+        "last_name": "",
+        "email": "admin@example.org",
+    },
     "teacher": {
         "role": "teacher",
         "first_name": "Maya",
@@ -198,8 +205,8 @@ def material_bytes(material: DemoMaterial) -> bytes:
     if kind == "generated":
         from edu.demo import assets  # lazy: Pillow/fpdf2 only when assets are actually needed
 
-        generator = getattr(assets, name, None)
-        if generator is None or name not in assets.GENERATORS:
+        generator = assets.GENERATORS.get(name)
+        if generator is None:
             raise ValueError(f"unknown demo asset generator: {name!r}")
         return generator()
     raise ValueError(f"unknown demo material source kind: {kind!r}")
