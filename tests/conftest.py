@@ -16,7 +16,12 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Start the embedded server when no DATABASE_URL points elsewhere, so `pytest` alone works."""
+    """Start the embedded server when no DATABASE_URL points elsewhere, so `pytest` alone works.
+
+    GLOSSA_TEST_DB_NAME lets several test runs share one server without sharing a database.
+    """
+    if os.environ.get("GLOSSA_TEST_DB_NAME"):
+        settings.DATABASES["default"]["TEST"] = {"NAME": os.environ["GLOSSA_TEST_DB_NAME"]}
     if settings.USES_EMBEDDED_DB:
         from edu.embedded_db import EmbeddedDatabase
 
