@@ -21,7 +21,7 @@ def pytest_configure(config: pytest.Config) -> None:
     GLOSSA_TEST_DB_NAME lets several test runs share one server without sharing a database.
     """
     if os.environ.get("GLOSSA_TEST_DB_NAME"):
-        settings.DATABASES["default"]["TEST"] = {"NAME": os.environ["GLOSSA_TEST_DB_NAME"]}
+        settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ["GLOSSA_TEST_DB_NAME"]
     if settings.USES_EMBEDDED_DB:
         from edu.embedded_db import EmbeddedDatabase
 
@@ -46,6 +46,7 @@ test_database_url.__test__ = False  # a helper, not a test
 
 def _point_celery_at(broker_url: str) -> None:
     """Send this process's tasks through ``broker_url``: drop pooled connections and engines."""
+    from kombu import pools
     from kombu.transport.sqlalchemy import Channel
 
     from edu.celery import app
@@ -53,6 +54,7 @@ def _point_celery_at(broker_url: str) -> None:
     if app._pool is not None:
         app._pool.force_close_all()
     app._after_fork()  # Celery's own way of forgetting its connection and producer pools
+    pools.reset()  # kombu's process-wide producer pools, keyed by broker URL
     for engine, _session in Channel._engines.values():
         engine.dispose()
     Channel._engines.clear()
@@ -84,13 +86,27 @@ class WorkerProcess:
 
 
 @pytest.fixture
-def celery_worker_factory(
-    transactional_db, tmp_path: Path
-) -> Iterator[Callable[..., WorkerProcess]]:
-    """Start real worker processes; each is stopped at the end of the test.
+def celery_test_broker(transactional_db) -> Iterator[str]:
+    """Send this test's tasks through the broker that workers started by tests listen on.
 
-    ``broker_url`` defaults to the embedded default (SQLAlchemy transport on the test database).
-    Pass ``env`` to set worker-only settings (time limits, for example).
+    That is the embedded default (SQLAlchemy transport on the test database) unless
+    CELERY_BROKER_URL names another broker.
+    """
+    broker_url = os.environ.get("CELERY_BROKER_URL") or (
+        "sqla+" + test_database_url().replace("postgresql://", "postgresql+psycopg://", 1)
+    )
+    _point_celery_at(broker_url)
+    try:
+        yield broker_url
+    finally:
+        _point_celery_at(settings.CELERY_BROKER_URL)
+
+
+@pytest.fixture
+def celery_worker_factory(celery_test_broker: str, tmp_path: Path) -> Iterator[Callable[..., WorkerProcess]]:
+    """Start real worker processes on the test database; each is stopped at the end of the test.
+
+    ``broker_url`` defaults to the test broker. Pass ``env`` for worker-only settings.
     """
     started: list[WorkerProcess] = []
     database_url = test_database_url()
@@ -99,10 +115,7 @@ def celery_worker_factory(
               queues: str = "default,ingest", concurrency: int = 1) -> WorkerProcess:
         worker_env = {**os.environ, "DATABASE_URL": database_url, "GLOSSA_ENV": "test",
                       "GLOSSA_MEDIA_ROOT": str(settings.MEDIA_ROOT), **(env or {})}
-        if broker_url:
-            worker_env["CELERY_BROKER_URL"] = broker_url
-        else:
-            worker_env.pop("CELERY_BROKER_URL", None)
+        worker_env["CELERY_BROKER_URL"] = broker_url or celery_test_broker
         log_path = tmp_path / f"worker-{len(started)}.log"
         process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "edu", "worker", "-Q", queues, "-c", str(concurrency),
@@ -121,16 +134,11 @@ def celery_worker_factory(
             time.sleep(0.2)
         return worker
 
-    default_broker = settings.CELERY_BROKER_URL
-    if "CELERY_BROKER_URL" not in os.environ:
-        default_broker = "sqla+" + database_url.replace("postgresql://", "postgresql+psycopg://", 1)
-    _point_celery_at(default_broker)
     try:
         yield start
     finally:
         for worker in started:
             worker.stop()
-        _point_celery_at(settings.CELERY_BROKER_URL)
 
 
 @pytest.fixture

@@ -1,0 +1,60 @@
+"""`manage.py serve` (what `make run` ends with) starts a working portal and a worker."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from edu.tasks import ping
+from tests.conftest import REPO_ROOT, test_database_url
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _get(url: str) -> tuple[int, str]:
+    with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - loopback only
+        return response.status, response.read().decode()
+
+
+def test_serve_starts_the_portal_and_a_worker_and_stops_them(tmp_path, celery_test_broker):
+    port = _free_port()
+    env = {**os.environ, "DATABASE_URL": test_database_url(), "CELERY_BROKER_URL": celery_test_broker,
+           "GLOSSA_VAR_DIR": str(tmp_path)}
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "serve", "--bind", f"127.0.0.1:{port}"],
+        cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                status, body = _get(f"http://127.0.0.1:{port}/healthz")
+                break
+            except OSError:
+                assert server.poll() is None, server.stdout.read()
+                assert time.monotonic() < deadline, "the portal did not answer within 60 s"
+                time.sleep(0.5)
+        assert (status, body) == (200, '{"status": "ok"}')
+        status, login_page = _get(f"http://127.0.0.1:{port}/accounts/login/")
+        assert status == 200 and "Sign in" in login_page
+        # The worker that serve started answers tasks (no other worker runs in this test).
+        assert ping.delay("from serve").get(timeout=60)["echo"] == "from serve"
+    finally:
+        server.send_signal(signal.SIGINT)
+        output, _ = server.communicate(timeout=60)
+    assert f"http://127.0.0.1:{port}/" in output
+    assert "glossa-student-demo" in output  # the demo logins are printed
+    assert not list((tmp_path / "run").glob("*.pid"))
