@@ -30,6 +30,7 @@ db: install
 
 run: install db
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
 	$(PY) manage.py load_demo
 	$(PY) manage.py serve
 

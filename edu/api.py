@@ -1,8 +1,48 @@
 """What other apps (rag, privacy) may import from the learning domain."""
 
-from edu.models import Course, Enrollment, Interaction, LearnerProfile, LearningObjective, Mastery, Material
-from edu.selectors import course_ids_for_user, courses_for_user, is_teacher_of, role_in_course
-from edu.services import create_material, material_kind_for
+from edu.learner_model import MASTERED
+from edu.models import (
+    Course,
+    Enrollment,
+    Interaction,
+    ItemResponse,
+    LearnerProfile,
+    LearningObjective,
+    Mastery,
+    Material,
+    PracticeItem,
+)
+from edu.selectors import (
+    ClassMastery,
+    NextStep,
+    StuckLearner,
+    class_mastery,
+    course_ids_for_user,
+    courses_for_user,
+    is_teacher_of,
+    mastery_by_objective,
+    next_step,
+    practice_items,
+    role_in_course,
+    stuck_learners,
+)
+from edu.services import (
+    ImportReport,
+    ItemImportError,
+    UnsupportedFileType,
+    create_course,
+    create_material,
+    create_objective,
+    create_practice_item,
+    create_user,
+    enroll,
+    import_items_csv,
+    material_kind_for,
+    record_answer,
+    record_feedback,
+    update_practice_item,
+    update_profile,
+)
 
 __all__ = [
     "Course",
@@ -12,10 +52,35 @@ __all__ = [
     "LearningObjective",
     "Mastery",
     "Material",
+    "UnsupportedFileType",
     "course_ids_for_user",
     "courses_for_user",
     "create_material",
     "is_teacher_of",
     "material_kind_for",
     "role_in_course",
+    # privacy: roster import
+    "create_user",
+    "enroll",
+    "update_profile",
+    # learner model
+    "MASTERED",
+    "ClassMastery",
+    "ImportReport",
+    "ItemImportError",
+    "ItemResponse",
+    "NextStep",
+    "PracticeItem",
+    "StuckLearner",
+    "class_mastery",
+    "create_practice_item",
+    "import_items_csv",
+    "mastery_by_objective",
+    "next_step",
+    "practice_items",
+    "record_answer",
+    "record_feedback",
+    "stuck_learners",
+    "update_practice_item",
 ]
+__all__ += ["create_course", "create_objective"]  # retrieval evaluation builds its courses with them

@@ -10,8 +10,11 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+
+from edu.learner_model import choice_index, normalise_answer, short_answer_matches
 
 
 class Course(models.Model):
@@ -239,3 +242,104 @@ class Interaction(models.Model):
 
     def __str__(self) -> str:
         return f"interaction:{self.pk}"
+
+
+class PracticeItem(models.Model):
+    """A teacher-authored question that practises one objective; answers to it update the learner's mastery.
+
+    ``answer`` holds the index of the correct choice for multiple choice, and the list of accepted answers
+    for short answers (compared case-, whitespace- and punctuation-insensitively, numbers by value).
+    ``created_by`` is the authoring teacher; items are course content and survive the author's erasure.
+    """
+
+    class Kind(models.TextChoices):
+        MULTIPLE_CHOICE = "multiple_choice", "Multiple choice"
+        SHORT_ANSWER = "short_answer", "Short answer"
+
+    objective = models.ForeignKey(LearningObjective, on_delete=models.CASCADE, related_name="practice_items")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    prompt = models.TextField()
+    choices = models.JSONField(default=list, blank=True, help_text="Multiple choice only: the options, in order.")
+    answer = models.JSONField(
+        help_text="Multiple choice: index of the correct choice (0-based). Short answer: list of accepted answers."
+    )
+    explanation = models.TextField(blank=True, help_text="Shown after answering.")
+    active = models.BooleanField(default=True)
+    order = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="authored_items"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["objective", "order", "id"]
+        indexes = [models.Index(fields=["objective", "active", "order"])]
+
+    def __str__(self) -> str:
+        return f"{self.objective.code}: {self.prompt[:60]}"
+
+    def clean(self) -> None:
+        if not self.prompt.strip():
+            raise ValidationError({"prompt": "The question needs a prompt."})
+        if self.kind == self.Kind.MULTIPLE_CHOICE:
+            if not isinstance(self.choices, list) or len(self.choices) < 2:
+                raise ValidationError({"choices": "A multiple-choice item needs at least two choices."})
+            if not all(isinstance(choice, str) and normalise_answer(choice) for choice in self.choices):
+                raise ValidationError({"choices": "Every choice needs some text."})
+            if len({normalise_answer(choice) for choice in self.choices}) != len(self.choices):
+                raise ValidationError({"choices": "Two choices read the same; learners could not tell them apart."})
+            if not isinstance(self.answer, int) or isinstance(self.answer, bool):
+                raise ValidationError({"answer": "Give the index of the correct choice."})
+            if not 0 <= self.answer < len(self.choices):
+                raise ValidationError({"answer": f"The correct choice must be between 0 and {len(self.choices) - 1}."})
+        elif self.kind == self.Kind.SHORT_ANSWER:
+            if self.choices:
+                raise ValidationError({"choices": "A short-answer item has no choices."})
+            if not isinstance(self.answer, list) or not self.answer:
+                raise ValidationError({"answer": "Give at least one accepted answer."})
+            if not all(isinstance(accepted, str) and accepted.strip() for accepted in self.answer):
+                raise ValidationError({"answer": "Accepted answers must be non-empty text."})
+
+    def is_correct(self, answer: str) -> bool:
+        """Grade a learner's answer. A multiple-choice answer names its choice by text.
+
+        Raises ValueError when the answer is empty or names no choice, so nothing is recorded for it.
+        """
+        if not answer.strip():
+            raise ValueError("The answer is empty.")
+        if self.kind == self.Kind.MULTIPLE_CHOICE:
+            picked = choice_index(answer, self.choices)
+            if picked is None:
+                raise ValueError("The answer is not one of the item's choices.")
+            return picked == self.answer
+        return short_answer_matches(answer, self.answer)
+
+
+class ItemResponse(models.Model):
+    """One answer of a learner to a practice item, with the mastery estimate before and after it."""
+
+    PII_FIELDS = {
+        "learner": "erased with the learner",
+        "answer": "the learner's own text; erased with the learner",
+        "correct": "learning record; erased with the learner",
+        "p_known_before": "learning record; erased with the learner",
+        "p_known_after": "learning record; erased with the learner",
+        "created_at": "learning record; erased with the learner",
+    }
+    PII_SUBJECT_FIELD = "learner"
+
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="item_responses")
+    item = models.ForeignKey(PracticeItem, on_delete=models.CASCADE, related_name="responses")
+    answer = models.TextField()
+    correct = models.BooleanField()
+    p_known_before = models.FloatField()
+    p_known_after = models.FloatField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["learner", "item", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"response:{self.pk}"

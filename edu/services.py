@@ -2,16 +2,33 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import PurePath
+from typing import IO
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from edu.models import Course, Enrollment, LearnerProfile, LearningObjective, Material
+from edu.learner_model import FEEDBACK_VALUES, BktParams, adjust_reading_level, bkt_update, choice_index
+from edu.models import (
+    Course,
+    Enrollment,
+    Interaction,
+    ItemResponse,
+    LearnerProfile,
+    LearningObjective,
+    Mastery,
+    Material,
+    PracticeItem,
+)
+from edu.selectors import role_in_course
 
 User = get_user_model()
 
@@ -144,3 +161,231 @@ def create_material(
     material.save()
     material.objectives.set(objectives)
     return material, True
+
+
+# --- Learner model: practice items, answers (BKT) and explanation feedback (reading level) ---
+
+MAX_ANSWER_CHARS = 2000
+ITEM_FIELDS = ("kind", "prompt", "choices", "answer", "explanation", "active", "order")
+
+
+@transaction.atomic
+def create_practice_item(
+    *,
+    objective: LearningObjective,
+    kind: str,
+    prompt: str,
+    answer: int | list[str],
+    choices: Iterable[str] = (),
+    explanation: str = "",
+    active: bool = True,
+    order: int = 0,
+    created_by: AbstractBaseUser | None = None,
+) -> PracticeItem:
+    """Add an item; ``answer`` is the correct choice's index, or the accepted short answers."""
+    item = PracticeItem(
+        objective=objective,
+        kind=kind,
+        prompt=prompt,
+        choices=list(choices),
+        answer=answer,
+        explanation=explanation,
+        active=active,
+        order=order,
+        created_by=created_by,
+    )
+    item.full_clean()
+    item.save()
+    return item
+
+
+@transaction.atomic
+def update_practice_item(*, item: PracticeItem, **fields) -> PracticeItem:
+    """Edit an item; validated as a whole, so a half-edited item is never saved."""
+    unknown = set(fields) - set(ITEM_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown practice item fields: {', '.join(sorted(unknown))}")
+    for name, value in fields.items():
+        setattr(item, name, value)
+    item.full_clean()
+    item.save()
+    return item
+
+
+@transaction.atomic
+def record_answer(*, learner: AbstractBaseUser, item: PracticeItem, answer: str) -> ItemResponse:
+    """Grade a learner's answer, update their mastery of the item's objective by BKT, keep the response.
+
+    The Mastery row is locked for the update, so two answers submitted at once both count.
+    Raises ValueError (nothing stored) for an empty, overlong or unrecognised answer or a retired item,
+    and PermissionDenied when the learner is not in the item's course.
+    """
+    objective = item.objective
+    if role_in_course(user=learner, course=objective.course) is None:
+        raise PermissionDenied("You are not enrolled in this course.")
+    if not item.active:
+        raise ValueError("This practice item is no longer in use.")
+    if len(answer) > MAX_ANSWER_CHARS:
+        raise ValueError(f"The answer is longer than {MAX_ANSWER_CHARS} characters.")
+    correct = item.is_correct(answer)
+    mastery, _ = Mastery.objects.get_or_create(
+        learner=learner, objective=objective, defaults={"p_known": objective.p_init}
+    )
+    mastery = Mastery.objects.select_for_update().get(pk=mastery.pk)
+    params = BktParams(
+        p_init=objective.p_init, p_learn=objective.p_learn, p_slip=objective.p_slip, p_guess=objective.p_guess
+    )
+    p_known_before = mastery.p_known
+    mastery.p_known = bkt_update(p_known_before, correct, params)
+    mastery.attempts += 1
+    mastery.correct += int(correct)
+    mastery.save(update_fields=["p_known", "attempts", "correct", "updated_at"])
+    return ItemResponse.objects.create(
+        learner=learner,
+        item=item,
+        answer=answer.strip(),
+        correct=correct,
+        p_known_before=p_known_before,
+        p_known_after=mastery.p_known,
+    )
+
+
+@transaction.atomic
+def record_feedback(*, interaction: Interaction, feedback: str) -> Interaction:
+    """Store the learner's verdict on an explanation and move their working reading level by it.
+
+    Giving the same feedback twice moves the level once; changing one's mind replaces the earlier move.
+    """
+    if feedback not in FEEDBACK_VALUES:
+        raise ValueError(f"Feedback must be one of: {', '.join(FEEDBACK_VALUES)}.")
+    interaction = Interaction.objects.select_for_update().get(pk=interaction.pk)
+    previous = interaction.feedback
+    if previous == feedback:
+        return interaction
+    profile, _ = LearnerProfile.objects.select_for_update().get_or_create(user_id=interaction.learner_id)
+    profile.reading_level = adjust_reading_level(profile.reading_level, feedback, replaces=previous)
+    profile.save(update_fields=["reading_level", "updated_at"])
+    interaction.feedback = feedback
+    interaction.save(update_fields=["feedback"])
+    return interaction
+
+
+# --- CSV import of practice items ---
+
+ITEM_CSV_REQUIRED = ("objective_code", "kind", "prompt", "answer")
+ITEM_KIND_ALIASES = {
+    "multiple_choice": PracticeItem.Kind.MULTIPLE_CHOICE,
+    "multiple choice": PracticeItem.Kind.MULTIPLE_CHOICE,
+    "mc": PracticeItem.Kind.MULTIPLE_CHOICE,
+    "short_answer": PracticeItem.Kind.SHORT_ANSWER,
+    "short answer": PracticeItem.Kind.SHORT_ANSWER,
+    "short": PracticeItem.Kind.SHORT_ANSWER,
+}
+
+
+class ItemImportError(ValueError):
+    """The file as a whole cannot be read as an item CSV (encoding, missing columns)."""
+
+
+@dataclass
+class RowError:
+    row: int  # as a spreadsheet numbers it: the header is row 1
+    message: str
+
+    def __str__(self) -> str:
+        return f"row {self.row}: {self.message}"
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"created": self.created, "updated": self.updated, "errors": [str(error) for error in self.errors]}
+
+
+def _split_pipes(value: str) -> list[str]:
+    return [part.strip() for part in value.split("|") if part.strip()]
+
+
+def _item_fields_from_row(row: dict[str, str], objectives: dict[str, LearningObjective]) -> dict:
+    """Turn one CSV row into create_practice_item arguments; ValueError says what is wrong with it."""
+    code = (row.get("objective_code") or "").strip()
+    if code not in objectives:
+        raise ValueError(f"unknown objective code '{code[:80]}'" if code else "objective_code is empty")
+    kind = ITEM_KIND_ALIASES.get((row.get("kind") or "").strip().lower())
+    if kind is None:
+        raise ValueError("kind must be multiple_choice or short_answer")
+    choices = _split_pipes(row.get("choices") or "")
+    answer_text = (row.get("answer") or "").strip()
+    if kind == PracticeItem.Kind.MULTIPLE_CHOICE:
+        answer = choice_index(answer_text, choices)
+        if answer is None:
+            raise ValueError("answer must be the text of one of the choices")
+    else:
+        answer = _split_pipes(answer_text)
+    return {
+        "objective": objectives[code],
+        "kind": kind,
+        "prompt": (row.get("prompt") or "").strip(),
+        "choices": choices,
+        "answer": answer,
+        "explanation": (row.get("explanation") or "").strip(),
+    }
+
+
+def _validation_message(error: ValidationError) -> str:
+    if hasattr(error, "message_dict"):
+        return "; ".join(f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items())
+    return " ".join(error.messages)
+
+
+def import_items_csv(
+    *, course: Course, file: IO[str] | IO[bytes], created_by: AbstractBaseUser | None = None
+) -> ImportReport:
+    """Import practice items from a teacher's CSV; each row stands or falls alone.
+
+    Columns: objective_code, kind, prompt, choices (pipe-separated), answer, explanation. For multiple
+    choice the answer is the correct choice's text; for short answers, the accepted answers separated
+    by pipes. A row whose objective already has an item with the same prompt updates that item, so a
+    corrected file can be imported again. Bad rows are reported by row number and the rest imported.
+    """
+    content = file.read()
+    if isinstance(content, bytes):
+        try:
+            content = content.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ItemImportError("The file is not UTF-8 text; save the spreadsheet as 'CSV UTF-8'.") from None
+    # csv.reader, not DictReader: DictReader skips blank lines, and row numbers would drift from the sheet's.
+    reader = csv.reader(io.StringIO(content.lstrip("\ufeff")), strict=True)
+    try:
+        records = list(reader)
+    except csv.Error as error:  # an unclosed quote, say: a file that cannot be read whole imports nothing
+        raise ItemImportError(f"The file is not a readable CSV (line {reader.line_num}): {error}.") from None
+    header = [name.strip().lower() for name in (records[0] if records else [])]
+    missing = [name for name in ITEM_CSV_REQUIRED if name not in header]
+    if missing:
+        raise ItemImportError(f"The file lacks the column(s): {', '.join(missing)}.")
+    objectives = {objective.code: objective for objective in LearningObjective.objects.filter(course=course)}
+    report = ImportReport()
+    for row_number, values in enumerate(records[1:], start=2):
+        if not any(value.strip() for value in values):
+            continue  # blank lines between blocks of items
+        row = dict(zip(header, values, strict=False))
+        try:
+            with transaction.atomic():
+                fields = _item_fields_from_row(row, objectives)
+                existing = PracticeItem.objects.filter(objective=fields["objective"], prompt=fields["prompt"]).first()
+                if existing is None:
+                    create_practice_item(**fields, order=row_number, created_by=created_by)
+                    report.created += 1
+                else:
+                    update_practice_item(item=existing, **{k: v for k, v in fields.items() if k != "objective"})
+                    report.updated += 1
+        except ValidationError as error:
+            report.errors.append(RowError(row_number, _validation_message(error)))
+        except ValueError as error:
+            report.errors.append(RowError(row_number, str(error)))
+    return report

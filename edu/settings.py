@@ -123,6 +123,16 @@ DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Cache -----------------------------------------------------------------------------
+# Shared by every process (rate limits must hold across gunicorn workers): the database by
+# default, Redis when GLOSSA_CACHE_URL says so.
+CACHE_URL = env_str("GLOSSA_CACHE_URL")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    if CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "glossa_cache"}
+}
+
 # --- Celery ---------------------------------------------------------------------------
 # Default broker: kombu's SQLAlchemy transport on the same PostgreSQL, so the embedded setup
 # needs no Redis. Production sets CELERY_BROKER_URL=redis://...
@@ -215,15 +225,30 @@ GLOSSA = {
     "IMAGE_EMBEDDER_MODEL": env_str("GLOSSA_IMAGE_EMBEDDER_MODEL"),
     "MODEL_CACHE_DIR": Path(env_str("GLOSSA_MODEL_CACHE_DIR", str(VAR_DIR / "models"))),
     "MAX_NEW_TOKENS": env_int("GLOSSA_MAX_NEW_TOKENS", 160),
+    # Intra-op threads for generation (set in the generating thread: torch's setting is per thread).
+    "LLM_THREADS": env_int("GLOSSA_LLM_THREADS", os.cpu_count() or 1),
+    # Generated sentences no course source supports: "remove" them, or "mark" them as unsupported.
+    "UNSUPPORTED_SENTENCES": env_str("GLOSSA_UNSUPPORTED_SENTENCES", "remove"),
     # Ingestion limits.
     "MAX_UPLOAD_BYTES": env_int("GLOSSA_MAX_UPLOAD_MB", 25) * 1024 * 1024,
     "MAX_IMAGE_PIXELS": env_int("GLOSSA_MAX_IMAGE_PIXELS", 40_000_000),
     "INGEST_SOFT_TIME_LIMIT": env_int("GLOSSA_INGEST_SOFT_TIME_LIMIT", 600),
     "INGEST_TIME_LIMIT": env_int("GLOSSA_INGEST_TIME_LIMIT", 660),
+    # A running job refreshes its heartbeat this often; one silent for 3 beats is re-queued (its worker died).
+    "INGEST_HEARTBEAT_SECONDS": env_int("GLOSSA_INGEST_HEARTBEAT_SECONDS", 10),
+    "INGEST_MAX_ATTEMPTS": env_int("GLOSSA_INGEST_MAX_ATTEMPTS", 4),
+    # Test-only: seconds to pause in the embedding stage, so a test can kill a worker mid-job. Keep 0.
+    "INGEST_TEST_STAGE_DELAY": float(env_str("GLOSSA_INGEST_TEST_STAGE_DELAY", "0")),
     # Privacy: Fernet key for the pseudonym vault. Development derives one from SECRET_KEY.
     "PSEUDONYM_KEY": env_str("GLOSSA_PSEUDONYM_KEY"),
-    "STUDENT_ID_PATTERNS": env_list("GLOSSA_STUDENT_ID_PATTERNS", r"\b[Ss]\d{6,8}\b"),
+    # Whitespace-separated regexes (commas occur inside regexes, e.g. {6,8}; use \s for a space).
+    "STUDENT_ID_PATTERNS": env_str("GLOSSA_STUDENT_ID_PATTERNS", r"\b[Ss]\d{6,8}\b").split(),
 }
+
+# Redis redelivers a message its consumer never acknowledged after this many seconds: longer than
+# any ingestion may run, so a job still running is never handed to a second worker.
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": GLOSSA["INGEST_TIME_LIMIT"] + 120}
 
 # --- Security ---------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

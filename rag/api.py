@@ -3,7 +3,28 @@
 Each feature module appends its public functions here; import from ``rag.api`` only.
 """
 
+from rag.diagrams import (
+    DiagramAnalysis,
+    DiagramEdge,
+    DiagramError,
+    DiagramNode,
+    analyze_image,
+    analyze_svg,
+    describe,
+)
 from rag.embeddings import get_embedder
+from rag.extractors import IngestionInputError
 from rag.models import Chunk, DiagramGraph, IngestionJob
+from rag.retrieval import SearchHit, SearchResponse, search
+from rag.selectors import MaterialDetail, jobs_for_course, material_detail
+from rag.services import ingest_upload, reembed, rerun_ingestion, run_ingestion
 
 __all__ = ["Chunk", "DiagramGraph", "IngestionJob", "get_embedder"]
+__all__ += ["SearchHit", "SearchResponse", "search"]
+__all__ += ["DiagramAnalysis", "DiagramEdge", "DiagramError", "DiagramNode", "analyze_image", "analyze_svg", "describe"]
+__all__ += ["IngestionInputError", "MaterialDetail", "ingest_upload", "jobs_for_course", "material_detail"]
+__all__ += ["reembed", "rerun_ingestion", "run_ingestion"]
+
+from rag.explainer import ExplainError, Explanation, explain, stream_explanation  # noqa: E402
+
+__all__ += ["ExplainError", "Explanation", "explain", "stream_explanation"]

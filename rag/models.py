@@ -33,6 +33,10 @@ class IngestionJob(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     error_reason = models.TextField(blank=True, help_text="Readable reason of a failure (no personal data).")
     celery_task_id = models.CharField(max_length=64, blank=True)
+    worker = models.CharField(max_length=200, blank=True, help_text="hostname:pid of the process running it.")
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="Refreshed while a worker runs the job; a stale one means the worker died."
+    )
     timings = models.JSONField(default=dict, blank=True, help_text="Seconds per stage.")
     model_versions = models.JSONField(default=dict, blank=True)
     stats = models.JSONField(default=dict, blank=True, help_text="Chunks, diagrams, redactions per type.")
@@ -45,6 +49,8 @@ class IngestionJob(models.Model):
 
     def __str__(self) -> str:
         return f"job:{self.pk} {self.state}"
+
+    RUNNING_STATES = (State.EXTRACTING, State.REDACTING, State.EMBEDDING)
 
     @property
     def is_finished(self) -> bool:

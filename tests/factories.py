@@ -8,7 +8,16 @@ import factory
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 
-from edu.models import Course, Enrollment, Interaction, LearnerProfile, LearningObjective, Mastery, Material
+from edu.models import (
+    Course,
+    Enrollment,
+    Interaction,
+    LearnerProfile,
+    LearningObjective,
+    Mastery,
+    Material,
+    PracticeItem,
+)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -112,3 +121,17 @@ class InteractionFactory(factory.django.DjangoModelFactory):
     learner = factory.SubFactory(UserFactory)
     course = factory.SubFactory(CourseFactory)
     question_redacted = "Why does water evaporate?"
+
+
+class PracticeItemFactory(factory.django.DjangoModelFactory):
+    """A multiple-choice item by default; pass kind=short_answer with answer=[...] for a short answer."""
+
+    class Meta:
+        model = PracticeItem
+
+    objective = factory.SubFactory(ObjectiveFactory)
+    kind = PracticeItem.Kind.MULTIPLE_CHOICE
+    prompt = factory.Sequence(lambda n: f"Question {n}: where does a plant make its food?")
+    choices = factory.LazyAttribute(lambda i: ["Roots", "Leaves", "Stem"] if i.kind == "multiple_choice" else [])
+    answer = factory.LazyAttribute(lambda i: 1 if i.kind == "multiple_choice" else ["leaves"])
+    explanation = "Leaves hold the chlorophyll."

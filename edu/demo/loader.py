@@ -7,7 +7,15 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from edu import services
-from edu.demo import DEMO_COURSE, DEMO_LOGINS, DEMO_MATERIALS, DEMO_OBJECTIVES, DEMO_PEOPLE, material_bytes
+from edu.demo import (
+    CONTENT_DIR,
+    DEMO_COURSE,
+    DEMO_LOGINS,
+    DEMO_MATERIALS,
+    DEMO_OBJECTIVES,
+    DEMO_PEOPLE,
+    material_bytes,
+)
 from edu.models import Course, Enrollment
 
 
@@ -15,6 +23,7 @@ from edu.models import Course, Enrollment
 class DemoSummary:
     course: Course
     users: list[str] = field(default_factory=list)
+    practice_items: int = 0
     queued_materials: list[str] = field(default_factory=list)
     existing_materials: list[str] = field(default_factory=list)
 
@@ -56,6 +65,11 @@ def load_demo() -> DemoSummary:
                     student_id=person["student_id"],
                 )
             summary.users.append(username)
+        with (CONTENT_DIR / "practice_items.csv").open(encoding="utf-8") as items:
+            report = services.import_items_csv(course=course, file=items, created_by=teacher)
+        if report.errors:
+            raise ValueError(f"the demo practice items have errors: {report.errors}")
+        summary.practice_items = report.created + report.updated
 
     objectives = {objective.code: objective for objective in course.objectives.all()}
     for material in DEMO_MATERIALS:

@@ -1,11 +1,378 @@
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""Portal views: thin; permission checks first (edu.portal.permissions), work in other apps' api."""
 
-from edu import selectors
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model, logout
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from edu import api as edu_api
+from edu import services as edu_services
+from edu.portal import permissions, selectors
+from edu.portal.diagrams import build_overlay, highlight_box
+from edu.portal.files import material_file_response
+from edu.portal.forms import (
+    AskForm,
+    EraseForm,
+    FeedbackForm,
+    ObjectiveForm,
+    PracticeForm,
+    PreviewForm,
+    ProfileForm,
+    RosterForm,
+    UploadForm,
+)
+from edu.portal.services import import_roster, upload_materials
+from edu.rest.throttles import explain_allowed
+from privacy import api as privacy_api
+from rag import api as rag_api
+
+logger = logging.getLogger(__name__)
+
+
+# --- Everyone ---------------------------------------------------------------------------------
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """Dashboard: each course with the learner's mastery per objective, or the teacher's tools."""
+    cards = []
+    for course in edu_api.courses_for_user(user=request.user).prefetch_related("objectives"):
+        card = {"course": course, "teaches": permissions.can_teach_course(request.user, course)}
+        if not card["teaches"]:
+            card.update(_learner_progress(request.user, course))
+        cards.append(card)
+    return render(request, "portal/home.html", {"cards": cards})
+
+
+def _learner_progress(learner, course) -> dict:
+    mastery = edu_api.mastery_by_objective(learner=learner, course=course)
+    objectives = [
+        {"objective": objective, "p_known": mastery.get(objective.pk, objective.p_init)}
+        for objective in course.objectives.all()
+    ]
+    return {"objectives": objectives, "next_step": edu_api.next_step(learner=learner, course=course)}
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
-    courses = selectors.courses_for_user(user=request.user)
-    return render(request, "portal/home.html", {"courses": courses})
+@require_GET
+def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    course = permissions.visible_course(request.user, slug)
+    teaches = permissions.can_teach_course(request.user, course)
+    context = {
+        "course": course,
+        "teaches": teaches,
+        "materials": selectors.course_materials(course=course),
+        "objective_form": ObjectiveForm() if teaches else None,
+    }
+    if not teaches:
+        context.update(_learner_progress(request.user, course))
+    return render(request, "portal/course_detail.html", context)
+
+
+@login_required
+@require_GET
+def material_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The redacted extracted text, chunks and diagrams; a cited page or region is highlighted."""
+    material = permissions.visible_material(request.user, pk)
+    detail = rag_api.material_detail(material=material)
+    context = {
+        "material": material,
+        "detail": detail,
+        "overlays": [build_overlay(diagram) for diagram in detail.diagrams],
+        "teaches": permissions.can_teach_course(request.user, material.course),
+        "highlight_chunk": _int_or_none(request.GET.get("chunk")),
+        "highlight_diagram": _int_or_none(request.GET.get("diagram")),
+        "highlight_box": highlight_box(request.GET),
+    }
+    return render(request, "portal/material_detail.html", context)
+
+
+@login_required
+@require_GET
+def material_file(request: HttpRequest, pk: int) -> FileResponse:
+    return material_file_response(permissions.visible_material(request.user, pk))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    current = edu_api.LearnerProfile.objects.filter(user=request.user).first() or edu_api.LearnerProfile()
+    initial = {field: getattr(current, field) for field in ProfileForm.base_fields}
+    form = ProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        edu_services.update_profile(user=request.user, **form.cleaned_data)
+        messages.success(request, "Your settings are saved.")
+        return redirect("portal:profile")
+    return render(request, "portal/profile.html", {"form": form})
+
+
+@login_required
+@require_GET
+def my_data(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/my_data.html", {"erase_form": EraseForm(user=request.user)})
+
+
+@login_required
+@require_GET
+def export_data(request: HttpRequest) -> HttpResponse:
+    data = privacy_api.export_learner_data(user=request.user)
+    response = HttpResponse(json.dumps(data, indent=2, default=str), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="glossa-my-data-{timezone.localdate().isoformat()}.json"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def erase_data(request: HttpRequest) -> HttpResponse:
+    form = EraseForm(request.POST, user=request.user)
+    if not form.is_valid():
+        return render(request, "portal/my_data.html", {"erase_form": form}, status=400)
+    user = get_user_model().objects.get(pk=request.user.pk)  # the real user, not the lazy request proxy
+    logout(request)
+    privacy_api.erase_learner(user=user, requested_by=user)
+    return render(request, "portal/erased.html")
+
+
+# --- Students ---------------------------------------------------------------------------------
+@login_required
+@require_GET
+def ask(request: HttpRequest, slug: str) -> HttpResponse:
+    course = permissions.studied_course(request.user, slug)
+    form = AskForm(diagrams=selectors.course_diagrams(course=course))
+    return render(
+        request,
+        "portal/ask.html",
+        {"course": course, "form": form, "stream_url": reverse("portal:ask_stream", args=[course.slug])},
+    )
+
+
+@login_required
+@require_POST
+def ask_stream(request: HttpRequest, slug: str) -> HttpResponse:
+    """Server-sent events of one explanation, read by the ask page with fetch() (POST keeps CSRF)."""
+    course = permissions.studied_course(request.user, slug)
+    form = AskForm(request.POST, request.FILES, diagrams=selectors.course_diagrams(course=course))
+    if not form.is_valid():
+        return JsonResponse({"errors": form.errors}, status=400)
+    if not explain_allowed(request):
+        return JsonResponse({"errors": {"__all__": ["Too many questions at once; please wait a minute."]}}, status=429)
+    image = form.cleaned_data["image"]
+    if image is None and form.cleaned_data["diagram"]:
+        diagram = selectors.course_diagram(course=course, diagram_id=form.cleaned_data["diagram"])
+        if diagram is not None:
+            with diagram.material.file.open("rb") as stored:
+                image = stored.read()
+    events = rag_api.stream_explanation(
+        learner=request.user,
+        course=course,
+        question=form.cleaned_data["question"],
+        image=image,
+        conversation_id=form.cleaned_data["conversation_id"],
+    )
+    return _event_stream(events, request=request, course=course, feedback=True)
+
+
+@login_required
+@require_POST
+def feedback(request: HttpRequest, pk: int) -> HttpResponse:
+    interaction = permissions.own_interaction(request.user, pk)
+    form = FeedbackForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse("Choose helpful, too hard or too easy.", status=400)
+    edu_api.record_feedback(interaction=interaction, feedback=form.cleaned_data["feedback"])
+    return render(request, "portal/_feedback_thanks.html", {"feedback": form.cleaned_data["feedback"]})
+
+
+@login_required
+@require_POST
+def practice(request: HttpRequest, pk: int) -> HttpResponse:
+    """Grade one answer to the next-step question; the learner model updates the objective's mastery."""
+    item = permissions.studied_item(request.user, pk)
+    form = PracticeForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request, "portal/_practice_result.html", {"item": item, "error": "Please answer first."}, status=400
+        )
+    try:
+        response = edu_api.record_answer(learner=request.user, item=item, answer=form.cleaned_data["answer"])
+    except ValueError as error:  # an answer that names no choice: nothing was recorded
+        return render(request, "portal/_practice_result.html", {"item": item, "error": str(error)}, status=400)
+    return render(request, "portal/_practice_result.html", {"item": item, "response": response})
+
+
+# --- Teachers ---------------------------------------------------------------------------------
+@login_required
+@require_POST
+def add_objective(request: HttpRequest, slug: str) -> HttpResponse:
+    course = permissions.taught_course(request.user, slug)
+    form = ObjectiveForm(request.POST)
+    if form.is_valid():
+        edu_services.create_objective(course=course, order=course.objectives.count() + 1, **form.cleaned_data)
+        messages.success(request, "Objective saved.")
+    else:
+        messages.error(request, "The objective needs a code (letters, digits, hyphens) and a title.")
+    return redirect("portal:course", slug=course.slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def materials(request: HttpRequest, slug: str) -> HttpResponse:
+    """Upload many files at once; the job list below polls until every job is finished."""
+    course = permissions.taught_course(request.user, slug)
+    form = UploadForm(request.POST or None, request.FILES or None, course=course)
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        outcome = upload_materials(
+            course=course,
+            files=form.cleaned_data["files"],
+            uploaded_by=request.user,
+            objectives=form.cleaned_data["objectives"],
+        )
+        errors = outcome.errors
+        if outcome.jobs:
+            messages.success(request, f"{len(outcome.jobs)} file(s) queued for indexing.")
+        if not errors:
+            return redirect("portal:materials", slug=course.slug)
+    context = {"course": course, "form": form, "upload_errors": errors, **_jobs_context(course)}
+    return render(request, "portal/materials.html", context, status=400 if errors and request.method == "POST" else 200)
+
+
+@login_required
+@require_GET
+def jobs(request: HttpRequest, slug: str) -> HttpResponse:
+    course = permissions.taught_course(request.user, slug)
+    return render(request, "portal/_jobs.html", {"course": course, **_jobs_context(course)})
+
+
+def _jobs_context(course) -> dict:
+    course_jobs = list(rag_api.jobs_for_course(course=course)[:100])
+    return {"jobs": course_jobs, "polling": any(not job.is_finished for job in course_jobs)}
+
+
+@login_required
+@require_POST
+def rerun(request: HttpRequest, pk: int) -> HttpResponse:
+    material = permissions.taught_material(request.user, pk)
+    rag_api.rerun_ingestion(material=material)
+    messages.success(request, f"“{material.title}” is queued again.")
+    return redirect("portal:materials", slug=material.course.slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def roster(request: HttpRequest, slug: str) -> HttpResponse:
+    course = permissions.taught_course(request.user, slug)
+    form = RosterForm(request.POST or None, request.FILES or None)
+    outcome = None
+    if request.method == "POST" and form.is_valid():
+        outcome = import_roster(course=course, csv_text=form.cleaned_data["roster"])
+    students = selectors.course_students(course=course)
+    return render(
+        request, "portal/roster.html", {"course": course, "form": form, "outcome": outcome, "students": students}
+    )
+
+
+@login_required
+@require_GET
+def class_mastery(request: HttpRequest, slug: str) -> HttpResponse:
+    course = permissions.taught_course(request.user, slug)
+    heatmap = edu_api.class_mastery(course=course)
+    rows = [
+        {
+            "student": student,
+            "cells": [
+                {"p_known": p, "attempts": n, "band": min(int(p * 5), 4)}
+                for p, n in zip(p_row, attempts_row, strict=True)
+            ],
+        }
+        for student, p_row, attempts_row in zip(heatmap.students, heatmap.p_known, heatmap.attempts, strict=True)
+    ]
+    context = {
+        "course": course,
+        "objectives": heatmap.objectives,
+        "rows": rows,
+        "stuck": edu_api.stuck_learners(course=course),
+    }
+    return render(request, "portal/class_mastery.html", context)
+
+
+@login_required
+@require_GET
+def preview(request: HttpRequest, slug: str) -> HttpResponse:
+    course = permissions.taught_course(request.user, slug)
+    form = PreviewForm(initial={"grade_level": 6, "reading_level": 6.0, "language": "en"})
+    return render(
+        request,
+        "portal/preview.html",
+        {"course": course, "form": form, "stream_url": reverse("portal:preview_stream", args=[course.slug])},
+    )
+
+
+@login_required
+@require_POST
+def preview_stream(request: HttpRequest, slug: str) -> HttpResponse:
+    """An explanation "as" a transient learner profile: no student's profile or history changes."""
+    course = permissions.taught_course(request.user, slug)
+    form = PreviewForm(request.POST)
+    if not form.is_valid():
+        return JsonResponse({"errors": form.errors}, status=400)
+    if not explain_allowed(request):
+        return JsonResponse({"errors": {"__all__": ["Too many questions at once; please wait a minute."]}}, status=429)
+    fields = {name: value for name, value in form.cleaned_data.items() if name != "question"}
+    events = rag_api.stream_explanation(
+        learner=request.user,
+        course=course,
+        question=form.cleaned_data["question"],
+        profile=edu_api.LearnerProfile(user=request.user, **fields),
+    )
+    return _event_stream(events, request=request, course=course, feedback=False)
+
+
+@login_required
+@require_GET
+def privacy_report(request: HttpRequest, slug: str) -> HttpResponse:
+    course = permissions.taught_course(request.user, slug)
+    summary = privacy_api.redaction_summary(course=course)
+    return render(request, "portal/privacy_report.html", {"course": course, "summary": summary})
+
+
+# --- Helpers ----------------------------------------------------------------------------------
+def _event_stream(events: Iterator[dict], *, request: HttpRequest, course, feedback: bool) -> StreamingHttpResponse:
+    def serialise() -> Iterator[str]:
+        try:
+            for event in events:
+                if event.get("event") == "done":
+                    html = render_to_string(
+                        "portal/_answer_footer.html",
+                        {"explanation": event["explanation"], "course": course, "feedback": feedback},
+                        request=request,
+                    )
+                    event = {**event, "html": html}
+                yield f"data: {json.dumps(event, default=str)}\n\n"
+        except Exception as error:  # the stream has started: report in-band, log the type only
+            logger.error("explanation stream failed: %s", type(error).__name__)
+            message = str(error) if isinstance(error, rag_api.ExplainError) else "The explanation failed; try again."
+            yield f"data: {json.dumps({'event': 'error', 'message': message})}\n\n"
+
+    response = StreamingHttpResponse(serialise(), content_type="text/event-stream")
+    response["Cache-Control"] = "no-cache, no-store"
+    response["X-Accel-Buffering"] = "no"
+    return response
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None

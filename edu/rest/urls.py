@@ -1,7 +1,20 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.views import obtain_auth_token
+
+from edu.rest import views
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="v1:schema"), name="docs"),
+    path("auth/token/", obtain_auth_token, name="token"),
+    path("courses/", views.CourseListView.as_view(), name="courses"),
+    path("courses/<slug:slug>/materials/", views.MaterialListView.as_view(), name="materials"),
+    path("courses/<slug:slug>/jobs/", views.JobListView.as_view(), name="jobs"),
+    path("courses/<slug:slug>/search/", views.SearchView.as_view(), name="search"),
+    path("courses/<slug:slug>/explain/", views.ExplainView.as_view(), name="explain"),
+    path("materials/<int:pk>/", views.MaterialDetailView.as_view(), name="material"),
+    path("jobs/<int:pk>/", views.JobDetailView.as_view(), name="job"),
+    path("profile/", views.ProfileView.as_view(), name="profile"),
+    path("export/", views.ExportView.as_view(), name="export"),
 ]

@@ -11,6 +11,7 @@ class Command(BaseCommand):
         course = summary.course
         self.stdout.write(self.style.SUCCESS(f"Demo course '{course.title}' ({course.slug}) is loaded."))
         self.stdout.write(f"  people: {', '.join(summary.users)}")
+        self.stdout.write(f"  practice items: {summary.practice_items}")
         if summary.queued_materials:
             self.stdout.write(f"  queued for ingestion: {', '.join(summary.queued_materials)}")
         if summary.existing_materials:

@@ -1,0 +1,176 @@
+"""The learner model's mathematics, free of Django so the simulation benchmark runs the very same code.
+
+- Bayesian Knowledge Tracing (Corbett & Anderson 1995): one hidden "knows it" state per learner and
+  objective; an answer updates the belief by Bayes' rule (slip and guess), then the learner may learn
+  from the practice opportunity (transition probability ``learn``).
+- The next-step rule: practise the weakest objective whose prerequisites are all mastered.
+- The working reading level: explanation feedback moves it by a fixed step, clamped to the grade scale.
+- Grading of practice answers: short answers compare normalised text, and numbers numerically.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import TypeVar
+
+# Mastery threshold: the customary BKT value (Corbett & Anderson; OATutor uses it too). Not a setting,
+# because the class view, the recommendation and the benchmark must all agree on what "mastered" means.
+MASTERED = 0.95
+
+# Reading level (a Flesch-Kincaid grade): one "too hard"/"too easy" moves it by three quarters of a
+# grade; a few consistent clicks cross a grade band, a single click does not swing the explanations.
+READING_LEVEL_STEP = 0.75
+READING_LEVEL_MIN = 1.0
+READING_LEVEL_MAX = 16.0
+
+TOO_HARD = "too_hard"
+TOO_EASY = "too_easy"
+HELPFUL = "helpful"
+FEEDBACK_VALUES = (HELPFUL, TOO_HARD, TOO_EASY)
+_READING_LEVEL_DELTA = {TOO_HARD: -READING_LEVEL_STEP, TOO_EASY: READING_LEVEL_STEP, HELPFUL: 0.0}
+
+K = TypeVar("K", bound=Hashable)
+
+
+@dataclass(frozen=True)
+class BktParams:
+    """The four BKT parameters of one objective (defaults match LearningObjective's)."""
+
+    p_init: float = 0.2
+    p_learn: float = 0.15
+    p_slip: float = 0.1
+    p_guess: float = 0.2
+
+    def __post_init__(self) -> None:
+        for name in ("p_init", "p_learn", "p_slip", "p_guess"):
+            value = getattr(self, name)
+            if not 0.0 <= value <= 1.0:
+                raise ValueError(f"{name} must be a probability between 0 and 1, not {value}")
+        # Above 1, a correct answer would be evidence of *not* knowing (at exactly 1 it says nothing).
+        if self.p_slip + self.p_guess > 1.0:
+            raise ValueError("p_slip + p_guess must not exceed 1, or a correct answer counts against knowing")
+
+
+def posterior_known(p_known: float, correct: bool, params: BktParams) -> float:
+    """P(known | this answer), by Bayes' rule, before any learning from the attempt."""
+    if correct:
+        evidence_known = p_known * (1 - params.p_slip)
+        evidence_unknown = (1 - p_known) * params.p_guess
+    else:
+        evidence_known = p_known * params.p_slip
+        evidence_unknown = (1 - p_known) * (1 - params.p_guess)
+    total = evidence_known + evidence_unknown
+    # Only reachable with degenerate parameters (slip or guess at 0 or 1): the answer is then
+    # impossible under the model and carries no usable evidence, so the belief stays put.
+    return p_known if total == 0 else evidence_known / total
+
+
+def bkt_update(p_known: float, correct: bool, params: BktParams) -> float:
+    """The belief after answering one item: Bayes' rule for the answer, then the learning transition."""
+    posterior = posterior_known(p_known, correct, params)
+    return posterior + (1 - posterior) * params.p_learn
+
+
+def p_correct(p_known: float, params: BktParams) -> float:
+    """Predicted probability of a correct answer on the next item."""
+    return p_known * (1 - params.p_slip) + (1 - p_known) * params.p_guess
+
+
+def is_mastered(p_known: float) -> bool:
+    return p_known >= MASTERED
+
+
+def unlocked_objectives(p_known: Mapping[K, float], prerequisites: Mapping[K, Iterable[K]]) -> list[K]:
+    """Objectives whose every prerequisite is mastered (an objective without prerequisites is unlocked).
+
+    A prerequisite missing from ``p_known`` (another course's, say) cannot be shown mastered and locks.
+    """
+    return [
+        objective
+        for objective in p_known
+        if all(is_mastered(p_known.get(pre, 0.0)) for pre in prerequisites.get(objective, ()))
+    ]
+
+
+def weakest_unlocked(
+    p_known: Mapping[K, float], prerequisites: Mapping[K, Iterable[K]], order: Sequence[K] | None = None
+) -> K | None:
+    """The objective to practise next: the lowest estimate among unlocked, not yet mastered objectives.
+
+    Ties go to the earlier objective in ``order`` (course order; default: the mapping's order).
+    None when nothing is left to practise: everything mastered, or the rest locked behind a cycle.
+    """
+    position = {objective: index for index, objective in enumerate(order if order is not None else p_known)}
+    candidates = [o for o in unlocked_objectives(p_known, prerequisites) if not is_mastered(p_known[o])]
+    if not candidates:
+        return None
+    return min(candidates, key=lambda o: (p_known[o], position.get(o, len(position))))
+
+
+def adjust_reading_level(current: float, feedback: str, *, replaces: str = "") -> float:
+    """The working reading level after one piece of explanation feedback.
+
+    "too hard" lowers it and "too easy" raises it by READING_LEVEL_STEP; "helpful" confirms the level,
+    so it stays. ``replaces`` is the feedback previously given on the same explanation: a learner who
+    changes their mind moves the level once, not twice. Clamped to the 1..16 grade scale.
+    """
+    if feedback not in FEEDBACK_VALUES or replaces not in (*FEEDBACK_VALUES, ""):
+        raise ValueError(f"feedback must be one of {', '.join(FEEDBACK_VALUES)}")
+    level = current + _READING_LEVEL_DELTA.get(feedback, 0.0) - _READING_LEVEL_DELTA.get(replaces, 0.0)
+    return min(READING_LEVEL_MAX, max(READING_LEVEL_MIN, level))
+
+
+_NUMBER = re.compile(r"^[+-]?(\d+/\d+|\d+(\.\d*)?|\.\d+)$")
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+
+
+def normalise_answer(text: str) -> str:
+    """Case, Unicode composition, whitespace and punctuation do not change what an answer says."""
+    return " ".join(re.sub(r"[\W_]+", " ", unicodedata.normalize("NFKC", text).casefold()).split())
+
+
+def parse_number(text: str) -> Fraction | None:
+    """The value of a numeric answer ('3.50', '.5', '-4', '1/2', '1,000'); None when it is not a number.
+
+    A comma is read only as a thousands separator: '3,5' is ambiguous across locales, so it is no number.
+    """
+    candidate = unicodedata.normalize("NFKC", text).strip().rstrip(".!?").replace(" ", "")
+    if _THOUSANDS.match(candidate):
+        candidate = candidate.replace(",", "")
+    if not _NUMBER.match(candidate):
+        return None
+    try:
+        return Fraction(candidate)
+    except ZeroDivisionError:  # "1/0"
+        return None
+
+
+def short_answer_matches(answer: str, accepted: Iterable[str]) -> bool:
+    """True when the learner's answer says the same as one accepted answer.
+
+    Numbers compare by value ("0.5" = "1/2" = ".50"); other answers compare after normalisation.
+    """
+    given_number = parse_number(answer)
+    given_text = normalise_answer(answer)
+    for expected in accepted:
+        expected_number = parse_number(expected)
+        if expected_number is not None:
+            # Numeric answers compare by value only: as text "3,5" and "3.5" would both read "3 5".
+            if given_number == expected_number:  # exact rationals: no 0.1 + 0.2 rounding surprises
+                return True
+        elif given_text and given_text == normalise_answer(expected):
+            return True
+    return False
+
+
+def choice_index(answer: str, choices: Sequence[str]) -> int | None:
+    """Which choice the learner picked, recognised by its (normalised) text; None if none matches."""
+    given = normalise_answer(answer)
+    for index, choice in enumerate(choices):
+        if given == normalise_answer(choice):
+            return index
+    return None

@@ -1,0 +1,161 @@
+"""Forms of the portal: validation of everything a user sends, with readable messages."""
+
+from __future__ import annotations
+
+import io
+
+from django import forms
+from django.core.exceptions import ValidationError
+from PIL import Image, UnidentifiedImageError
+
+from edu.api import Interaction, LearnerProfile, LearningObjective
+
+MAX_QUESTION_CHARS = 2000
+MAX_ASK_IMAGE_BYTES = 5 * 1024 * 1024
+MAX_ROSTER_BYTES = 1024 * 1024
+LANGUAGES = [("en", "English"), ("es", "Español"), ("fr", "Français"), ("de", "Deutsch"), ("pt", "Português")]
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """A file field that accepts several files (Django's own field keeps only the last)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single_clean = super().clean
+        if isinstance(data, list | tuple):
+            return [single_clean(item, initial) for item in data]
+        return [single_clean(data, initial)]
+
+
+class ProfileForm(forms.Form):
+    grade_level = forms.TypedChoiceField(
+        label="Grade", coerce=int, choices=[(grade, f"Grade {grade}") for grade in range(1, 14)]
+    )
+    reading_level = forms.FloatField(
+        label="Reading level",
+        min_value=1.0,
+        max_value=16.0,
+        help_text="A school grade from 1 to 16. Your feedback on explanations adjusts it.",
+        widget=forms.NumberInput(attrs={"step": "0.5"}),
+    )
+    language = forms.ChoiceField(label="Language of explanations", choices=LANGUAGES)
+    accessibility_needs = forms.MultipleChoiceField(
+        label="Accessibility",
+        required=False,
+        choices=LearnerProfile.Accessibility.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class AskForm(forms.Form):
+    conversation_id = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    question = forms.CharField(
+        label="Your question",
+        max_length=MAX_QUESTION_CHARS,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "For example: what happens after evaporation?"}),
+    )
+    image = forms.FileField(
+        label="Photo of a diagram (optional)",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+    )
+    diagram = forms.TypedChoiceField(label="Or pick a course diagram", required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, diagrams=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["diagram"].choices = [("", "No diagram")] + [
+            (diagram.pk, diagram.title or diagram.material.title) for diagram in diagrams
+        ]
+
+    def clean_image(self) -> bytes | None:
+        upload = self.cleaned_data.get("image")
+        if not upload:
+            return None
+        if upload.size > MAX_ASK_IMAGE_BYTES:
+            raise ValidationError("The photo is larger than 5 MB; please use a smaller one.")
+        content = upload.read()
+        try:
+            with Image.open(io.BytesIO(content)) as image:
+                if image.format not in {"PNG", "JPEG", "WEBP"}:
+                    raise ValidationError("Please upload a PNG, JPEG or WebP photo.")
+                image.verify()
+        except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
+            raise ValidationError("This file is not a readable image.") from None
+        return content
+
+
+class PreviewForm(ProfileForm):
+    """A transient learner profile a teacher explains "as"; nobody's profile is changed."""
+
+    field_order = ["question"]
+    question = AskForm.base_fields["question"]
+
+
+class FeedbackForm(forms.Form):
+    feedback = forms.ChoiceField(choices=[choice for choice in Interaction.Feedback.choices if choice[0]])
+
+
+class PracticeForm(forms.Form):
+    answer = forms.CharField(label="Your answer", max_length=500)
+
+
+class UploadForm(forms.Form):
+    files = MultipleFileField(
+        label="Files",
+        help_text="Text, Markdown, HTML, PDF, PNG, JPEG, WebP or SVG; several at once.",
+    )
+    objectives = forms.ModelMultipleChoiceField(
+        label="Objectives these files teach",
+        queryset=LearningObjective.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, course, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["objectives"].queryset = course.objectives.all()
+        self.fields["objectives"].label_from_instance = lambda objective: objective.title
+
+
+class ObjectiveForm(forms.Form):
+    code = forms.SlugField(label="Code", max_length=80, help_text="Short identifier, e.g. water-cycle.")
+    title = forms.CharField(label="Title", max_length=200)
+    description = forms.CharField(label="Description", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RosterForm(forms.Form):
+    roster = forms.FileField(
+        label="Roster CSV",
+        help_text="Columns: username, first_name, last_name, email, role (student or teacher), grade.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    def clean_roster(self) -> str:
+        upload = self.cleaned_data["roster"]
+        if upload.size > MAX_ROSTER_BYTES:
+            raise ValidationError("The roster is larger than 1 MB.")
+        try:
+            return upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValidationError("The roster must be a UTF-8 CSV file.") from None
+
+
+class EraseForm(forms.Form):
+    confirm = forms.CharField(label="Type your username to confirm", max_length=150)
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_confirm(self) -> str:
+        value = self.cleaned_data["confirm"]
+        if value != self.user.get_username():
+            raise ValidationError("That is not your username; nothing was erased.")
+        return value

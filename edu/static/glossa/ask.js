@@ -1,0 +1,84 @@
+// Streams an explanation into the page: POST the form with fetch() (CSRF token and photo included),
+// read the server-sent events as they arrive, append tokens, then show sources and feedback.
+(function () {
+  "use strict";
+
+  function show(section, statusText) {
+    section.hidden = false;
+    section.querySelector(".answer-status").textContent = statusText;
+  }
+
+  function errorsText(payload) {
+    const errors = (payload && payload.errors) || {};
+    return Object.values(errors).flat().map((e) => (typeof e === "string" ? e : e.message)).join(" ");
+  }
+
+  async function stream(form) {
+    const section = document.getElementById(form.dataset.target);
+    const text = section.querySelector(".answer-text");
+    const footer = section.querySelector(".answer-footer");
+    const button = form.querySelector("button[type=submit]");
+    text.textContent = "";
+    footer.innerHTML = "";
+    text.setAttribute("aria-busy", "true");
+    button.disabled = true;
+    show(section, "Thinking…");
+    try {
+      const response = await fetch(form.dataset.stream, {
+        method: "POST",
+        body: new FormData(form),
+        credentials: "same-origin",
+        headers: { Accept: "text/event-stream" },
+      });
+      if (!response.ok) {
+        let payload = null;
+        try { payload = await response.json(); } catch (_) { /* not JSON */ }
+        show(section, errorsText(payload) || "Something went wrong; please try again.");
+        return;
+      }
+      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+      let buffer = "";
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buffer += value;
+        let boundary;
+        while ((boundary = buffer.indexOf("\n\n")) >= 0) {
+          const frame = buffer.slice(0, boundary);
+          buffer = buffer.slice(boundary + 2);
+          const data = frame.split("\n").filter((l) => l.startsWith("data: ")).map((l) => l.slice(6)).join("\n");
+          if (data) handle(JSON.parse(data), { section, text, footer, form });
+        }
+      }
+    } catch (_) {
+      show(section, "The connection was interrupted; please try again.");
+    } finally {
+      text.setAttribute("aria-busy", "false");
+      button.disabled = false;
+    }
+  }
+
+  function handle(event, ui) {
+    if (event.event === "token") {
+      if (!ui.text.textContent) show(ui.section, "Writing…");
+      ui.text.append(event.text);
+    } else if (event.event === "done") {
+      const explanation = event.explanation || {};
+      ui.text.textContent = explanation.text || ui.text.textContent;
+      ui.footer.innerHTML = event.html || "";
+      if (window.htmx) window.htmx.process(ui.footer);
+      const conversation = ui.form.querySelector("input[name=conversation_id]");
+      if (conversation && explanation.conversation_id) conversation.value = explanation.conversation_id;
+      show(ui.section, "Explanation ready.");
+    } else if (event.event === "error") {
+      show(ui.section, event.message || "The explanation failed; please try again.");
+    }
+  }
+
+  document.querySelectorAll("form[data-stream]").forEach((form) => {
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      stream(form);
+    });
+  });
+})();

@@ -1,0 +1,226 @@
+"""Detect and replace personal data in texts, by kind of text and course policy.
+
+Learner text loses every person and every non-public place; course material keeps the public
+and historical names it teaches about (allow-listed, or found by NER outside a personal context:
+see ``privacy.context``). Contact data, IDs, personal places and the course's roster names go
+from both. Batches run spaCy once over all texts (``nlp.pipe``) and then the recognizers on the
+precomputed artifacts.
+"""
+
+from __future__ import annotations
+
+import datetime
+import enum
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from presidio_analyzer import RecognizerResult
+
+from edu.api import Course
+from privacy.context import PersonalContext
+from privacy.engine import LANGUAGE, get_analyzer, learner_name_recognizer
+from privacy.rules import CourseRules
+from privacy.vault import keyed_digest
+
+SEGMENT_CHARS = 100_000  # spaCy's own limit is 1,000,000 characters; long texts are cut at line breaks
+PIPE_BATCH_SIZE = 64
+HISTORICAL_BIRTH_YEARS = 100  # birth dates older than this in course material are history, not a learner's
+# Detectors in order of trust when spans overlap: the roster first, exact patterns next, NER last.
+PRIORITY = {"RosterRecognizer": 3, "SpacyRecognizer": 1}
+_YEAR = re.compile(r"\b(\d{4})\b")
+_PERSONAL_URL = re.compile(
+    r"(?:facebook|instagram|tiktok|twitter|x|linkedin|snapchat|youtube|twitch|reddit|pinterest|tumblr|medium|"
+    r"github|gitlab|soundcloud|discord|threads|mastodon|bsky|wattpad|deviantart)\.[a-z.]+/|/~|/(?:users?|profiles?|"
+    r"people|members?|u)/|@|[?&](?:user|name|email|id)=",
+    re.IGNORECASE,
+)
+
+
+class ContentKind(enum.StrEnum):
+    LEARNER = "learner"
+    COURSE = "course"
+
+
+@dataclass(frozen=True)
+class DetectedEntity:
+    """Where an entity was found in the input text; the value itself is never kept."""
+
+    type: str
+    start: int
+    end: int
+    score: float
+
+    def to_dict(self) -> dict:
+        return {"type": self.type, "start": self.start, "end": self.end, "score": round(self.score, 4)}
+
+
+@dataclass(frozen=True)
+class RedactionResult:
+    text: str
+    entities: list[DetectedEntity] = field(default_factory=list)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return dict(Counter(entity.type for entity in self.entities))
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    entity: DetectedEntity
+    priority: int
+
+
+def detect(texts: Sequence[str], *, kind: ContentKind, rules: CourseRules) -> list[list[DetectedEntity]]:
+    """Entities per text, with offsets into that text, after the kind's and the policy's rules."""
+    analyzer = get_analyzer()
+    segments = [(index, offset, segment) for index, text in enumerate(texts) for offset, segment in _segments(text)]
+    found: list[list[_Candidate]] = [[] for _ in texts]
+    artifacts = analyzer.nlp_engine.process_batch(
+        [segment for _, _, segment in segments], LANGUAGE, batch_size=PIPE_BATCH_SIZE
+    )
+    entities = sorted(rules.entities)
+    recognizers = [*rules.recognizers]
+    if kind == ContentKind.LEARNER:
+        recognizers.append(learner_name_recognizer())
+    for (index, offset, segment), (_, nlp_artifacts) in zip(segments, artifacts, strict=True):
+        results = analyzer.analyze(
+            segment,
+            LANGUAGE,
+            entities=entities,
+            nlp_artifacts=nlp_artifacts,
+            ad_hoc_recognizers=recognizers,
+            score_threshold=0.0,
+        )
+        found[index].extend(_keep(results, segment, offset, kind=kind, rules=rules))
+    return [_merge(candidates) for candidates in found]
+
+
+def _segments(text: str) -> Iterable[tuple[int, str]]:
+    start = 0
+    while start < len(text):
+        end = min(len(text), start + SEGMENT_CHARS)
+        if end < len(text):
+            cut = max(text.rfind("\n", start, end), text.rfind(" ", start, end))
+            end = cut + 1 if cut > start else end
+        yield start, text[start:end]
+        start = end
+
+
+def _keep(
+    results: list[RecognizerResult], text: str, offset: int, *, kind: ContentKind, rules: CourseRules
+) -> list[_Candidate]:
+    candidates: list[_Candidate] = []
+    course_names: list[RecognizerResult] = []
+    for result in results:
+        if result.score < rules.threshold(result.entity_type) or result.entity_type not in rules.entities:
+            continue
+        recognizer = (result.recognition_metadata or {}).get(RecognizerResult.RECOGNIZER_NAME_KEY, "")
+        if kind == ContentKind.COURSE and recognizer == "SpacyRecognizer":
+            course_names.append(result)  # judged below, by what else the text gives away
+        elif not _is_public(result, recognizer, text[result.start : result.end], kind=kind, rules=rules):
+            candidates.append(_candidate(result, offset, PRIORITY.get(recognizer, 2)))
+    if course_names:
+        context = PersonalContext(text, evidence=[(c.entity.start - offset, c.entity.end - offset) for c in candidates])
+        candidates.extend(
+            _candidate(result, offset, PRIORITY["SpacyRecognizer"])
+            for result in sorted(course_names, key=lambda r: r.start)
+            if not rules.public.is_public_name(text[result.start : result.end])
+            and context.is_personal(result.entity_type, result.start, result.end)
+        )
+    return candidates
+
+
+def _candidate(result: RecognizerResult, offset: int, priority: int) -> _Candidate:
+    entity = DetectedEntity(result.entity_type, result.start + offset, result.end + offset, result.score)
+    return _Candidate(entity, priority)
+
+
+def _is_public(
+    result: RecognizerResult, recognizer: str, span: str, *, kind: ContentKind, rules: CourseRules
+) -> bool:
+    """True for what stays in the text besides course names: public places named in learner text,
+    non-personal URLs and historical birth dates in course text. Roster and pattern matches of people
+    are never public."""
+    entity = result.entity_type
+    if recognizer == "SpacyRecognizer" and entity == "LOCATION":
+        return rules.public.is_public_place(span)
+    if kind == ContentKind.LEARNER:
+        return False
+    if entity == "URL":
+        return not _PERSONAL_URL.search(span)
+    if entity == "DATE_OF_BIRTH":
+        year = _YEAR.search(span)
+        return bool(year) and int(year.group(1)) < datetime.date.today().year - HISTORICAL_BIRTH_YEARS
+    return False
+
+
+def _merge(candidates: list[_Candidate]) -> list[DetectedEntity]:
+    """Overlapping detections become one span covering all of them, typed by the most trusted one,
+    so a partial overlap (roster "Anna" inside NER "Anna Smith") never leaves a piece visible."""
+    merged: list[list[_Candidate]] = []
+    for candidate in sorted(candidates, key=lambda c: (c.entity.start, -c.entity.end)):
+        if merged and candidate.entity.start < max(c.entity.end for c in merged[-1]):
+            merged[-1].append(candidate)
+        else:
+            merged.append([candidate])
+    entities = []
+    for group in merged:
+        best = max(group, key=lambda c: (c.priority, c.entity.end - c.entity.start, c.entity.score))
+        entities.append(
+            DetectedEntity(
+                best.entity.type,
+                min(c.entity.start for c in group),
+                max(c.entity.end for c in group),
+                max(c.entity.score for c in group),
+            )
+        )
+    return entities
+
+
+def placeholder(entity_type: str) -> str:
+    return f"<{entity_type}>"
+
+
+def apply_operators(text: str, entities: list[DetectedEntity], *, rules: CourseRules) -> str:
+    """Replace each span by the policy's operator for its type (default: a ``<TYPE>`` placeholder)."""
+    operators: dict[str, Callable[[str, str], str]] = {
+        "replace": lambda entity_type, value: placeholder(entity_type),
+        "mask": lambda entity_type, value: "*" * len(value),
+        "hash": lambda entity_type, value: f"<{entity_type}:{keyed_digest(value)}>",
+        "remove": lambda entity_type, value: "",
+    }
+    return replace_spans(
+        text, entities, lambda e, value: operators[rules.operator(e.type)](e.type, value)
+    )
+
+
+def replace_spans(text: str, entities: list[DetectedEntity], replacement: Callable[[DetectedEntity, str], str]) -> str:
+    pieces = []
+    cursor = 0
+    for entity in sorted(entities, key=lambda e: e.start):
+        pieces.append(text[cursor : entity.start])
+        pieces.append(replacement(entity, text[entity.start : entity.end]))
+        cursor = entity.end
+    pieces.append(text[cursor:])
+    return "".join(pieces)
+
+
+def coerce_kind(kind: ContentKind | str) -> ContentKind:
+    try:
+        return ContentKind(kind)
+    except ValueError:
+        raise ValueError(f"kind must be one of {', '.join(k.value for k in ContentKind)}") from None
+
+
+def check_where(where: str) -> str:
+    if not isinstance(where, str) or not where.strip() or len(where) > 32:
+        raise ValueError("where must name the boundary (1-32 characters), e.g. 'ingestion' or 'query'")
+    return where.strip()
+
+
+def coerce_course(course: Course | None) -> Course | None:
+    if course is not None and not isinstance(course, Course):
+        raise TypeError("course must be a Course or None")
+    return course

@@ -1,0 +1,259 @@
+"""Writes of the privacy layer: redaction with its audit trail, pseudonyms, policies, erasure."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import F
+
+from edu.api import Course, Enrollment, LearnerProfile, create_user, enroll, update_profile
+from privacy.models import AuditEvent, ErasureRecord, PrivacyPolicy, PseudonymMapping
+from privacy.pii import account, pii_models
+from privacy.recognizers import split_full_name
+from privacy.redaction import (
+    ContentKind,
+    DetectedEntity,
+    RedactionResult,
+    apply_operators,
+    check_where,
+    coerce_course,
+    coerce_kind,
+    detect,
+    replace_spans,
+)
+from privacy.rules import rules_for
+from privacy.vault import decrypt_json, encrypt_json
+
+PSEUDONYM = re.compile(r"<([A-Z_]+)_(\d+)>")
+
+
+def redact_texts(
+    texts: Sequence[str], *, kind: ContentKind | str, course: Course | None = None, where: str, subject: str = ""
+) -> list[RedactionResult]:
+    """Redact a batch with one spaCy pass and one audit event; results keep the input order."""
+    kind, where, course = coerce_kind(kind), check_where(where), coerce_course(course)
+    if any(not isinstance(text, str) for text in texts):
+        raise TypeError("texts must be strings")
+    rules = rules_for(course)
+    detected = detect(texts, kind=kind, rules=rules)
+    results = [
+        RedactionResult(apply_operators(text, entities, rules=rules), entities)
+        for text, entities in zip(texts, detected, strict=True)
+    ]
+    record_audit_event(where=where, kind=kind, course=course, results=results, subject=subject)
+    return results
+
+
+def redact_text(
+    text: str, *, kind: ContentKind | str, course: Course | None = None, where: str, subject: str = ""
+) -> RedactionResult:
+    return redact_texts([text], kind=kind, course=course, where=where, subject=subject)[0]
+
+
+def record_audit_event(
+    *, where: str, kind: str, course: Course | None, results: Iterable[RedactionResult], subject: str = ""
+) -> AuditEvent:
+    """Entity types and counts only: the audit trail must not become a copy of the data it protects."""
+    results = list(results)
+    counts: Counter[str] = Counter()
+    for result in results:
+        counts.update(result.counts)
+    return AuditEvent.objects.create(
+        where=where, kind=str(kind), course=course, subject=subject[:64], texts=len(results),
+        counts=dict(counts), total=sum(counts.values()),
+    )
+
+
+@transaction.atomic
+def pseudonymize(
+    text: str,
+    *,
+    owner: AbstractBaseUser,
+    conversation_id: uuid.UUID | str,
+    course: Course | None = None,
+    where: str,
+) -> RedactionResult:
+    """Learner-kind redaction with numbered placeholders that stay the same within a conversation."""
+    where, course = check_where(where), coerce_course(course)
+    conversation_id = uuid.UUID(str(conversation_id))
+    mapping_row, _ = PseudonymMapping.objects.select_for_update().get_or_create(
+        conversation_id=conversation_id,
+        defaults={"owner": owner, "course": course, "vault": encrypt_json({})},
+    )
+    if mapping_row.owner_id != owner.pk:
+        raise PermissionDenied("This conversation belongs to another user.")
+    mapping: dict[str, str] = decrypt_json(mapping_row.vault)
+    by_value = {(_type_of(token), _normal(value)): token for token, value in mapping.items()}
+    entities = detect([text], kind=ContentKind.LEARNER, rules=rules_for(course))[0]
+
+    def token_for(entity: DetectedEntity, value: str) -> str:
+        key = (entity.type, _normal(value))
+        if key not in by_value:
+            number = 1 + sum(1 for token in mapping if _type_of(token) == entity.type)
+            token = f"<{entity.type}_{number}>"
+            mapping[token] = value
+            by_value[key] = token
+        return by_value[key]
+
+    result = RedactionResult(replace_spans(text, entities, token_for), entities)
+    mapping_row.vault = encrypt_json(mapping)
+    mapping_row.save(update_fields=["vault", "updated_at"])
+    record_audit_event(where=where, kind=ContentKind.LEARNER, course=course, results=[result],
+                       subject=f"conversation:{conversation_id}")
+    return result
+
+
+def _type_of(token: str) -> str:
+    return token[1:].rsplit("_", 1)[0]
+
+
+def _normal(value: str) -> str:
+    return " ".join(value.split()).casefold()
+
+
+def reidentify(
+    text: str, *, owner: AbstractBaseUser, conversation_id: uuid.UUID | str, requesting_user: AbstractBaseUser
+) -> str:
+    """Put the real values back, for the owner of the conversation only; anyone else gets the placeholders."""
+    if requesting_user is None or requesting_user.pk != owner.pk:
+        return text
+    row = PseudonymMapping.objects.filter(conversation_id=conversation_id, owner=owner).first()
+    if row is None:
+        return text
+    mapping = decrypt_json(row.vault)
+    return PSEUDONYM.sub(lambda match: mapping.get(match.group(0), match.group(0)), text)
+
+
+@transaction.atomic
+def purge_conversation(*, conversation_id: uuid.UUID | str) -> int:
+    deleted, _ = PseudonymMapping.objects.filter(conversation_id=conversation_id).delete()
+    return deleted
+
+
+@transaction.atomic
+def update_policy(*, course: Course, **fields) -> PrivacyPolicy:
+    """Create or change a course's policy; validation errors name the field, never a value."""
+    policy, _ = PrivacyPolicy.objects.get_or_create(course=course)
+    allowed = {"entities", "default_threshold", "thresholds", "operators", "allow_list", "student_id_patterns"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValueError(f"unknown policy fields: {', '.join(sorted(unknown))}")
+    for name, value in fields.items():
+        setattr(policy, name, value)
+    policy.version = F("version") + 1
+    policy.full_clean(exclude=["version"])
+    policy.save()
+    policy.refresh_from_db()
+    return policy
+
+
+def bump_roster_version(*, course_ids: Iterable[int]) -> None:
+    """Invalidate cached rosters (in every process: the version lives in the database)."""
+    course_ids = set(course_ids)
+    for course_id in course_ids:
+        PrivacyPolicy.objects.get_or_create(course_id=course_id)
+    PrivacyPolicy.objects.filter(course_id__in=course_ids).update(version=F("version") + 1)
+
+
+@transaction.atomic
+def erase_learner(*, user: AbstractBaseUser, requested_by: AbstractBaseUser) -> ErasureRecord:
+    """Delete everything held about a learner and keep a record (counts and dates, no values).
+
+    Materials the learner uploaded as a student go too; materials in courses they teach stay.
+    """
+    user, requested_by = account(user), account(requested_by)
+    if requested_by.pk != user.pk and not requested_by.is_staff:
+        raise PermissionDenied("Only the learner or an administrator may erase a learner's data.")
+    consent = getattr(getattr(user, "profile", None), "consent_given_at", None)
+    subject_ref = f"user:{user.pk}"
+    counts: Counter[str] = Counter()
+    for model, subject_field in pii_models():
+        rows = model.objects.filter(**{subject_field: user})
+        if subject_field == "uploaded_by":
+            taught = Enrollment.objects.filter(user=user, role=Enrollment.Role.TEACHER).values("course_id")
+            rows = rows.exclude(course_id__in=taught)
+        files = [obj.file for obj in rows if obj.file] if hasattr(model, "file") else []
+        counts[model._meta.label] += 0
+        counts.update(rows.delete()[1])
+        for file in files:
+            transaction.on_commit(lambda file=file: file.storage.delete(file.name))
+    counts.update(type(user).objects.filter(pk=user.pk).delete()[1])
+    return ErasureRecord.objects.create(
+        subject_ref=subject_ref,
+        requested_by=None if requested_by.pk == user.pk else requested_by,
+        requested_by_ref="self" if requested_by.pk == user.pk else f"user:{requested_by.pk}",
+        counts=dict(counts),
+        consent_date=consent.date() if consent else None,
+    )
+
+
+@dataclass
+class RosterImport:
+    """What an import did; errors name the row and the problem, never the row's values."""
+
+    enrolled: int = 0
+    guardians: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+ROSTER_ROLES = {"student", "teacher", "guardian"}
+
+
+def import_roster(*, course: Course, rows: Iterable[dict[str, str]]) -> RosterImport:
+    """Enroll people from CSV rows (name, email, role, student_id, grade); a bad row is reported and skipped.
+
+    Guardians are not enrolled: their name goes on the profile of the student whose ``student_id``
+    their row gives, so the course roster (and redaction) knows them.
+    """
+    report = RosterImport()
+    for number, row in enumerate(rows, start=2):  # row 1 is the header
+        row = {key.strip().lower(): (value or "").strip() for key, value in row.items() if key}
+        try:
+            with transaction.atomic():
+                _import_row(course=course, row=row, report=report)
+        except (ValueError, ValidationError) as error:
+            report.errors.append(f"row {number}: {_safe_message(error)}")
+    return report
+
+
+def _safe_message(error: Exception) -> str:
+    return error.messages[0] if isinstance(error, ValidationError) else str(error)
+
+
+def _import_row(*, course: Course, row: dict[str, str], report: RosterImport) -> None:
+    name, email, role = row.get("name", ""), row.get("email", "").lower(), row.get("role", "student").lower()
+    student_id, grade = row.get("student_id", ""), row.get("grade", "")
+    if not name:
+        raise ValueError("the name is missing")
+    if role not in ROSTER_ROLES:
+        raise ValueError(f"role must be one of {', '.join(sorted(ROSTER_ROLES))}")
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValueError("the email address is not valid") from None
+    if role == "guardian":
+        profile = LearnerProfile.objects.filter(
+            student_id=student_id, user__enrollments__course=course
+        ).first() if student_id else None
+        if profile is None:
+            raise ValueError("a guardian needs the student_id of a student in this course")
+        update_profile(user=profile.user, guardian_name=name, guardian_email=email)
+        report.guardians += 1
+        return
+    if grade and not grade.isdigit():
+        raise ValueError("grade must be a number")
+    first, last = split_full_name(name)
+    user = create_user(username=email, email=email, first_name=first, last_name=last)
+    enroll(user=user, course=course, role=role)
+    if role == "student" and (student_id or grade):
+        update_profile(user=user, **({"student_id": student_id} if student_id else {}),
+                       **({"grade_level": int(grade)} if grade else {}))
+    report.enrolled += 1

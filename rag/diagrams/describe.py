@@ -1,0 +1,89 @@
+"""Plain-text description of a recovered diagram.
+
+The same text serves a screen-reader user (who cannot see the arrows) and the retriever (which
+indexes words, not pictures), so it states every part, every connection and the overall shape.
+"""
+
+from __future__ import annotations
+
+from rag.diagrams.types import DiagramAnalysis, DiagramEdge
+
+
+def describe(analysis: DiagramAnalysis) -> str:
+    """Title, parts in reading order, groups, each connection, and whether it is a chain or a cycle."""
+    sentences = [f"Diagram: {analysis.title}." if analysis.title else "Diagram."]
+    labels = {node.id: node.label for node in analysis.nodes}
+    if not labels:
+        sentences.append("No labelled parts were recognised.")
+        return " ".join(sentences)
+
+    count = len(labels)
+    parts = "one part" if count == 1 else f"{count} parts"
+    sentences.append(f"It has {parts}: {_join(list(labels.values()))}.")
+
+    members: dict[str, list[str]] = {}
+    for node in analysis.nodes:
+        if node.group:
+            members.setdefault(node.group, []).append(node.label)
+    sentences.extend(f"{labels[group]} contains {_join(names)}." for group, names in members.items())
+
+    sentences.extend(_connection_sentences(analysis.edges, labels))
+    linked = {end for edge in analysis.edges for end in (edge.source, edge.target)}
+    unlinked = [label for node_id, label in labels.items() if node_id not in linked and node_id not in members]
+    if analysis.edges and unlinked:
+        verb = "is" if len(unlinked) == 1 else "are"
+        sentences.append(f"{_join(unlinked)} {verb} not connected to other parts.")
+    shape = _overall_shape(analysis.edges, labels)
+    if shape:
+        sentences.append(shape)
+    return " ".join(sentences)
+
+
+def _connection_sentences(edges: list[DiagramEdge], labels: dict[str, str]) -> list[str]:
+    """One sentence per source ("A leads to B and C."), labelled arrows spelled out on their own."""
+    sentences = []
+    plain_targets: dict[str, list[str]] = {}
+    for edge in edges:
+        source, target = labels[edge.source], labels[edge.target]
+        if not edge.directed:
+            suffix = f" ({edge.label})" if edge.label else ""
+            sentences.append(f"{source} is connected to {target}{suffix}.")
+        elif edge.label:
+            sentences.append(f"{source} leads to {target} ({edge.label}).")
+        else:
+            plain_targets.setdefault(edge.source, []).append(target)
+    sentences.extend(f"{labels[source]} leads to {_join(targets)}." for source, targets in plain_targets.items())
+    return sentences
+
+
+def _overall_shape(edges: list[DiagramEdge], labels: dict[str, str]) -> str:
+    directed = [edge for edge in edges if edge.directed]
+    if len(labels) < 3 or len(directed) != len(edges):
+        return ""
+    outgoing: dict[str, list[str]] = {}
+    incoming: dict[str, int] = {}
+    for edge in directed:
+        outgoing.setdefault(edge.source, []).append(edge.target)
+        incoming[edge.target] = incoming.get(edge.target, 0) + 1
+    if any(len(targets) > 1 for targets in outgoing.values()) or any(n > 1 for n in incoming.values()):
+        return ""
+    starts = [node for node in labels if node not in incoming]
+    start = starts[0] if len(starts) == 1 else next(iter(labels)) if not starts else None
+    if start is None:
+        return ""
+    path = [start]
+    while outgoing.get(path[-1]) and outgoing[path[-1]][0] not in path:
+        path.append(outgoing[path[-1]][0])
+    if len(path) != len(labels):
+        return ""
+    if starts:
+        return f"The steps form a chain from {labels[path[0]]} to {labels[path[-1]]}."
+    if outgoing.get(path[-1]) == [path[0]]:
+        return f"The steps form a cycle: {_join([labels[n] for n in path])}, then back to {labels[path[0]]}."
+    return ""
+
+
+def _join(names: list[str]) -> str:
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} and {names[-1]}"

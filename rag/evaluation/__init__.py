@@ -1,0 +1,1 @@
+"""Retrieval evaluation: labeled questions over the demo course and a generated course, and the harness."""

@@ -1,0 +1,154 @@
+"""The SQL of retrieval, in one place: the vector branch and the full-text branch.
+
+Raw SQL because each branch must be one statement the planner sees whole (filter + ORDER BY
+distance + LIMIT is what lets pgvector use the HNSW index) and because ORM overhead would be a
+large share of a few-millisecond query. Table names are those of ``rag.Chunk``, ``edu.Material``
+and its objectives (checked by the tests). Every statement filters on ``course_id = ANY(...)``:
+access control lives inside the query, not only in the caller.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from django.db import connection, transaction
+
+from rag.retrieval.types import Candidate
+
+# Candidates the HNSW scan keeps in its queue: recall@10 vs exact search 0.98 at 100,000 chunks in
+# 50 courses (benchmarks/retrieval_bench.py).
+EF_SEARCH = 100
+# Up to this many chunks in the searched courses, the exact scan (course index, then sort by
+# distance) is cheap and has perfect recall; above it the HNSW index is used. PostgreSQL's planner
+# gets this choice wrong: it prices the HNSW scan as if it read every row passing the filter and
+# the exact scan as cheap although every vector it reads lives in TOAST (at 100,000 chunks, 2,000
+# per course: 23 ms p50 exact vs 8 ms HNSW on a busy 2-core machine; 24 ms vs 2 ms when idle).
+# Disabling the sort that the exact plan needs, for this one transaction, leaves it the index.
+# The threshold is an estimate where both cost about the same, not a tuned value.
+EXACT_SCAN_MAX_CHUNKS = 500
+
+# One round trip: count the searched chunks (at most EXACT_SCAN_MAX_CHUNKS + 1) and set the scan
+# up for this transaction. relaxed_order: with a course filter, the HNSW scan goes on until LIMIT
+# rows pass the filter instead of returning fewer (pgvector >= 0.8); rows then come back only
+# roughly ordered, so the caller re-sorts them by distance.
+SCAN_SETUP_SQL = """
+SELECT set_config('hnsw.ef_search', %(ef_search)s, true),
+       set_config('hnsw.iterative_scan', 'relaxed_order', true),
+       set_config('enable_sort', CASE WHEN count(*) > %(exact_max)s THEN 'off' ELSE 'on' END, true)
+FROM (SELECT 1 FROM rag_chunk WHERE course_id = ANY(%(course_ids)s) LIMIT %(exact_max)s + 1) searched
+"""
+
+# Each branch returns its candidates with everything a hit shows, so no second query is needed.
+_CANDIDATE_COLUMNS = """
+    h.id, h.material_id, m.title, h.modality, h.heading, h.text, h.page, h.region, h.diagram_id, h.reading_level,
+    ARRAY(SELECT mo.learningobjective_id FROM edu_material_objectives mo WHERE mo.material_id = h.material_id)
+"""
+_BRANCH_COLUMNS = "c.id, c.material_id, c.modality, c.heading, c.text, c.page, c.region, c.diagram_id, c.reading_level"
+
+# Both branches in one statement: one plan, one round trip. The strict full-text query (websearch
+# syntax: every word must appear) ranks best; when it finds nothing, the same words OR-ed still
+# find passages that share some of them. The loose query only runs when the strict one is empty
+# (PostgreSQL evaluates the NOT EXISTS once, as an InitPlan).
+BRANCHES_SQL = f"""
+WITH nearest AS MATERIALIZED (
+    SELECT {_BRANCH_COLUMNS}, c.embedding <=> %(vector)s::vector AS score
+    FROM rag_chunk c
+    WHERE c.course_id = ANY(%(course_ids)s) AND c.embedding IS NOT NULL
+    ORDER BY c.embedding <=> %(vector)s::vector
+    LIMIT %(limit)s
+),
+strict_hits AS MATERIALIZED (
+    SELECT {_BRANCH_COLUMNS}, ts_rank_cd(c.search_vector, websearch_to_tsquery('english', %(query)s)) AS score
+    FROM rag_chunk c
+    WHERE c.course_id = ANY(%(course_ids)s) AND c.search_vector @@ websearch_to_tsquery('english', %(query)s)
+    ORDER BY score DESC, c.id
+    LIMIT %(limit)s
+),
+loose_hits AS MATERIALIZED (
+    SELECT {_BRANCH_COLUMNS},
+           ts_rank_cd(c.search_vector, replace(plainto_tsquery('english', %(query)s)::text, '&', '|')::tsquery) AS score
+    FROM rag_chunk c
+    WHERE NOT EXISTS (SELECT 1 FROM strict_hits)
+      AND c.course_id = ANY(%(course_ids)s)
+      AND c.search_vector @@ replace(plainto_tsquery('english', %(query)s)::text, '&', '|')::tsquery
+    ORDER BY score DESC, c.id
+    LIMIT %(limit)s
+),
+hits AS (
+    SELECT 'vector' AS branch, * FROM nearest
+    UNION ALL SELECT 'text', * FROM strict_hits
+    UNION ALL SELECT 'text', * FROM loose_hits
+)
+SELECT {_CANDIDATE_COLUMNS}, h.score, h.branch
+FROM hits h JOIN edu_material m ON m.id = h.material_id
+"""  # noqa: S608 - only constant fragments are interpolated; values are parameters
+
+
+@dataclass(frozen=True)
+class Branches:
+    """Both rankings, best first, and the seconds they took together (setup, statement and commit)."""
+
+    by_vector: list[Candidate]
+    by_text: list[Candidate]
+    timings: dict[str, float]
+
+
+def vector_literal(vector: np.ndarray) -> str:
+    """pgvector's text form; measured no slower than the binary adapter for 384 dimensions."""
+    return "[" + ",".join(map(repr, np.asarray(vector, dtype=np.float32).tolist())) + "]"
+
+
+def _candidates(rows: Sequence[tuple]) -> list[Candidate]:
+    candidates = []
+    for *fields, objective_ids, score, _branch in rows:
+        chunk_id, material_id, title, modality, heading, text, page, region, diagram_id, reading_level = fields
+        if isinstance(region, str):  # Django's psycopg setup leaves jsonb undecoded
+            region = json.loads(region)
+        candidates.append(
+            Candidate(
+                chunk_id=chunk_id,
+                material_id=material_id,
+                material_title=title,
+                modality=modality,
+                heading=heading,
+                text=text,
+                page=page,
+                region=region,
+                diagram_id=diagram_id,
+                reading_level=reading_level,
+                objective_ids=tuple(objective_ids),
+                raw_score=float(score),
+            )
+        )
+    return candidates
+
+
+def search_branches(
+    *, course_ids: Sequence[int], vector: np.ndarray, query: str, limit: int, ef_search: int = EF_SEARCH
+) -> Branches:
+    """The ``limit`` chunks nearest to ``vector`` (cosine) and the ``limit`` best full-text matches of ``query``.
+
+    One transaction, so the scan settings (set_config(..., true) is SET LOCAL) end with it.
+    """
+    course_ids = list(course_ids)
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            SCAN_SETUP_SQL,
+            {"ef_search": str(max(ef_search, limit)), "exact_max": EXACT_SCAN_MAX_CHUNKS, "course_ids": course_ids},
+        )
+        cursor.execute(
+            BRANCHES_SQL,
+            {"vector": vector_literal(vector), "query": query, "course_ids": course_ids, "limit": limit},
+        )
+        rows = cursor.fetchall()
+    seconds = time.perf_counter() - started
+    # (score, id) ascending for distances, descending score then id for text ranks; the vector
+    # rows need it anyway because relaxed_order returns them only roughly ordered.
+    nearest = sorted((row for row in rows if row[-1] == "vector"), key=lambda row: (row[-2], row[0]))
+    matching = sorted((row for row in rows if row[-1] == "text"), key=lambda row: (-row[-2], row[0]))
+    return Branches(by_vector=_candidates(nearest), by_text=_candidates(matching), timings={"retrieve": seconds})

@@ -1,0 +1,130 @@
+"""Hybrid search over a course's chunks: redact, embed, vector + full text, fuse, rerank.
+
+``search`` is the entry point for people (access check, query redaction, encoding);
+``hybrid_search`` is the part after encoding, callable with a precomputed vector so the
+benchmark can time retrieval without the embedding model.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+
+import numpy as np
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
+
+from edu.api import Course, Enrollment, LearnerProfile, mastery_by_objective, role_in_course
+from privacy.api import ContentKind, redact_text
+from rag.embeddings import get_embedder
+from rag.retrieval.fusion import LearnerSignals, fuse_and_rerank
+from rag.retrieval.queries import search_branches
+from rag.retrieval.types import SearchHit, SearchResponse
+
+MAX_K = 50
+MAX_QUERY_CHARS = 2000
+# Each branch returns this many times k candidates, so fusion can promote a chunk that one
+# branch ranks low but the other ranks high.
+CANDIDATES_PER_HIT = 4
+
+
+def _validate(query: str, k: int) -> str:
+    if not isinstance(query, str) or not query.strip():
+        raise ValueError("The search query is empty: type a question or some keywords.")
+    if len(query) > MAX_QUERY_CHARS:
+        raise ValueError(f"The search query is too long: at most {MAX_QUERY_CHARS} characters.")
+    if not isinstance(k, int) or not 1 <= k <= MAX_K:
+        raise ValueError(f"k must be a whole number from 1 to {MAX_K}.")
+    return query.strip()
+
+
+def learner_signals(*, user: AbstractBaseUser, course: Course) -> LearnerSignals:
+    """Mastery per objective of the course (the objective's prior when never practised) and reading level."""
+    p_known = mastery_by_objective(learner=user, course=course)
+    reading_level = LearnerProfile.objects.filter(user=user).values_list("reading_level", flat=True).first()
+    return LearnerSignals(p_known=p_known, reading_level=reading_level)
+
+
+def hybrid_search(
+    *,
+    course_ids: Sequence[int],
+    query_text: str,
+    query_vector: np.ndarray,
+    learner: LearnerSignals | None = None,
+    k: int = 10,
+) -> tuple[list[SearchHit], dict[str, float]]:
+    """Top ``k`` chunks within ``course_ids`` (already access-checked) and seconds per stage."""
+    branches = search_branches(
+        course_ids=course_ids, vector=query_vector, query=query_text, limit=CANDIDATES_PER_HIT * k
+    )
+    started = time.perf_counter()
+    candidates = {candidate.chunk_id: candidate for candidate in (*branches.by_text, *branches.by_vector)}
+    fused = fuse_and_rerank(
+        [[c.chunk_id for c in branches.by_vector], [c.chunk_id for c in branches.by_text]],
+        objective_ids={chunk_id: c.objective_ids for chunk_id, c in candidates.items()},
+        reading_levels={chunk_id: c.reading_level for chunk_id, c in candidates.items()},
+        learner=learner,
+    )[:k]
+    vector_rank = {c.chunk_id: (rank, c.raw_score) for rank, c in enumerate(branches.by_vector, start=1)}
+    text_rank = {c.chunk_id: (rank, c.raw_score) for rank, c in enumerate(branches.by_text, start=1)}
+    hits = []
+    for score in fused:
+        candidate = candidates[score.chunk_id]
+        v_rank, v_distance = vector_rank.get(score.chunk_id, (None, None))
+        t_rank, t_score = text_rank.get(score.chunk_id, (None, None))
+        hits.append(
+            SearchHit(
+                chunk_id=candidate.chunk_id,
+                material_id=candidate.material_id,
+                material_title=candidate.material_title,
+                modality=candidate.modality,
+                heading=candidate.heading,
+                text=candidate.text,
+                page=candidate.page,
+                region=candidate.region,
+                diagram_id=candidate.diagram_id,
+                score=round(score.final, 6),
+                scores={
+                    "vector_rank": v_rank,
+                    "vector_distance": None if v_distance is None else round(v_distance, 6),
+                    "fts_rank": t_rank,
+                    "fts_score": None if t_score is None else round(t_score, 6),
+                    "rrf": round(score.rrf, 6),
+                    "mastery_boost": round(score.mastery_boost, 6),
+                    "reading_fit": round(score.reading_fit, 6),
+                    "final": round(score.final, 6),
+                },
+                objective_ids=list(candidate.objective_ids),
+            )
+        )
+    return hits, {**branches.timings, "fuse": time.perf_counter() - started}
+
+
+def search(*, user: AbstractBaseUser, course: Course, query: str, k: int = 10) -> SearchResponse:
+    """Search one course as ``user``: only enrolled students, its teachers and staff may.
+
+    The query is redacted before it is embedded or sent to SQL, so a name or email typed by a
+    student never reaches the index, the logs or the response.
+    """
+    started = time.perf_counter()
+    query = _validate(query, k)
+    role = role_in_course(user=user, course=course)
+    if role is None:
+        raise PermissionDenied("You can only search courses you are enrolled in or teach.")
+    redacted = redact_text(query, kind=ContentKind.LEARNER, course=course, where="query").text
+    redacted_done = time.perf_counter()
+    vector = get_embedder().encode_query(redacted)
+    encoded_done = time.perf_counter()
+    learner = learner_signals(user=user, course=course) if role == Enrollment.Role.STUDENT else None
+    hits, stage_timings = hybrid_search(
+        course_ids=[course.id], query_text=redacted, query_vector=vector, learner=learner, k=k
+    )
+    timings = {
+        "redact": redacted_done - started,
+        "encode": encoded_done - redacted_done,
+        **stage_timings,
+        "total": time.perf_counter() - started,
+    }
+    return SearchResponse(
+        query_redacted=redacted, hits=hits, timings={name: round(seconds, 6) for name, seconds in timings.items()}
+    )

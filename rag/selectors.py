@@ -1,0 +1,63 @@
+"""Reads about ingestion: job lists for the portal and what a material was indexed as."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Q, QuerySet
+
+from edu.api import Course, Material
+from rag.models import Chunk, DiagramGraph, IngestionJob
+
+
+def jobs_for_course(*, course: Course) -> QuerySet[IngestionJob]:
+    """Newest first, with the material, so a job list is one query."""
+    return IngestionJob.objects.filter(material__course=course).select_related("material").order_by("-created_at")
+
+
+def latest_job(*, material: Material) -> IngestionJob | None:
+    return IngestionJob.objects.filter(material=material).order_by("-created_at", "-pk").first()
+
+
+def unfinished_job(*, material: Material) -> IngestionJob | None:
+    unfinished = IngestionJob.objects.exclude(state__in=[IngestionJob.State.INDEXED, IngestionJob.State.FAILED])
+    return unfinished.filter(material=material).order_by("-created_at", "-pk").first()
+
+
+def stalled_jobs(*, silent_since: datetime) -> QuerySet[IngestionJob]:
+    """Jobs said to be running whose worker has not been heard of since ``silent_since``: it died."""
+    return IngestionJob.objects.filter(state__in=IngestionJob.RUNNING_STATES).filter(
+        Q(heartbeat_at__lt=silent_since) | Q(heartbeat_at__isnull=True)
+    )
+
+
+@dataclass
+class MaterialDetail:
+    """What a teacher or learner may see of an indexed material: only redacted text, never the file."""
+
+    material: Material
+    job: IngestionJob | None
+    extracted_text: str
+    chunks: list[Chunk]
+    diagrams: list[DiagramGraph]
+    redactions: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def redaction_total(self) -> int:
+        return sum(self.redactions.values())
+
+
+def material_detail(*, material: Material) -> MaterialDetail:
+    """Redaction counts come from the run that produced the chunks shown, not from a re-run in progress."""
+    job = latest_job(material=material)
+    indexed_by = IngestionJob.objects.filter(material=material, state=IngestionJob.State.INDEXED)
+    indexed_by = indexed_by.order_by("-finished_at", "-pk").first()
+    return MaterialDetail(
+        material=material,
+        job=job,
+        extracted_text=material.extracted_text,
+        chunks=list(Chunk.objects.filter(material=material).defer("embedding", "search_vector").order_by("ordinal")),
+        diagrams=list(DiagramGraph.objects.filter(material=material).order_by("page", "pk")),
+        redactions=dict(indexed_by.stats.get("redactions", {})) if indexed_by else {},
+    )

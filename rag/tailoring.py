@@ -1,0 +1,127 @@
+"""Deterministic reading-level adjustments that a 135M model cannot be trusted to make itself.
+
+For the "simple" band, sentences are split at clause boundaries and a small glossary swaps hard
+words for everyday ones; for the "advanced" band, consecutive sentences drawn from the same
+source are joined into one (denser prose, the same facts); the middle band is left as written. The
+explainer applies this after the grounding check, so grounding judges what the model said.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import pyphen
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from rag.prompting import reading_band
+
+MAX_SIMPLE_WORDS = 12
+# Clause boundaries where a sentence can be cut without changing its meaning.
+_CLAUSE_BREAKS = re.compile(
+    r",\s+(?:and|but|so|which|while|where|because)\s+|;\s+|\s+-\s+|,\s+(?=(?:this|these|it|they)\s)",
+    re.IGNORECASE,
+)
+_BREAK_STARTS = {"which": "This", "while": "And", "where": "There", "because": "This is because"}
+GLOSSARY = {
+    "approximately": "about", "utilize": "use", "utilizes": "uses", "however": "but", "therefore": "so",
+    "numerous": "many", "consequently": "so", "additionally": "also", "obtain": "get", "obtains": "gets",
+    "require": "need", "requires": "needs", "sufficient": "enough", "demonstrate": "show", "demonstrates": "shows",
+    "transform": "change", "transforms": "changes", "transformed": "changed", "produce": "make", "produces": "makes",
+    "significant": "big", "significantly": "a lot", "essential": "needed", "component": "part",
+    "components": "parts", "crucial": "key", "regulate": "control", "regulates": "controls", "eventually": "in the end",
+    "various": "many", "typically": "often", "located": "found", "convert": "change", "converts": "changes",
+    "converted": "changed", "absorb": "take in", "absorbs": "takes in", "absorbed": "taken in", "release": "let out",
+    "releases": "lets out", "released": "let out", "releasing": "letting out", "continuous": "non-stop",
+    "continuously": "all the time", "enormous": "huge", "extremely": "very", "moisture": "water",
+    "particular": "one", "process": "way", "processes": "ways", "combination": "mix", "combine": "mix",
+    "combines": "mixes", "sufficiently": "enough", "characteristics": "features", "environment": "surroundings",
+    "accumulate": "build up", "accumulates": "builds up", "gradually": "slowly", "rapidly": "fast",
+    "immediately": "right away", "previously": "before", "assist": "help", "assists": "helps",
+    "remain": "stay", "remains": "stays", "contain": "hold", "contains": "holds", "occurs": "happens",
+    "occur": "happen", "substance": "stuff", "substances": "stuff", "individual": "single",
+}
+_GLOSSARY_WORD = re.compile(r"\b(" + "|".join(sorted(GLOSSARY, key=len, reverse=True)) + r")\b", re.IGNORECASE)
+
+
+_WORDS = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?|\d+")
+_SENTENCES = re.compile(r"[.!?]+(?:\s|$)")
+
+
+@cache
+def _hyphenator() -> pyphen.Pyphen:
+    return pyphen.Pyphen(lang="en_US")
+
+
+def syllables(word: str) -> int:
+    return len(_hyphenator().positions(word.lower())) + 1
+
+
+def fk_grade(text: str) -> float:
+    """Flesch-Kincaid grade of ``text`` (0 for empty text).
+
+    Computed here with pyphen syllables: textstat's English path wants NLTK's cmudict, which
+    it tries to download at run time (no network here, and nothing may be fetched).
+    """
+    words = _WORDS.findall(text)
+    if not words:
+        return 0.0
+    sentences = max(1, len(_SENTENCES.findall(text.strip() + " ")))
+    syllable_count = sum(syllables(word) for word in words)
+    return round(0.39 * len(words) / sentences + 11.8 * syllable_count / len(words) - 15.59, 2)
+
+
+def _swap(match: re.Match) -> str:
+    word = match.group(0)
+    simple = GLOSSARY[word.lower()]
+    return simple[0].upper() + simple[1:] if word[0].isupper() else simple
+
+
+def _capitalised(text: str) -> str:
+    return text[0].upper() + text[1:] if text else text
+
+
+def _split(sentence: str) -> list[str]:
+    """Cut at clause boundaries, only while the pieces are long; keep the final punctuation."""
+    body, end = (sentence[:-1], sentence[-1]) if sentence[-1:] in ".!?" else (sentence, ".")
+    if len(body.split()) <= MAX_SIMPLE_WORDS:
+        return [body + end]
+    pieces, cursor = [], 0
+    for match in _CLAUSE_BREAKS.finditer(body):
+        head = body[cursor: match.start()].strip()
+        if len(head.split()) < 4:  # too short to stand alone: keep it attached
+            continue
+        pieces.append(head)
+        joiner = match.group(0).strip(" ,;-").lower()
+        cursor = match.end()
+        if joiner in _BREAK_STARTS:
+            body = body[:cursor] + _BREAK_STARTS[joiner] + " " + body[cursor:]
+    pieces.append(body[cursor:].strip())
+    pieces = [part for piece in pieces for part in _split_at_commas(piece)]
+    return [_capitalised(piece) + "." for piece in pieces[:-1] if piece] + [_capitalised(pieces[-1]) + end]
+
+
+def _split_at_commas(piece: str) -> list[str]:
+    """Last resort for a still-long piece: cut at a comma with 4+ words on each side, never inside a list."""
+    if len(piece.split()) <= MAX_SIMPLE_WORDS:
+        return [piece]
+    for match in re.finditer(r",\s+", piece):
+        head, tail = piece[: match.start()], piece[match.end():]
+        next_item = tail.split(",")[0]
+        if len(head.split()) >= 4 and len(tail.split()) >= 4 and len(next_item.split()) > 3:
+            return [head, *_split_at_commas(tail)]
+    return [piece]
+
+
+def joined(first: str, second: str) -> str:
+    """Two sentences as one: "A. The b." -> "A; the b." (a proper noun keeps its capital)."""
+    word = second.split()[0] if second.split() else ""
+    lead = second[0].lower() + second[1:] if word.lower() in STOP_WORDS else second
+    return f"{first.rstrip('.!?')}; {lead}"
+
+
+def tailor_sentence(sentence: str, *, reading_level: float) -> list[str]:
+    """The sentence as the learner's band wants it: split and simplified, or unchanged."""
+    if reading_band(reading_level).name != "simple":
+        return [sentence]
+    return _split(_GLOSSARY_WORD.sub(_swap, sentence))

@@ -1,0 +1,169 @@
+"""The pure learner-model mathematics (edu/learner_model.py): numbers worked out by hand."""
+
+import pytest
+
+from edu.learner_model import (
+    MASTERED,
+    BktParams,
+    adjust_reading_level,
+    bkt_update,
+    choice_index,
+    normalise_answer,
+    parse_number,
+    posterior_known,
+    short_answer_matches,
+    unlocked_objectives,
+    weakest_unlocked,
+)
+
+DEFAULTS = BktParams(p_init=0.2, p_learn=0.15, p_slip=0.1, p_guess=0.2)
+
+
+class TestBktUpdate:
+    def test_a_correct_answer_from_the_prior(self):
+        # Bayes: known and right = 0.2 * (1 - 0.1) = 0.18; unknown and lucky = 0.8 * 0.2 = 0.16
+        #        posterior = 0.18 / (0.18 + 0.16) = 9/17 = 0.5294...
+        # learning: 9/17 + (8/17) * 0.15 = (9 + 1.2) / 17 = 0.6
+        assert posterior_known(0.2, True, DEFAULTS) == pytest.approx(9 / 17)
+        assert bkt_update(0.2, True, DEFAULTS) == pytest.approx(0.6)
+
+    def test_a_wrong_answer_from_the_prior(self):
+        # Bayes: known but slipped = 0.2 * 0.1 = 0.02; unknown and wrong = 0.8 * (1 - 0.2) = 0.64
+        #        posterior = 0.02 / 0.66 = 1/33
+        # learning: 1/33 + (32/33) * 0.15 = (1 + 4.8) / 33 = 0.17575...
+        assert posterior_known(0.2, False, DEFAULTS) == pytest.approx(1 / 33)
+        assert bkt_update(0.2, False, DEFAULTS) == pytest.approx(5.8 / 33)
+
+    def test_two_correct_answers_in_a_row(self):
+        # From 0.6: 0.6 * 0.9 = 0.54; 0.4 * 0.2 = 0.08; posterior = 0.54 / 0.62 = 27/31
+        # learning: 27/31 + (4/31) * 0.15 = 27.6 / 31 = 0.89032...
+        assert bkt_update(bkt_update(0.2, True, DEFAULTS), True, DEFAULTS) == pytest.approx(27.6 / 31)
+
+    def test_other_parameters_are_used(self):
+        params = BktParams(p_init=0.5, p_learn=0.0, p_slip=0.2, p_guess=0.25)
+        # 0.5 * 0.8 = 0.4; 0.5 * 0.25 = 0.125; 0.4 / 0.525 = 16/21; no learning
+        assert bkt_update(0.5, True, params) == pytest.approx(16 / 21)
+
+    def test_correct_answers_raise_and_wrong_answers_lower_the_belief_before_learning(self):
+        for p in (0.05, 0.3, 0.7, 0.99):
+            assert posterior_known(p, True, DEFAULTS) > p > posterior_known(p, False, DEFAULTS)
+
+    def test_enough_correct_answers_reach_mastery(self):
+        p, answers = DEFAULTS.p_init, 0
+        while p < MASTERED:
+            p, answers = bkt_update(p, True, DEFAULTS), answers + 1
+        # 0.2 -> 0.6 -> 0.890 -> 0.977: three correct answers in a row count as mastery.
+        assert answers == 3
+
+    def test_the_largest_slip_and_guess_the_model_accepts_make_answers_uninformative(self):
+        # slip 0.5, guess 0.5: right with probability 0.5 whether known or not; 0.3 * 0.5 / 0.5 = 0.3
+        params = BktParams(p_init=0.3, p_learn=0.0, p_slip=0.5, p_guess=0.5)
+        assert posterior_known(0.3, True, params) == pytest.approx(0.3)
+        assert posterior_known(0.3, False, params) == pytest.approx(0.3)
+
+    @pytest.mark.parametrize(
+        "fields",
+        [{"p_slip": 0.6, "p_guess": 0.5}, {"p_init": 1.5}, {"p_learn": -0.1}],
+    )
+    def test_nonsensical_parameters_are_refused(self, fields):
+        with pytest.raises(ValueError):
+            BktParams(**fields)
+
+
+class TestPrerequisiteRule:
+    # a -> b -> c, and d with no prerequisites
+    PREREQUISITES = {"b": ["a"], "c": ["b"]}
+
+    def test_an_objective_unlocks_only_when_every_prerequisite_is_mastered(self):
+        p_known = {"a": 0.94, "b": 0.1, "c": 0.1, "d": 0.5}
+        assert unlocked_objectives(p_known, self.PREREQUISITES) == ["a", "d"]
+        p_known["a"] = MASTERED
+        assert unlocked_objectives(p_known, self.PREREQUISITES) == ["a", "b", "d"]
+
+    def test_the_weakest_unlocked_objective_is_chosen_not_the_weakest_overall(self):
+        p_known = {"a": 0.97, "b": 0.4, "c": 0.01, "d": 0.6}
+        assert weakest_unlocked(p_known, self.PREREQUISITES) == "b"
+
+    def test_mastered_objectives_are_not_practised_again(self):
+        p_known = {"a": 0.96, "b": 0.99, "c": 0.97, "d": 0.3}
+        assert weakest_unlocked(p_known, self.PREREQUISITES) == "d"
+
+    def test_ties_go_to_the_earlier_objective_in_course_order(self):
+        p_known = {"a": 0.2, "d": 0.2}
+        assert weakest_unlocked(p_known, {}, order=["d", "a"]) == "d"
+        assert weakest_unlocked(p_known, {}) == "a"
+
+    def test_nothing_is_recommended_when_everything_is_mastered(self):
+        assert weakest_unlocked({"a": 0.99, "b": 0.95}, {"b": ["a"]}) is None
+
+    def test_a_prerequisite_cycle_locks_its_members(self):
+        assert weakest_unlocked({"a": 0.1, "b": 0.1}, {"a": ["b"], "b": ["a"]}) is None
+
+
+class TestReadingLevel:
+    def test_too_hard_lowers_and_too_easy_raises_by_three_quarters_of_a_grade(self):
+        assert adjust_reading_level(6.0, "too_hard") == 5.25
+        assert adjust_reading_level(6.0, "too_easy") == 6.75
+
+    def test_helpful_keeps_the_level(self):
+        assert adjust_reading_level(6.0, "helpful") == 6.0
+
+    def test_the_level_stays_on_the_grade_scale(self):
+        assert adjust_reading_level(1.3, "too_hard") == 1.0
+        assert adjust_reading_level(15.5, "too_easy") == 16.0
+
+    def test_changing_ones_mind_replaces_the_earlier_move(self):
+        # 6.0 - 0.75 (too hard) = 5.25; now "too easy" instead: + 0.75 (undo) + 0.75 = 6.75
+        assert adjust_reading_level(5.25, "too_easy", replaces="too_hard") == 6.75
+        assert adjust_reading_level(5.25, "helpful", replaces="too_hard") == 6.0
+
+    def test_unknown_feedback_is_refused(self):
+        with pytest.raises(ValueError, match="feedback must be one of"):
+            adjust_reading_level(6.0, "meh")
+
+
+class TestGrading:
+    @pytest.mark.parametrize(
+        ("given", "accepted"),
+        [
+            ("Photosynthesis", ["photosynthesis"]),
+            ("  the   NILE river. ", ["The Nile River"]),
+            ("carbon-dioxide!", ["carbon dioxide"]),
+            ("3.50", ["3.5"]),
+            (".5", ["1/2"]),
+            ("-4", ["-4.0"]),
+            ("1,000", ["1000"]),
+            ("42.", ["42"]),
+            ("evaporation", ["boiling", "evaporation"]),
+        ],
+    )
+    def test_accepted_short_answers(self, given, accepted):
+        assert short_answer_matches(given, accepted)
+
+    @pytest.mark.parametrize(
+        ("given", "accepted"),
+        [
+            ("3.51", ["3.5"]),
+            ("4", ["-4"]),
+            ("3,5", ["3.5"]),  # a decimal comma is ambiguous across locales: not read as 3.5
+            ("photo synthesis", ["photosynthesis"]),
+            ("", ["anything"]),
+            ("!!!", ["?"]),
+        ],
+    )
+    def test_rejected_short_answers(self, given, accepted):
+        assert not short_answer_matches(given, accepted)
+
+    def test_numbers_parse_exactly(self):
+        assert parse_number("0.1") + parse_number("0.2") == parse_number("0.3")
+        assert parse_number("1/0") is None
+        assert parse_number("ten") is None
+
+    def test_a_choice_is_recognised_by_its_text(self):
+        choices = ["Roots", "Leaves", "The stem"]
+        assert choice_index("leaves", choices) == 1
+        assert choice_index(" the STEM. ", choices) == 2
+        assert choice_index("1", choices) is None
+
+    def test_normalisation(self):
+        assert normalise_answer("  Ｈｅｌｌｏ,  World!! ") == "hello world"

@@ -1,0 +1,63 @@
+"""record_feedback (edu/services.py): explanation feedback moves the learner's working reading level."""
+
+import pytest
+
+from edu.models import Interaction, LearnerProfile
+from edu.services import record_feedback
+from tests.factories import InteractionFactory, LearnerProfileFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def reading_level(interaction):
+    return LearnerProfile.objects.get(user_id=interaction.learner_id).reading_level
+
+
+@pytest.fixture
+def interaction():
+    profile = LearnerProfileFactory(reading_level=6.0)
+    return InteractionFactory(learner=profile.user)
+
+
+def test_too_hard_lowers_the_reading_level_and_is_stored(interaction):
+    record_feedback(interaction=interaction, feedback="too_hard")
+    assert reading_level(interaction) == 5.25
+    assert Interaction.objects.get(pk=interaction.pk).feedback == "too_hard"
+
+
+def test_too_easy_raises_it(interaction):
+    record_feedback(interaction=interaction, feedback="too_easy")
+    assert reading_level(interaction) == 6.75
+
+
+def test_helpful_keeps_it(interaction):
+    record_feedback(interaction=interaction, feedback="helpful")
+    assert reading_level(interaction) == 6.0
+
+
+def test_repeating_the_same_feedback_moves_the_level_once(interaction):
+    record_feedback(interaction=interaction, feedback="too_hard")
+    record_feedback(interaction=interaction, feedback="too_hard")
+    assert reading_level(interaction) == 5.25
+
+
+def test_changing_ones_mind_replaces_the_earlier_move(interaction):
+    record_feedback(interaction=interaction, feedback="too_hard")
+    record_feedback(interaction=interaction, feedback="too_easy")
+    assert reading_level(interaction) == 6.75
+
+
+def test_feedback_on_several_explanations_adds_up_and_stays_on_the_scale():
+    profile = LearnerProfileFactory(reading_level=2.0)
+    for _ in range(3):
+        record_feedback(interaction=InteractionFactory(learner=profile.user), feedback="too_hard")
+    # 2.0 - 0.75 = 1.25; 1.25 - 0.75 = 0.5, clamped to 1.0; stays 1.0
+    profile.refresh_from_db()
+    assert profile.reading_level == 1.0
+
+
+def test_unknown_feedback_is_refused_and_changes_nothing(interaction):
+    with pytest.raises(ValueError, match="Feedback must be one of"):
+        record_feedback(interaction=interaction, feedback="boring")
+    assert reading_level(interaction) == 6.0
+    assert Interaction.objects.get(pk=interaction.pk).feedback == ""

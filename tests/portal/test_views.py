@@ -1,0 +1,312 @@
+"""The portal's pages do what students and teachers need, and refuse bad input without losing data."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from edu.api import Enrollment, Interaction, LearnerProfile, Mastery, Material
+from rag.api import DiagramGraph, IngestionJob
+from tests.factories import MasteryFactory, MaterialFactory, ObjectiveFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def signed_in(client, user):
+    client.force_login(user)
+    return client
+
+
+def png_bytes(size=(40, 30)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, "white").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+# --- Student pages ------------------------------------------------------------------------------
+def test_dashboard_shows_the_learners_mastery_per_objective(client, world):
+    objective = ObjectiveFactory(course=world.course, title="Evaporation", p_init=0.2)
+    untouched = ObjectiveFactory(course=world.course, title="Condensation", p_init=0.3)
+    MasteryFactory(learner=world.users["student"], objective=objective, p_known=0.85)
+    page = signed_in(client, world.users["student"]).get(reverse("portal:home")).content.decode()
+    assert 'aria-label="Mastery of Evaporation"' in page and 'value="0.850"' in page
+    assert f'aria-label="Mastery of {untouched.title}"' in page and 'value="0.300"' in page
+    assert "Rocks" not in page  # a course the learner is not in
+
+
+def test_dashboard_gives_teachers_their_tools_not_a_mastery_bar(client, world):
+    ObjectiveFactory(course=world.course, title="Evaporation")
+    page = signed_in(client, world.users["teacher"]).get(reverse("portal:home")).content.decode()
+    assert reverse("portal:materials", args=[world.course.slug]) in page
+    assert "<meter" not in page
+
+
+def test_profile_settings_are_saved(client, world):
+    client = signed_in(client, world.users["student"])
+    response = client.post(
+        reverse("portal:profile"),
+        {
+            "grade_level": 4,
+            "reading_level": 3.5,
+            "language": "es",
+            "accessibility_needs": ["dyslexia", "low_vision"],
+        },
+    )
+    assert response.status_code == 302
+    profile = LearnerProfile.objects.get(user=world.users["student"])
+    assert (profile.grade_level, profile.reading_level, profile.language) == (4, 3.5, "es")
+    assert sorted(profile.accessibility_needs) == ["dyslexia", "low_vision"]
+
+
+def test_profile_rejects_an_impossible_reading_level_and_keeps_the_old_one(client, world):
+    response = signed_in(client, world.users["student"]).post(
+        reverse("portal:profile"), {"grade_level": 4, "reading_level": 40, "language": "en"}
+    )
+    assert response.status_code == 200 and "less than or equal to 16" in response.content.decode()
+    assert LearnerProfile.objects.get(user=world.users["student"]).reading_level == 6.0
+
+
+def test_every_profile_input_has_a_label(client, world):
+    page = signed_in(client, world.users["student"]).get(reverse("portal:profile")).content.decode()
+    for field in ("grade_level", "reading_level", "language"):
+        assert f'<label for="id_{field}"' in page
+
+
+def test_export_downloads_the_learners_own_data_as_json(client, world):
+    response = signed_in(client, world.users["student"]).get(reverse("portal:export_data"))
+    assert response["Content-Type"] == "application/json"
+    assert response["Content-Disposition"].startswith('attachment; filename="glossa-my-data-')
+    data = json.loads(response.content)
+    assert data["account"]["username"] == "sam"
+    assert "olive" not in response.content.decode()
+
+
+def test_erasure_needs_the_username_typed_and_then_removes_the_account(client, world):
+    student = world.users["student"]
+    client = signed_in(client, student)
+    refused = client.post(reverse("portal:erase_data"), {"confirm": "someone-else"})
+    assert refused.status_code == 400
+    assert Interaction.objects.filter(learner=student).exists()
+    erased = client.post(reverse("portal:erase_data"), {"confirm": "sam"})
+    assert erased.status_code == 200 and "Your data is erased" in erased.content.decode()
+    assert not type(student).objects.filter(pk=student.pk).exists()
+    assert not Interaction.objects.filter(learner_id=student.pk).exists()
+    assert client.get(reverse("portal:home")).status_code == 302  # signed out
+
+
+def test_feedback_on_an_explanation_moves_the_reading_level(client, world):
+    response = signed_in(client, world.users["student"]).post(
+        reverse("portal:feedback", args=[world.interaction.pk]), {"feedback": "too_hard"}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200 and "simpler" in response.content.decode()
+    world.interaction.refresh_from_db()
+    assert world.interaction.feedback == "too_hard"
+    assert LearnerProfile.objects.get(user=world.users["student"]).reading_level < 6.0
+
+
+def test_dashboard_offers_the_next_practice_question_and_grading_it_moves_mastery(client, world):
+    client = signed_in(client, world.users["student"])
+    page = client.get(reverse("portal:home")).content.decode()
+    assert world.item.prompt in page and reverse("portal:practice", args=[world.item.pk]) in page
+    result = client.post(reverse("portal:practice", args=[world.item.pk]), {"answer": "Leaves"})
+    assert "Right!" in result.content.decode()
+    mastery = Mastery.objects.get(learner=world.users["student"], objective=world.item.objective)
+    assert mastery.attempts == 1 and mastery.p_known > 0.3
+
+
+def test_an_answer_that_names_no_choice_is_refused_and_not_recorded(client, world):
+    response = signed_in(client, world.users["student"]).post(
+        reverse("portal:practice", args=[world.item.pk]), {"answer": "Mushrooms"}
+    )
+    assert response.status_code == 400 and "not one of the item" in response.content.decode()
+    assert not Mastery.objects.filter(learner=world.users["student"]).exists()
+
+
+def test_ask_page_offers_the_courses_diagrams(client, world):
+    material = MaterialFactory(course=world.course, kind=Material.Kind.IMAGE, title="Water cycle", content=png_bytes())
+    DiagramGraph.objects.create(material=material, title="The water cycle", width=40, height=30)
+    page = signed_in(client, world.users["student"]).get(reverse("portal:ask", args=[world.course.slug]))
+    assert "The water cycle" in page.content.decode()
+
+
+def test_ask_refuses_a_file_that_is_not_an_image(client, world):
+    fake = SimpleUploadedFile("diagram.png", b"<script>alert(1)</script>", content_type="image/png")
+    response = signed_in(client, world.users["student"]).post(
+        reverse("portal:ask_stream", args=[world.course.slug]), {"question": "What is this?", "image": fake}
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"]["image"] == ["This file is not a readable image."]
+
+
+# --- Serving uploads safely ---------------------------------------------------------------------
+def test_text_materials_download_as_attachments_never_sniffed(client, world):
+    response = signed_in(client, world.users["student"]).get(reverse("portal:material_file", args=[world.material.pk]))
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_html_materials_are_served_as_plain_text(client, world):
+    page = MaterialFactory(
+        course=world.course, kind=Material.Kind.HTML, original_filename="x.html", content=b"<script>alert(1)</script>"
+    )
+    response = signed_in(client, world.users["student"]).get(reverse("portal:material_file", args=[page.pk]))
+    assert response["Content-Type"].startswith("text/plain")
+    assert response["Content-Disposition"].startswith("attachment")
+
+
+def test_svg_materials_display_only_inside_a_sandbox(client, world):
+    svg = MaterialFactory(
+        course=world.course,
+        kind=Material.Kind.SVG,
+        original_filename="d.svg",
+        content=b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+    )
+    response = signed_in(client, world.users["student"]).get(reverse("portal:material_file", args=[svg.pk]))
+    assert response["Content-Type"] == "image/svg+xml"
+    assert response["Content-Security-Policy"].startswith("sandbox")
+    assert "script-src" not in response["Content-Security-Policy"]  # default-src 'none' forbids scripts
+
+
+def test_images_display_inline_with_their_real_type(client, world):
+    image = MaterialFactory(
+        course=world.course, kind=Material.Kind.IMAGE, original_filename="cycle.png", content=png_bytes()
+    )
+    response = signed_in(client, world.users["student"]).get(reverse("portal:material_file", args=[image.pk]))
+    assert response["Content-Type"] == "image/png"
+    assert response["Content-Disposition"].startswith("inline")
+
+
+# --- Teacher pages ------------------------------------------------------------------------------
+def test_material_view_draws_the_diagram_graph_over_the_image_with_its_description(client, world):
+    image = MaterialFactory(
+        course=world.course,
+        kind=Material.Kind.IMAGE,
+        original_filename="c.png",
+        content=png_bytes((200, 100)),
+        title="Cycle",
+    )
+    diagram = DiagramGraph.objects.create(
+        material=image,
+        title="Cycle",
+        width=200,
+        height=100,
+        description="Evaporation leads to Condensation.",
+        nodes=[
+            {"id": "n1", "label": "Evaporation", "bbox": [0, 0, 50, 20]},
+            {"id": "n2", "label": "Condensation", "bbox": [150, 0, 200, 20]},
+        ],
+        edges=[{"source": "n1", "target": "n2", "directed": True}],
+    )
+    IngestionJob.objects.create(
+        material=image, state=IngestionJob.State.INDEXED, stats={"redactions": {"PERSON": 2, "EMAIL_ADDRESS": 1}}
+    )
+    url = reverse("portal:material", args=[image.pk]) + f"?diagram={diagram.pk}&region=0,0,50,20"
+    page = signed_in(client, world.users["teacher"]).get(url).content.decode()
+    assert 'alt="Evaporation leads to Condensation."' in page
+    assert page.count('class="node"') == 2
+    assert f'marker-end="url(#arrow-{diagram.pk})"' in page
+    assert 'x1="50.0" y1="10.0" x2="150.0" y2="10.0"' in page  # from box border to box border
+    assert 'class="cited-region"' in page
+    assert "<strong>2</strong> PERSON" in page and "<strong>1</strong> EMAIL_ADDRESS" in page
+
+
+def test_students_see_sources_but_not_redaction_counts(client, world):
+    IngestionJob.objects.filter(pk=world.job.pk).update(stats={"redactions": {"PERSON": 3}})
+    page = signed_in(client, world.users["student"]).get(reverse("portal:material", args=[world.material.pk]))
+    assert "PERSON" not in page.content.decode()
+
+
+def test_upload_of_many_files_queues_each_and_reports_the_unsupported_one(client, world):
+    files = [
+        SimpleUploadedFile("rivers.txt", b"Rivers carry water to the sea."),
+        SimpleUploadedFile("cycle.png", png_bytes()),
+        SimpleUploadedFile("virus.exe", b"MZ..."),
+    ]
+    response = signed_in(client, world.users["teacher"]).post(
+        reverse("portal:materials", args=[world.course.slug]), {"files": files}
+    )
+    assert response.status_code == 400  # the page comes back with the problem listed
+    assert "virus.exe: &#x27;.exe&#x27; files are not supported" in response.content.decode()
+    queued = IngestionJob.objects.filter(material__course=world.course, state=IngestionJob.State.QUEUED)
+    assert sorted(job.material.original_filename for job in queued) == ["cycle.png", "rivers.txt"]
+
+
+def test_job_list_polls_while_a_job_runs_and_stops_when_all_are_finished(client, world):
+    client = signed_in(client, world.users["teacher"])
+    url = reverse("portal:jobs", args=[world.course.slug])
+    assert 'hx-trigger="every 1s"' not in client.get(url).content.decode()
+    running = IngestionJob.objects.create(material=world.material, state=IngestionJob.State.EMBEDDING, progress=60)
+    page = client.get(url).content.decode()
+    assert 'hx-trigger="every 1s"' in page and 'value="60"' in page
+    running.state, running.error_reason = IngestionJob.State.FAILED, "The PDF is encrypted."
+    running.save()
+    page = client.get(url).content.decode()
+    assert 'hx-trigger="every 1s"' not in page and "The PDF is encrypted." in page
+
+
+def test_roster_import_enrolls_people_and_names_bad_lines_without_their_data(client, world):
+    csv = (
+        "username,first_name,last_name,email,role,grade\n"
+        "nia,Nia,Brook,nia@example.org,student,5\n"
+        ",Nobody,Here,x@example.org,student,5\n"
+        "tom,Tom,Vale,tom@example.org,principal,\n"
+        "sam,Sam,Stone,,student,7\n"
+    )
+    upload = SimpleUploadedFile("roster.csv", csv.encode(), content_type="text/csv")
+    response = signed_in(client, world.users["teacher"]).post(
+        reverse("portal:roster", args=[world.course.slug]), {"roster": upload}
+    )
+    page = response.content.decode()
+    assert "2 enrolled, 1 new account." in page
+    assert "Line 3: the username is missing." in page and "Line 4: the role must be" in page
+    assert "Nobody" not in page and "Vale" not in page  # bad rows are named by line, not by content
+    nia = Enrollment.objects.get(course=world.course, user__username="nia")
+    assert nia.role == "student" and LearnerProfile.objects.get(user=nia.user).grade_level == 5
+    assert not nia.user.has_usable_password()
+    assert not type(nia.user).objects.filter(username="tom").exists()
+
+
+def test_class_heatmap_shows_each_student_against_each_objective(client, world):
+    objective = ObjectiveFactory(course=world.course, title="Evaporation")
+    MasteryFactory(learner=world.users["student"], objective=objective, p_known=0.9, attempts=4)
+    page = (
+        signed_in(client, world.users["teacher"])
+        .get(reverse("portal:class_mastery", args=[world.course.slug]))
+        .content.decode()
+    )
+    assert '<th scope="row">Sam Stone</th>' in page
+    assert 'class="heat heat-4">90%<span class="attempts"> · 4</span>' in page
+    assert "Olive" not in page
+
+
+def test_privacy_report_shows_counts_by_type_and_boundary(client, world):
+    from privacy.api import ContentKind, redact_text
+
+    redact_text("Write to ms.rivera@example.org", kind=ContentKind.COURSE, course=world.course, where="ingestion")
+    page = (
+        signed_in(client, world.users["teacher"])
+        .get(reverse("portal:privacy_report", args=[world.course.slug]))
+        .content.decode()
+    )
+    assert "EMAIL_ADDRESS" in page and "ingestion" in page
+    assert "rivera" not in page
+
+
+def test_teachers_add_objectives_and_bad_codes_are_refused(client, world):
+    client = signed_in(client, world.users["teacher"])
+    url = reverse("portal:add_objective", args=[world.course.slug])
+    client.post(url, {"code": "water-cycle", "title": "The water cycle"})
+    client.post(url, {"code": "not a slug!", "title": "Broken"})
+    assert world.course.objectives.filter(code="water-cycle", title="The water cycle").exists()
+    assert not world.course.objectives.filter(title="Broken").exists()
+
+
+def test_admin_staff_count_as_teachers_of_every_course(client, world):
+    admin = UserFactory(username="root", is_staff=True)
+    assert signed_in(client, admin).get(reverse("portal:materials", args=[world.other_course.slug])).status_code == 200

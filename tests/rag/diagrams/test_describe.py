@@ -1,0 +1,73 @@
+"""describe() states every part and connection in plain sentences a screen reader can speak."""
+
+from rag.diagrams import DiagramAnalysis, DiagramEdge, DiagramNode, describe
+
+
+def _analysis(labels, edges, title="", groups=None):
+    groups = groups or {}
+    nodes = [
+        DiagramNode(f"n{i}", label, (0, 0, 1, 1), 1.0, groups.get(label, "")) for i, label in enumerate(labels, start=1)
+    ]
+    ids = {label: f"n{i}" for i, label in enumerate(labels, start=1)}
+    return DiagramAnalysis(
+        title=title,
+        width=10,
+        height=10,
+        nodes=nodes,
+        edges=[DiagramEdge(ids[a], ids[b], directed, label) for a, b, directed, label in edges],
+    )
+
+
+def test_a_cycle_is_described_with_every_step_and_named_as_a_cycle():
+    text = describe(
+        _analysis(
+            ["Evaporation", "Condensation", "Precipitation", "Collection"],
+            [
+                ("Evaporation", "Condensation", True, ""),
+                ("Condensation", "Precipitation", True, ""),
+                ("Precipitation", "Collection", True, ""),
+                ("Collection", "Evaporation", True, ""),
+            ],
+            title="The Water Cycle",
+        )
+    )
+
+    assert text == (
+        "Diagram: The Water Cycle. It has 4 parts: Evaporation, Condensation, Precipitation and Collection. "
+        "Evaporation leads to Condensation. Condensation leads to Precipitation. Precipitation leads to Collection. "
+        "Collection leads to Evaporation. The steps form a cycle: Evaporation, Condensation, Precipitation and "
+        "Collection, then back to Evaporation."
+    )
+
+
+def test_a_chain_names_its_first_and_last_step():
+    text = describe(_analysis(["Egg", "Larva", "Pupa"], [("Egg", "Larva", True, ""), ("Larva", "Pupa", True, "")]))
+
+    assert text.endswith("The steps form a chain from Egg to Pupa.")
+
+
+def test_branches_labels_lines_groups_and_loose_parts_are_all_spelled_out():
+    text = describe(
+        _analysis(
+            ["Ecosystem", "Sun", "Plants", "Animals", "Rocks", "Legend"],
+            [
+                ("Sun", "Plants", True, "light"),
+                ("Sun", "Animals", True, ""),
+                ("Sun", "Rocks", True, ""),
+                ("Plants", "Animals", False, ""),
+            ],
+            groups={"Sun": "n1", "Plants": "n1", "Animals": "n1", "Rocks": "n1"},
+        )
+    )
+
+    assert text.startswith("Diagram. It has 6 parts: Ecosystem, Sun, Plants, Animals, Rocks and Legend. ")
+    assert "Ecosystem contains Sun, Plants, Animals and Rocks." in text
+    assert "Sun leads to Plants (light)." in text
+    assert "Sun leads to Animals and Rocks." in text
+    assert "Plants is connected to Animals." in text
+    assert "Legend is not connected to other parts." in text
+    assert "chain" not in text and "cycle" not in text
+
+
+def test_an_empty_analysis_says_nothing_was_recognised():
+    assert describe(_analysis([], [])) == "Diagram. No labelled parts were recognised."

@@ -1,0 +1,153 @@
+"""The graph builder's decisions, from hand-made primitives: what is a node, title, arrow label, group."""
+
+from rag.diagrams.graph import build_graph, join_lines
+from rag.diagrams.types import Connector, Shape, TextLine
+
+
+def _line(text, x0, y0, x1, y1):
+    return TextLine(text, (x0, y0, x1, y1), 0.98)
+
+
+def _graph(lines, shapes=(), connectors=(), size=(1000, 700)):
+    return build_graph(
+        lines=list(lines), shapes=list(shapes), connectors=list(connectors), width=size[0], height=size[1]
+    )
+
+
+def test_words_split_by_ocr_and_stacked_lines_in_one_box_make_one_label():
+    analysis = _graph(
+        [_line("Carbon", 110, 110, 200, 140), _line("dioxide", 210, 110, 300, 140), _line("(CO2)", 160, 150, 250, 180)],
+        shapes=[Shape((100, 100, 320, 190))],
+    )
+
+    assert [node.label for node in analysis.nodes] == ["Carbon dioxide (CO2)"]
+
+
+def test_a_word_hyphenated_across_lines_is_joined_back():
+    assert join_lines([_line("Photo-", 0, 0, 80, 30), _line("synthesis", 0, 35, 120, 65)]) == "Photosynthesis"
+
+
+def test_large_text_above_the_nodes_is_the_title_not_a_node():
+    analysis = _graph(
+        [_line("Food Web", 400, 20, 600, 64), _line("Owl", 110, 310, 160, 340), _line("Mouse", 610, 310, 690, 340)],
+        shapes=[Shape((100, 300, 200, 350)), Shape((600, 300, 700, 350))],
+    )
+
+    assert analysis.title == "Food Web"
+    assert [node.label for node in analysis.nodes] == ["Owl", "Mouse"]
+
+
+def test_small_text_at_the_top_is_a_node_when_it_is_smaller_than_the_labels():
+    analysis = _graph(
+        [_line("fig. 3", 10, 5, 60, 20), _line("Owl", 110, 310, 160, 345)], shapes=[Shape((100, 300, 200, 355))]
+    )
+
+    assert analysis.title == ""
+    assert {node.label for node in analysis.nodes} == {"fig. 3", "Owl"}
+
+
+def test_free_text_beside_the_middle_of_an_arrow_labels_the_arrow():
+    analysis = _graph(
+        [
+            _line("Grass", 110, 310, 190, 340),
+            _line("Rabbit", 710, 310, 800, 340),
+            _line("eaten by", 400, 290, 500, 315),
+        ],
+        shapes=[Shape((100, 300, 200, 350)), Shape((700, 300, 810, 350))],
+        connectors=[Connector((205, 325), (695, 325), head_at_start=False, head_at_end=True)],
+    )
+
+    assert [node.label for node in analysis.nodes] == ["Grass", "Rabbit"]
+    (edge,) = analysis.edges
+    assert (edge.source, edge.target, edge.directed, edge.label) == ("n1", "n2", True, "eaten by")
+
+
+def test_free_floating_labels_joined_by_arrows_are_nodes_and_strays_are_dropped():
+    analysis = _graph(
+        [_line("Sun", 100, 300, 160, 330), _line("Moon", 700, 300, 780, 330)],
+        connectors=[
+            Connector((170, 315), (690, 315), head_at_start=False, head_at_end=True),
+            Connector((110, 600), (900, 600), head_at_start=False, head_at_end=False),  # an underline: no ends
+            Connector((105, 335), (150, 335), head_at_start=False, head_at_end=True),  # both ends on one label
+        ],
+    )
+
+    assert [(e.source, e.target) for e in analysis.edges] == [("n1", "n2")]
+    assert [node.label for node in analysis.nodes] == ["Sun", "Moon"]
+
+
+def test_a_loose_sentence_is_a_note_not_a_part():
+    analysis = _graph(
+        [_line("Owl", 110, 310, 160, 340), _line("Owls hunt at night and sleep by day.", 100, 600, 600, 630)],
+        shapes=[Shape((100, 300, 200, 350))],
+    )
+
+    assert [node.label for node in analysis.nodes] == ["Owl"]
+    assert [(block.text, block.role) for block in analysis.text_blocks] == [
+        ("Owl", "node"),
+        ("Owls hunt at night and sleep by day.", "note"),
+    ]
+
+
+def test_a_double_headed_arrow_is_two_directed_edges_and_a_plain_line_one_undirected():
+    analysis = _graph(
+        [
+            _line("Prey", 110, 310, 180, 340),
+            _line("Predator", 710, 310, 820, 340),
+            _line("Habitat", 110, 610, 210, 640),
+        ],
+        shapes=[Shape((100, 300, 200, 350)), Shape((700, 300, 830, 350)), Shape((100, 600, 220, 650))],
+        connectors=[
+            Connector((205, 325), (695, 325), head_at_start=True, head_at_end=True),
+            Connector((150, 595), (150, 355), head_at_start=False, head_at_end=False),
+        ],
+    )
+
+    edges = {(e.source, e.target, e.directed) for e in analysis.edges}
+    assert edges == {("n1", "n2", True), ("n2", "n1", True), ("n1", "n3", False)}
+
+
+def test_nodes_drawn_inside_a_labelled_container_are_grouped_but_a_frame_around_everything_is_not():
+    analysis = _graph(
+        [
+            _line("Plant cell", 150, 110, 300, 140),
+            _line("Nucleus", 160, 210, 260, 240),
+            _line("Vacuole", 460, 210, 560, 240),
+        ],
+        shapes=[
+            Shape((0, 0, 1000, 700)),  # frame
+            Shape((100, 100, 700, 400)),  # container
+            Shape((150, 200, 280, 250)),
+            Shape((450, 200, 580, 250)),
+        ],
+    )
+
+    by_label = {node.label: node for node in analysis.nodes}
+    assert by_label["Plant cell"].group == ""
+    assert by_label["Nucleus"].group == by_label["Vacuole"].group == by_label["Plant cell"].id
+
+
+def test_without_arrows_parts_are_read_in_rows_top_to_bottom_then_left_to_right():
+    analysis = _graph(
+        [
+            _line("C", 100, 400, 130, 430),
+            _line("B", 500, 105, 530, 135),
+            _line("A", 100, 100, 130, 130),
+            _line("D", 500, 400, 530, 430),
+        ]
+    )
+
+    assert [node.label for node in analysis.nodes] == ["A", "B", "C", "D"]
+    assert [node.id for node in analysis.nodes] == ["n1", "n2", "n3", "n4"]
+
+
+def test_to_dict_has_exactly_the_diagram_graph_fields():
+    from rag.models import DiagramGraph
+
+    analysis = _graph([_line("Owl", 110, 310, 160, 340)], shapes=[Shape((100, 300, 200, 350))])
+    stored = {f.name for f in DiagramGraph._meta.concrete_fields} - {"id", "material", "page", "created_at"}
+
+    data = analysis.to_dict()
+
+    assert set(data) == stored
+    assert data["nodes"] == [{"id": "n1", "label": "Owl", "bbox": [100, 300, 200, 350], "score": 0.98, "group": ""}]

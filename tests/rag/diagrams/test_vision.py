@@ -1,0 +1,97 @@
+"""Shapes and arrows from pixels, checked against drawings whose geometry is known (no OCR needed)."""
+
+import io
+import math
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from rag.diagrams import vision
+from rag.diagrams.geometry import mostly_inside
+from rag.diagrams.types import TextLine
+from tests.rag.diagrams.drawing import Sketch
+
+
+def _structure(sketch: Sketch, **render):
+    rgb = np.asarray(Image.open(io.BytesIO(sketch.render(**render))).convert("RGB"))
+    mask = vision.ink_mask(rgb)
+    lines = sketch.text_lines()
+    stroke = vision.stroke_width(mask)
+    shapes = vision.find_shapes(mask, lines, stroke)
+    return shapes, vision.find_connectors(mask, lines, shapes, stroke)
+
+
+def _near(point, box, reach=30):
+    x0, y0, x1, y1 = box
+    return x0 - reach <= point[0] <= x1 + reach and y0 - reach <= point[1] <= y1 + reach
+
+
+@pytest.mark.parametrize(
+    ("style", "head_at_source", "head_at_target"),
+    [("arrow", False, True), ("open", False, True), ("double", True, True), ("line", False, False)],
+)
+def test_a_connector_reports_where_its_arrowheads_are(style, head_at_source, head_at_target):
+    sketch = Sketch(boxes={"Cloud": (200, 200), "Rain": (750, 500)}, links=[("Cloud", "Rain", style)])
+
+    _, connectors = _structure(sketch)
+
+    assert len(connectors) == 1
+    connector = connectors[0]
+    if _near(connector.start, sketch.outline("Rain")):  # the two ends may come back in either order
+        connector = type(connector)(connector.end, connector.start, connector.head_at_end, connector.head_at_start)
+    assert _near(connector.start, sketch.outline("Cloud"))
+    assert _near(connector.end, sketch.outline("Rain"))
+    assert (connector.head_at_start, connector.head_at_end) == (head_at_source, head_at_target)
+
+
+def test_boxes_and_ellipses_that_hold_labels_are_shapes_and_box_outlines_are_not_connectors():
+    sketch = Sketch(boxes={"Sun": (200, 300), "Leaf": (700, 300)}, ellipses={"Leaf"}, links=[("Sun", "Leaf", "arrow")])
+
+    shapes, connectors = _structure(sketch)
+
+    for label in ("Sun", "Leaf"):
+        text = sketch.label_boxes()[label]
+        assert any(mostly_inside(text, shape.bbox) for shape, _ in shapes), label
+    assert len(connectors) == 1
+
+
+def test_a_container_box_is_a_shape_around_the_boxes_it_holds():
+    sketch = Sketch(
+        containers={"Cell": (100, 100, 900, 600)},
+        boxes={"Nucleus": (300, 350), "Ribosome": (700, 350)},
+        links=[("Nucleus", "Ribosome", "arrow")],
+    )
+
+    shapes, connectors = _structure(sketch)
+
+    outer = max((shape.bbox for shape, _ in shapes), key=lambda b: (b[2] - b[0]) * (b[3] - b[1]))
+    assert outer[0] == pytest.approx(100, abs=8) and outer[2] == pytest.approx(900, abs=8)
+    assert len(connectors) == 1, "the arrow inside the container survives wiping the container's outline"
+    assert connectors[0].head_at_end != connectors[0].head_at_start
+
+
+def test_direction_survives_a_slightly_rotated_jpeg_photo_of_the_diagram():
+    sketch = Sketch(boxes={"Egg": (200, 350), "Larva": (800, 350)}, links=[("Egg", "Larva", "arrow")])
+
+    rgb = np.asarray(Image.open(io.BytesIO(sketch.render(fmt="JPEG", rotate=3))).convert("RGB"))
+    mask = vision.ink_mask(rgb)
+    connectors = vision.find_connectors(mask, [], [], vision.stroke_width(mask))
+
+    arrows = [c for c in connectors if math.dist(c.start, c.end) > 300]
+    assert len(arrows) == 1
+    tip = arrows[0].end if arrows[0].head_at_end else arrows[0].start
+    assert arrows[0].head_at_end != arrows[0].head_at_start
+    assert tip[0] > 600, "the head is at Larva's end"
+
+
+def test_short_ocr_text_that_is_really_an_arrowhead_is_dropped_but_real_short_labels_stay():
+    sketch = Sketch(boxes={"Ox": (200, 350), "Hay": (800, 350)}, links=[("Hay", "Ox", "open")])
+    rgb = np.asarray(Image.open(io.BytesIO(sketch.render())).convert("RGB"))
+    mask = vision.ink_mask(rgb)
+    x0, y0, x1, y1 = sketch.outline("Ox")
+    fake = TextLine("V", (x1 + 8, 335, x1 + 36, 365), 0.9)  # OCR's reading of the open arrowhead
+
+    kept = vision.drop_spurious_text([*sketch.text_lines(), fake], mask)
+
+    assert sorted(line.text for line in kept) == ["Hay", "Ox"]

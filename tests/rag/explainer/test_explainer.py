@@ -1,0 +1,167 @@
+"""The explainer end to end on a real (small) course: retrieval, the real model, grounding, storage."""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from edu.api import Interaction, LearnerProfile
+from edu.demo.assets import water_cycle_png
+from privacy.api import pseudonymize
+from rag.explainer import NOT_FOUND, QUOTED_INTRO, ExplainError, _restored, explain, stream_explanation
+from rag.generation import llm
+from rag.tailoring import fk_grade
+from tests.factories import UserFactory, teacher_of
+from tests.rag.explainer.conftest import DIAGRAM_DESCRIPTION, learner_in
+
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+
+
+def _without_marks(text: str) -> str:
+    return text.split("\n\nDiagram description:")[0]
+
+
+def test_a_question_off_the_course_says_so_and_generates_nothing(water_course):
+    learner = learner_in(water_course, grade=6)
+    explanation = explain(learner=learner, course=water_course, question="Who won the football world cup in 1998?")
+    assert explanation.text == NOT_FOUND
+    assert explanation.citations == []
+    assert explanation.grounding["status"] == "no_sources"
+    assert "generate" not in explanation.timings
+    stored = Interaction.objects.get(pk=explanation.interaction_id)
+    assert stored.answer_redacted == NOT_FOUND
+
+
+def test_an_answer_cites_its_sources_and_keeps_only_supported_sentences(water_course, generator):
+    learner = learner_in(water_course, grade=8)
+    tokens: list[str] = []
+    explanation = explain(learner=learner, course=water_course, question="What is condensation?",
+                          on_token=tokens.append)
+    assert tokens and "".join(tokens).strip()
+    grounding = explanation.grounding
+    assert grounding["sentences"] == len(grounding["verdicts"]) > 0
+    assert explanation.citations, explanation.text
+    for citation in explanation.citations:
+        assert f"[{citation['number']}]" in explanation.text
+        assert citation["material_title"] in {"The water cycle", "Water cycle diagram"}
+    if grounding["status"] == "grounded":
+        for verdict in grounding["verdicts"]:
+            assert (verdict["sentence"].rstrip(".!?") in explanation.text) == verdict["supported"]
+    else:
+        assert explanation.text.startswith(QUOTED_INTRO)
+    stored = Interaction.objects.get(pk=explanation.interaction_id)
+    assert stored.model_name == generator.model_name
+    assert stored.citations == explanation.citations
+    assert stored.timings["tokens"] > 0
+
+
+@pytest.mark.parametrize("question", ["How do clouds form?", "What happens to rain that falls on land?"])
+def test_grade_4_and_grade_11_explanations_differ_by_three_reading_grades(water_course, generator, question):
+    young = learner_in(water_course, grade=4)
+    older = learner_in(water_course, grade=11)
+    simple = explain(learner=young, course=water_course, question=question)
+    advanced = explain(learner=older, course=water_course, question=question)
+    spread = fk_grade(_without_marks(advanced.text)) - fk_grade(_without_marks(simple.text))
+    assert spread >= 3, (simple.text, advanced.text)
+
+
+def test_a_screen_reader_user_gets_the_full_description_of_the_diagram_used(water_course, generator):
+    learner = learner_in(water_course, grade=6, accessibility=(LearnerProfile.Accessibility.SCREEN_READER,))
+    explanation = explain(learner=learner, course=water_course, question="In the diagram, what leads to Precipitation?")
+    assert f"Diagram description: {DIAGRAM_DESCRIPTION}" in explanation.text
+
+
+def test_names_in_the_question_are_stored_as_placeholders_and_restored_for_the_owner_only(water_course, generator):
+    learner = learner_in(water_course, grade=6)
+    explanation = explain(learner=learner, course=water_course,
+                          question="My friend Rosalind Pemberton asked me: what is evaporation?")
+    stored = Interaction.objects.get(pk=explanation.interaction_id)
+    assert "Rosalind" not in stored.question_redacted
+    assert "<PERSON_1>" in stored.question_redacted
+    assert "Rosalind" not in stored.answer_redacted
+    assert "Rosalind" not in str(stored.grounding)
+
+
+def test_streaming_yields_tokens_before_generation_ends(water_course, generator):
+    learner = learner_in(water_course, grade=6)
+    arrivals: list[tuple[float, dict]] = []
+    for event in stream_explanation(learner=learner, course=water_course, question="What is precipitation?"):
+        arrivals.append((time.perf_counter(), event))
+    kinds = [event["event"] for _, event in arrivals]
+    assert kinds[-1] == "done"
+    assert kinds.count("token") >= 2
+    first_token = next(at for at, event in arrivals if event["event"] == "token")
+    done_at, done = arrivals[-1]
+    assert done_at - first_token > 0.2  # the first piece arrived while the model was still generating
+    assert done["explanation"]["timings"]["first_token"] < done["explanation"]["timings"]["generate"]
+
+
+def test_a_stream_reports_a_bad_question_as_an_error_event(water_course):
+    learner = learner_in(water_course, grade=6)
+    events = list(stream_explanation(learner=learner, course=water_course, question="   "))
+    assert events == [{"event": "error", "message": "Type a question first."}]
+
+
+def test_a_missing_model_is_a_readable_error_that_does_not_echo_the_question(water_course, settings, tmp_path):
+    settings.GLOSSA = {**settings.GLOSSA, "LLM_MODEL": str(tmp_path / "no-such-model")}
+    learner = learner_in(water_course, grade=6)
+    with pytest.raises(ExplainError, match="not installed") as raised:
+        explain(learner=learner, course=water_course, question="What is evaporation, Rosalind?")
+    assert "Rosalind" not in str(raised.value)
+
+
+def test_an_unreadable_image_is_a_readable_error(water_course):
+    learner = learner_in(water_course, grade=6)
+    with pytest.raises(ExplainError, match="image could not be read"):
+        explain(learner=learner, course=water_course, question="What is this?", image=b"not an image at all")
+
+
+def test_a_photographed_diagram_is_read_matched_to_the_course_diagram_and_described(water_course, generator):
+    learner = learner_in(water_course, grade=6, accessibility=(LearnerProfile.Accessibility.SCREEN_READER,))
+    explanation = explain(learner=learner, course=water_course, question="What does this diagram show?",
+                          image=water_cycle_png())
+    diagram = explanation.diagram
+    assert diagram["source"] == "upload"
+    assert diagram["nodes"] >= 3
+    assert diagram["matched_diagram_id"] is not None
+    assert any("->" in line for line in diagram["lines"])
+    assert "Diagram description:" in explanation.text
+    assert f"Diagram description: {DIAGRAM_DESCRIPTION}" in explanation.text  # the matched course diagram
+
+
+def test_the_generator_is_loaded_once_per_process(generator):
+    assert llm.get_generator() is generator
+
+
+def test_a_teacher_preview_profile_is_not_stored(water_course, generator):
+    teacher = teacher_of(water_course)
+    preview = LearnerProfile(user=teacher, grade_level=4, reading_level=4.0)
+    explanation = explain(learner=teacher, course=water_course, question="What is evaporation?", profile=preview)
+    assert explanation.interaction_id is None
+    assert not Interaction.objects.filter(learner=teacher).exists()
+
+
+def test_streamed_placeholders_are_restored_whole_for_the_owner_and_kept_for_others(water_course):
+    owner = learner_in(water_course, grade=6)
+    conversation = uuid.uuid4()
+    redacted = pseudonymize("My friend Rosalind Pemberton asked me about rain.", owner=owner,
+                            conversation_id=conversation, course=water_course, where="query")
+    assert "<PERSON_1>" in redacted.text
+    pieces = ["Tell <PER", "SON_1> that", " rain falls."]
+    assert "".join(_restored(iter(pieces), learner=owner, conversation_id=conversation)) == \
+        "Tell Rosalind Pemberton that rain falls."
+    stranger = learner_in(water_course, grade=6)
+    assert "".join(_restored(iter(pieces), learner=stranger, conversation_id=conversation)) == \
+        "Tell <PERSON_1> that rain falls."
+
+
+def test_someone_outside_the_course_may_not_ask_and_nothing_is_stored(water_course):
+    outsider = UserFactory()
+    with pytest.raises(PermissionDenied):
+        explain(learner=outsider, course=water_course, question="What is evaporation?")
+    events = list(stream_explanation(learner=outsider, course=water_course, question="What is evaporation?"))
+    assert [event["event"] for event in events] == ["error"]
+    assert not Interaction.objects.filter(learner=outsider).exists()

@@ -1,0 +1,61 @@
+"""Each generated sentence is checked against single sources: supported ones name their source."""
+
+import pytest
+
+from rag.embeddings import get_embedder
+from rag.grounding import GroundingSource, check_grounding, content_terms, split_sentences
+
+SOURCES = [
+    GroundingSource(1, "When the Sun heats the ocean, liquid water turns into water vapour. This is evaporation."),
+    GroundingSource(2, "Cold water vapour turns back into tiny drops of liquid water. This is condensation."),
+]
+
+
+def test_sentences_split_on_punctuation_lines_and_bullets_without_citation_marks():
+    text = 'Water evaporates [1]. Then it cools!\n- Clouds form.\n2) Rain falls? "Yes."'
+    assert split_sentences(text) == ["Water evaporates.", "Then it cools!", "Clouds form.", "Rain falls?", "Yes."]
+
+
+def test_content_terms_are_stems_without_stopwords():
+    assert content_terms("The heated oceans are heating") == {"heat", "ocean"}
+
+
+def test_a_sentence_restating_a_source_is_supported_by_that_source():
+    [verdict] = check_grounding(["The Sun heats the ocean and water turns into vapour."], SOURCES)
+    assert verdict.supported
+    assert verdict.source == 1
+    assert verdict.overlap >= 0.5
+
+
+def test_each_sentence_is_matched_to_its_own_source():
+    verdicts = check_grounding(["Evaporation turns liquid water into vapour.", "Condensation makes tiny drops."],
+                               SOURCES)
+    assert [verdict.source for verdict in verdicts] == [1, 2]
+    assert all(verdict.supported for verdict in verdicts)
+
+
+def test_an_invented_claim_is_not_supported():
+    [verdict] = check_grounding(["Volcanoes release sulphur gases that cause acid rain in Iceland."], SOURCES)
+    assert not verdict.supported
+
+
+def test_filler_without_content_words_supports_nothing():
+    [verdict] = check_grounding(["So, there it is!"], SOURCES)
+    assert not verdict.supported
+
+
+def test_no_sources_means_nothing_is_supported():
+    [verdict] = check_grounding(["Water turns into vapour."], [])
+    assert not verdict.supported
+    assert verdict.source is None
+
+
+@pytest.mark.slow
+def test_meaning_accepts_a_paraphrase_that_word_overlap_alone_rejects():
+    sentence = "Sunshine warms the sea and its water becomes vapour."
+    [by_words] = check_grounding([sentence], SOURCES)
+    [by_meaning] = check_grounding([sentence], SOURCES, embedder=get_embedder())
+    assert not by_words.supported
+    assert by_meaning.supported
+    assert by_meaning.source == 1
+    assert by_meaning.similarity >= 0.72

@@ -1,0 +1,32 @@
+"""Simple-band sentences are split and use everyday words; other bands are left as the model wrote them."""
+
+from rag.tailoring import fk_grade, syllables, tailor_sentence
+
+LONG = ("Evaporation is the process by which heat from the Sun transforms liquid water into vapour, "
+        "and the vapour then rises into the atmosphere, which is approximately where clouds form.")
+
+
+def test_fk_grade_rises_with_longer_sentences_and_longer_words():
+    assert fk_grade("The cat sat. It was warm.") < fk_grade(LONG)
+    assert fk_grade("") == 0.0
+    assert syllables("cat") == 1
+    assert syllables("condensation") >= 3
+
+
+def test_simple_band_splits_long_sentences_and_swaps_hard_words():
+    pieces = tailor_sentence(LONG, reading_level=4)
+    assert len(pieces) >= 3
+    assert all(piece[0].isupper() and piece.endswith(".") for piece in pieces)
+    joined = " ".join(pieces)
+    assert "approximately" not in joined and "about" in joined
+    assert "transforms" not in joined and "changes" in joined
+    assert fk_grade(joined) <= fk_grade(LONG) - 3
+
+
+def test_short_sentences_are_not_cut():
+    assert tailor_sentence("Water turns into vapour.", reading_level=3) == ["Water turns into vapour."]
+
+
+def test_higher_bands_keep_the_sentence_as_written():
+    assert tailor_sentence(LONG, reading_level=11) == [LONG]
+    assert tailor_sentence(LONG, reading_level=7) == [LONG]
