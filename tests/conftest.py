@@ -20,6 +20,9 @@ def pytest_configure(config: pytest.Config) -> None:
 
     GLOSSA_TEST_DB_NAME lets several test runs share one server without sharing a database.
     """
+    # In-process tests share one process, so a local-memory cache behaves like the shared one and
+    # lets tests without database access clear rate-limit counters.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     if os.environ.get("GLOSSA_TEST_DB_NAME"):
         settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ["GLOSSA_TEST_DB_NAME"]
     if settings.USES_EMBEDDED_DB:

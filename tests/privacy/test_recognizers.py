@@ -94,3 +94,9 @@ def test_year_ranges_are_not_phone_numbers_and_nhs_is_not_loaded():
     analyzer = get_analyzer()
     assert analyzer.analyze("Isaac Newton (1642-1727)", "en", entities=["PHONE_NUMBER"]) == []
     assert "NhsRecognizer" not in {r.name for r in analyzer.registry.recognizers}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text", ["ip 192.168.10.24", "on 03/14/2011", "on 2011-03-14", "card 4111 1111 1111 1111"])
+def test_ips_dates_and_card_numbers_are_not_phone_numbers(text):
+    assert get_analyzer().analyze(text, "en", entities=["PHONE_NUMBER"], score_threshold=0.0) == []

@@ -120,3 +120,26 @@ def test_bad_arguments_get_clear_errors(bad):
     arguments = {"kind": "learner", "where": "query", **bad}
     with pytest.raises(ValueError, match="kind must be|where must"):
         redact_text("hello", **arguments)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "why does lava cool into igneous rock?",
+        "how do earthworms improve topsoil?",
+        "what does magma become?",
+        "what is lava",
+        "earthworm topsoil",
+    ],
+)
+def test_science_words_in_learner_questions_are_not_people(question):
+    result = redact_text(question, kind=ContentKind.LEARNER, where="query")
+    assert result.entities == [] and result.text == question
+
+
+def test_lower_case_names_in_learner_questions_still_go():
+    course = CourseFactory()
+    student_in(course, first_name="Amber", last_name="Lowe")
+    texts = ["my friend jose said lava is hot", "can amber explain why lava cools?"]
+    results = redact_texts(texts, kind=ContentKind.LEARNER, course=course, where="query")
+    assert [r.text for r in results] == ["my friend <PERSON> said lava is hot", "can <PERSON> explain why lava cools?"]
