@@ -516,7 +516,8 @@ def _extractive(
     """Source sentences that answer the question, chosen for the learner's reading band.
 
     Among the most relevant statements (questions from "check your understanding" sections are
-    not answers), a simple-band reader gets the easiest two, others the most relevant three.
+    not answers), a simple-band reader gets the easiest two of the three most relevant (easier
+    but off-topic sentences further down would not answer the question), others all three.
     """
     candidates = [(source.number, sentence) for source in sources for sentence in split_sentences(source.text)
                   if len(sentence.split()) >= 4 and not sentence.endswith("?")]
@@ -526,7 +527,7 @@ def _extractive(
     scores = vectors[1:] @ vectors[0]
     ranked = sorted(range(len(candidates)), key=lambda i: -scores[i])
     if reading_band(reading_level).name == "simple":
-        chosen = sorted(ranked[: 2 * EXTRACTIVE_SENTENCES], key=lambda i: fk_grade(candidates[i][1]))[:2]
+        chosen = sorted(ranked[:EXTRACTIVE_SENTENCES], key=lambda i: fk_grade(candidates[i][1]))[:2]
     else:
         chosen = ranked[:EXTRACTIVE_SENTENCES]
     return [SentenceVerdict(candidates[i][1], True, candidates[i][0], 1.0, round(float(scores[i]), 3))

@@ -73,7 +73,10 @@ def fk_grade(text: str) -> float:
 
 def _swap(match: re.Match) -> str:
     word = match.group(0)
-    simple = GLOSSARY[word.lower()]
+    # IGNORECASE matching is Unicode-aware ("ſ" matches "s"), so a match may not be a key.
+    simple = GLOSSARY.get(word.lower())
+    if simple is None:
+        return word
     return simple[0].upper() + simple[1:] if word[0].isupper() else simple
 
 
