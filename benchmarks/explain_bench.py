@@ -33,6 +33,8 @@ import django
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "edu.settings")
+# Measured as served: with DEBUG on, Django keeps and formats the text of every SQL query.
+os.environ.setdefault("DJANGO_DEBUG", "false")
 django.setup()
 
 from django.conf import settings  # noqa: E402

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from django.db import connection, transaction
+from django.db import connection
 
 from rag.retrieval.types import Candidate
 
@@ -23,16 +23,16 @@ from rag.retrieval.types import Candidate
 # 50 courses (benchmarks/retrieval_bench.py).
 EF_SEARCH = 100
 # Up to this many chunks in the searched courses, the exact scan (course index, then sort by
-# distance) is cheap and has perfect recall; above it the HNSW index is used. PostgreSQL's planner
-# gets this choice wrong: it prices the HNSW scan as if it read every row passing the filter and
-# the exact scan as cheap although every vector it reads lives in TOAST (at 100,000 chunks, 2,000
-# per course: 23 ms p50 exact vs 8 ms HNSW on a busy 2-core machine; 24 ms vs 2 ms when idle).
-# Disabling the sort that the exact plan needs, for this one transaction, leaves it the index.
-# The threshold is an estimate where both cost about the same, not a tuned value.
-EXACT_SCAN_MAX_CHUNKS = 500
+# distance) is as fast as the HNSW scan and has perfect recall; above it the HNSW index is used.
+# Measured at 100,000 chunks, 2,000 per course, vectors stored inline (STORAGE MAIN, migration
+# 0003): exact 2.2 ms mean / 2.5 ms p95 vs HNSW with the course filter 2.2 / 4.5 ms, because the
+# graph walk visits ~450 neighbours of other courses for every 40 it keeps. PostgreSQL's planner
+# cannot see either cost; disabling the sort the exact plan needs, for this one transaction,
+# leaves it the index.
+EXACT_SCAN_MAX_CHUNKS = 3000
 
-# One round trip: count the searched chunks (at most EXACT_SCAN_MAX_CHUNKS + 1) and set the scan
-# up for this transaction. relaxed_order: with a course filter, the HNSW scan goes on until LIMIT
+# Count the searched chunks (at most EXACT_SCAN_MAX_CHUNKS + 1) and set the scan up for this
+# transaction. relaxed_order: with a course filter, the HNSW scan goes on until LIMIT
 # rows pass the filter instead of returning fewer (pgvector >= 0.8); rows then come back only
 # roughly ordered, so the caller re-sorts them by distance.
 SCAN_SETUP_SQL = """
@@ -42,12 +42,12 @@ SELECT set_config('hnsw.ef_search', %(ef_search)s, true),
 FROM (SELECT 1 FROM rag_chunk WHERE course_id = ANY(%(course_ids)s) LIMIT %(exact_max)s + 1) searched
 """
 
-# Each branch returns its candidates with everything a hit shows, so no second query is needed.
+# The branches rank ids only; the columns a hit shows are read once, for the few rows kept
+# (carried through the exact scan's sort, the text of every chunk in the course would be read).
 _CANDIDATE_COLUMNS = """
-    h.id, h.material_id, m.title, h.modality, h.heading, h.text, h.page, h.region, h.diagram_id, h.reading_level,
-    ARRAY(SELECT mo.learningobjective_id FROM edu_material_objectives mo WHERE mo.material_id = h.material_id)
+    c.id, c.material_id, m.title, c.modality, c.heading, c.text, c.page, c.region, c.diagram_id, c.reading_level,
+    ARRAY(SELECT mo.learningobjective_id FROM edu_material_objectives mo WHERE mo.material_id = c.material_id)
 """
-_BRANCH_COLUMNS = "c.id, c.material_id, c.modality, c.heading, c.text, c.page, c.region, c.diagram_id, c.reading_level"
 
 # Both branches in one statement: one plan, one round trip. The strict full-text query (websearch
 # syntax: every word must appear) ranks best; when it finds nothing, the same words OR-ed still
@@ -55,22 +55,22 @@ _BRANCH_COLUMNS = "c.id, c.material_id, c.modality, c.heading, c.text, c.page, c
 # (PostgreSQL evaluates the NOT EXISTS once, as an InitPlan).
 BRANCHES_SQL = f"""
 WITH nearest AS MATERIALIZED (
-    SELECT {_BRANCH_COLUMNS}, c.embedding <=> %(vector)s::vector AS score
+    SELECT c.id, c.embedding <=> %(vector)s::vector AS score
     FROM rag_chunk c
     WHERE c.course_id = ANY(%(course_ids)s) AND c.embedding IS NOT NULL
-    ORDER BY c.embedding <=> %(vector)s::vector
+    ORDER BY score
     LIMIT %(limit)s
 ),
 strict_hits AS MATERIALIZED (
-    SELECT {_BRANCH_COLUMNS}, ts_rank_cd(c.search_vector, websearch_to_tsquery('english', %(query)s)) AS score
+    SELECT c.id, ts_rank_cd(c.search_vector, websearch_to_tsquery('english', %(query)s)) AS score
     FROM rag_chunk c
     WHERE c.course_id = ANY(%(course_ids)s) AND c.search_vector @@ websearch_to_tsquery('english', %(query)s)
     ORDER BY score DESC, c.id
     LIMIT %(limit)s
 ),
 loose_hits AS MATERIALIZED (
-    SELECT {_BRANCH_COLUMNS},
-           ts_rank_cd(c.search_vector, replace(plainto_tsquery('english', %(query)s)::text, '&', '|')::tsquery) AS score
+    SELECT c.id, ts_rank_cd(c.search_vector, replace(plainto_tsquery('english', %(query)s)::text, '&', '|')::tsquery)
+           AS score
     FROM rag_chunk c
     WHERE NOT EXISTS (SELECT 1 FROM strict_hits)
       AND c.course_id = ANY(%(course_ids)s)
@@ -84,8 +84,10 @@ hits AS (
     UNION ALL SELECT 'text', * FROM loose_hits
 )
 SELECT {_CANDIDATE_COLUMNS}, h.score, h.branch
-FROM hits h JOIN edu_material m ON m.id = h.material_id
+FROM hits h JOIN rag_chunk c ON c.id = h.id JOIN edu_material m ON m.id = c.material_id
 """  # noqa: S608 - only constant fragments are interpolated; values are parameters
+
+SEARCH_SQL = SCAN_SETUP_SQL.strip() + ";\n" + BRANCHES_SQL
 
 
 @dataclass(frozen=True)
@@ -132,19 +134,22 @@ def search_branches(
 ) -> Branches:
     """The ``limit`` chunks nearest to ``vector`` (cosine) and the ``limit`` best full-text matches of ``query``.
 
-    One transaction, so the scan settings (set_config(..., true) is SET LOCAL) end with it.
+    One round trip: the setup and the search travel as one multi-statement query (Django's
+    client-side binding cursor sends it with the simple protocol), which PostgreSQL runs as one
+    transaction, so the scan settings (set_config(..., true) is SET LOCAL) end with it.
     """
-    course_ids = list(course_ids)
+    params = {
+        "ef_search": str(max(ef_search, limit)),
+        "exact_max": EXACT_SCAN_MAX_CHUNKS,
+        "course_ids": list(course_ids),
+        "vector": vector_literal(vector),
+        "query": query,
+        "limit": limit,
+    }
     started = time.perf_counter()
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            SCAN_SETUP_SQL,
-            {"ef_search": str(max(ef_search, limit)), "exact_max": EXACT_SCAN_MAX_CHUNKS, "course_ids": course_ids},
-        )
-        cursor.execute(
-            BRANCHES_SQL,
-            {"vector": vector_literal(vector), "query": query, "course_ids": course_ids, "limit": limit},
-        )
+    with connection.cursor() as cursor:
+        cursor.execute(SEARCH_SQL, params)
+        cursor.nextset()
         rows = cursor.fetchall()
     seconds = time.perf_counter() - started
     # (score, id) ascending for distances, descending score then id for text ranks; the vector
