@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import statistics
 import sys
 import time
@@ -54,6 +55,7 @@ CONTENT = Path(__file__).resolve().parent.parent / "edu" / "demo" / "content"
 RESULTS = Path(__file__).resolve().parent / "results" / "explain_bench.json"
 PROFILES = {"grade 4": 4, "grade 11": 11}
 DESCRIPTION_MARK = "\n\nDiagram description:"
+CITATION_MARK = re.compile(r"\s*\[(?:\d+|your image)\]")
 
 
 def log(message: str) -> None:
@@ -106,9 +108,8 @@ def image_bytes(name: str | None) -> bytes | None:
 
 
 def answer_text(text: str) -> str:
-    """The explanation itself, without appended diagram descriptions and citation marks."""
-    body = text.split(DESCRIPTION_MARK)[0]
-    return " ".join(word for word in body.split() if not (word.startswith("[") and word.rstrip(".,").endswith("]")))
+    """The explanation itself, without appended diagram descriptions and citation marks (keeping the full stops)."""
+    return CITATION_MARK.sub("", text.split(DESCRIPTION_MARK)[0])
 
 
 def measure_speed(course: Course, user, question: str, *, repeats: int) -> dict:

@@ -280,6 +280,10 @@ FIRST_NAMES_FILE = Path(__file__).parent / "data" / "first_names.txt"
 _NOT_NAME_POS = {"VERB", "AUX", "ADJ", "ADV", "ADP", "DET", "PRON", "CCONJ", "SCONJ", "PART", "NUM", "PUNCT", "INTJ"}
 _NAME_POS = {"PROPN", "NOUN", "X"}
 _FUNCTION_POS = {"ADP", "DET", "PRON", "CCONJ", "SCONJ", "PART", "AUX", "NUM", "PUNCT"}
+# Endings of English nouns that given names do not have: subject words missing from spaCy's
+# lemma index ("decomposers", "photosynthesis", "subduction") are not names.
+_WORD_ENDINGS = re.compile(r"(?:ers|tions?|sions?|ments?|ness|ity|isms?|ists?|ology|[sy]is|ics|ances?|ences?|ings|ous|"
+                           r"ive|able|ible|ful|less|i[sz]e[sd]?)$")
 _RELATION_CUE = re.compile(
     r"(?:my|our|his|her|their)\s+(?:best\s+)?(?:friend|brother|sister|cousin|classmate|mom|mum|mother|dad|father|"
     r"teacher|neighbou?r|buddy|uncle|aunt|grandma|grandpa|partner|stepmom|stepdad|tutor|coach)s?\s*,?\s*$"
@@ -377,4 +381,5 @@ class LearnerNameRecognizer(LocalRecognizer):
             and len(token) >= 3
             and token.pos_ in _NAME_POS
             and not known_word
+            and not (len(token) >= 6 and _WORD_ENDINGS.search(token.lower_))
         )

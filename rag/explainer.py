@@ -12,7 +12,7 @@ import time
 import uuid
 from collections.abc import Callable, Generator, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -37,7 +37,7 @@ from rag.grounding import GroundingSource, SentenceVerdict, check_grounding, con
 from rag.models import Chunk, DiagramGraph
 from rag.prompting import MAX_SOURCES, LearnerContext, PromptSource, build_messages, diagram_lines, reading_band
 from rag.retrieval import SearchHit, search
-from rag.tailoring import fk_grade, joined, tailor_sentence
+from rag.tailoring import condensed, fk_grade, proper_nouns, tailor_sentence
 
 logger = logging.getLogger(__name__)
 
@@ -49,11 +49,18 @@ MAX_VECTOR_DISTANCE = 0.75
 MIN_LABEL_MATCH = 0.5
 MIN_IMAGE_TEXT_SIMILARITY = 0.25
 EXTRACTIVE_SENTENCES = 3
+# An advanced reader's answer holds at least this many statements (see _further_detail); a source
+# statement adds something new when fewer than NEW_STATEMENT_MAX_OVERLAP of its words were said.
+ADVANCED_MIN_STATEMENTS = 3
+# Sentences that start with these tell the student what to do ("Name the three things...").
+EXERCISE_VERBS = frozenset({"name", "list", "describe", "explain", "draw", "label", "write", "compare", "identify",
+                            "give", "look", "try", "find", "use", "match", "complete", "discuss", "predict"})
+NEW_STATEMENT_MAX_OVERLAP = 0.6
 NOT_FOUND = (
     "I couldn't find this in your course materials, so I won't guess. "
     "Try asking with other words, or ask your teacher."
 )
-QUOTED_INTRO = "Here is what your course materials say:"
+QUOTED_INTRO = "Here is what your course materials say."
 UNSUPPORTED_MARK = " (not found in your course materials)"
 IMAGE_MARK = " [your image]"
 
@@ -457,12 +464,14 @@ def _grounded_answer(
         "verdicts": [verdict.to_dict() for verdict in verdicts],
     }
     numbering = _Citations(sources)
+    names = proper_nouns(source.text for source in grounding_sources)
     if supported:
-        parts = [_compose(verdict, numbering, context, mode) for verdict in _styled(verdicts, context)]
-        text = " ".join(part for part in parts if part)
+        detail = _further_detail(question, sources, embedder, verdicts, context=context)
+        summary["statements_added"] = len(detail)
+        text = _composed([*verdicts, *detail], numbering, context, mode, names=names)
     else:
-        quoted = _styled(_extractive(question, sources, embedder, reading_level=context.reading_level), context)
-        text = QUOTED_INTRO + " " + " ".join(_compose(verdict, numbering, context, mode) for verdict in quoted)
+        quoted = _extractive(question, sources, embedder, reading_level=context.reading_level)
+        text = QUOTED_INTRO + " " + _composed(quoted, numbering, context, mode, names=names)
     return text, numbering.citations, summary
 
 
@@ -485,19 +494,23 @@ class _Citations:
         return f" [{self._numbers[source_number]}]"
 
 
-def _styled(verdicts: Sequence[SentenceVerdict], context: LearnerContext) -> list[SentenceVerdict]:
-    """Advanced readers get consecutive supported sentences of one source joined, two at a time."""
-    if reading_band(context.reading_level).name != "advanced":
-        return list(verdicts)
-    styled: list[SentenceVerdict] = []
+def _composed(
+    verdicts: Sequence[SentenceVerdict], numbering: _Citations, context: LearnerContext, mode: str, *,
+    names: frozenset[str],
+) -> str:
+    """The answer in the learner's style; a marked unsupported sentence is never joined to supported ones."""
+    parts: list[str] = []
+    run: list[str] = []
     for verdict in verdicts:
-        previous = styled[-1] if styled else None
-        if (previous is not None and verdict.supported and previous.supported and previous.source == verdict.source
-                and ";" not in previous.sentence):
-            styled[-1] = replace(previous, sentence=joined(previous.sentence, verdict.sentence))
-        else:
-            styled.append(verdict)
-    return styled
+        part = _compose(verdict, numbering, context, mode)
+        if verdict.supported:
+            run.append(part)
+        elif part:  # a marked sentence stays apart; a removed one leaves nothing to keep apart
+            parts += condensed(run, reading_level=context.reading_level, names=names)
+            parts.append(part)
+            run = []
+    parts += condensed(run, reading_level=context.reading_level, names=names)
+    return " ".join(parts)
 
 
 def _compose(verdict: SentenceVerdict, numbering: _Citations, context: LearnerContext, mode: str) -> str:
@@ -510,28 +523,64 @@ def _compose(verdict: SentenceVerdict, numbering: _Citations, context: LearnerCo
     return " ".join(pieces)
 
 
+def _ranked_statements(question: str, sources: Sequence[_Source], embedder) -> list[tuple[int, SentenceVerdict]]:
+    """Every whole statement of the sources with its reading position, most relevant to the question first."""
+    candidates = [(source.number, sentence) for source in sources for sentence in split_sentences(source.text)
+                  if _is_statement(sentence)]
+    if not candidates:
+        return []
+    vectors = embedder.encode([question] + [sentence for _, sentence in candidates])
+    scores = vectors[1:] @ vectors[0]
+    return [(i, SentenceVerdict(candidates[i][1], True, candidates[i][0], 1.0, round(float(scores[i]), 3)))
+            for i in sorted(range(len(candidates)), key=lambda i: -scores[i])]
+
+
 def _extractive(
     question: str, sources: Sequence[_Source], embedder, *, reading_level: float
 ) -> list[SentenceVerdict]:
     """Source sentences that answer the question, chosen for the learner's reading band.
 
-    Among the most relevant statements (questions from "check your understanding" sections are
-    not answers), a simple-band reader gets the easiest two of the three most relevant (easier
-    but off-topic sentences further down would not answer the question), others all three.
+    Only whole statements count (not questions from "check your understanding" sections, headings
+    or sentences cut by chunking). A simple-band reader gets the easiest two of the three most
+    relevant (easier but off-topic sentences further down would not answer the question), others
+    all three, in reading order.
     """
-    candidates = [(source.number, sentence) for source in sources for sentence in split_sentences(source.text)
-                  if len(sentence.split()) >= 4 and not sentence.endswith("?")]
-    if not candidates:
-        return []
-    vectors = embedder.encode([question] + [sentence for _, sentence in candidates])
-    scores = vectors[1:] @ vectors[0]
-    ranked = sorted(range(len(candidates)), key=lambda i: -scores[i])
+    relevant = _ranked_statements(question, sources, embedder)[:EXTRACTIVE_SENTENCES]
     if reading_band(reading_level).name == "simple":
-        chosen = sorted(ranked[:EXTRACTIVE_SENTENCES], key=lambda i: fk_grade(candidates[i][1]))[:2]
-    else:
-        chosen = ranked[:EXTRACTIVE_SENTENCES]
-    return [SentenceVerdict(candidates[i][1], True, candidates[i][0], 1.0, round(float(scores[i]), 3))
-            for i in sorted(chosen)]
+        relevant = sorted(relevant, key=lambda ranked: fk_grade(ranked[1].sentence))[:2]
+    return [verdict for _, verdict in sorted(relevant, key=lambda ranked: ranked[0])]
+
+
+def _further_detail(
+    question: str, sources: Sequence[_Source], embedder, verdicts: Sequence[SentenceVerdict], *,
+    context: LearnerContext,
+) -> list[SentenceVerdict]:
+    """For an advanced reader given a short answer: the most relevant source statements it does not say yet.
+
+    Such a reader can take more depth than a 135M model writes; the added statements are quoted
+    from the sources, so they are supported by construction.
+    """
+    said = [verdict.sentence for verdict in verdicts if verdict.supported]
+    missing = ADVANCED_MIN_STATEMENTS - len(said)
+    if reading_band(context.reading_level).name != "advanced" or missing <= 0:
+        return []
+    said_terms = content_terms(" ".join(said))
+    detail = []
+    for _, statement in _ranked_statements(question, sources, embedder)[:EXTRACTIVE_SENTENCES + len(said)]:
+        terms = content_terms(statement.sentence)
+        if terms and len(terms & said_terms) / len(terms) < NEW_STATEMENT_MAX_OVERLAP:
+            detail.append(statement)
+            said_terms |= terms
+        if len(detail) == missing:
+            break
+    return detail
+
+
+def _is_statement(sentence: str) -> bool:
+    """A whole statement: not a heading or title, a question, an exercise or a piece cut off by chunking."""
+    words = sentence.split()
+    return (len(words) >= 5 and sentence[0].isupper() and sentence.endswith((".", "!"))
+            and sum(word[0].islower() for word in words) >= 3 and words[0].lower() not in EXERCISE_VERBS)
 
 
 def _diagram_descriptions(sources: Sequence[_Source], reading: _ImageReading | None) -> str:

@@ -130,6 +130,8 @@ def test_bad_arguments_get_clear_errors(bad):
         "what does magma become?",
         "what is lava",
         "earthworm topsoil",
+        "what do decomposers do?",
+        "is subduction why mountains form?",
     ],
 )
 def test_science_words_in_learner_questions_are_not_people(question):

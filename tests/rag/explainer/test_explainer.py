@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 
@@ -21,7 +22,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
 def _without_marks(text: str) -> str:
-    return text.split("\n\nDiagram description:")[0]
+    return re.sub(r"\s*\[\d+\]", "", text.split("\n\nDiagram description:")[0])
 
 
 def test_a_question_off_the_course_says_so_and_generates_nothing(water_course):

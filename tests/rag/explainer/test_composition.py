@@ -1,0 +1,60 @@
+"""How an answer is assembled from verdicts and source statements, for each reading band."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.embeddings import get_embedder
+from rag.explainer import _extractive, _further_detail, _Source
+from rag.grounding import SentenceVerdict
+from rag.prompting import LearnerContext
+
+pytestmark = pytest.mark.slow  # the real MiniLM embedder ranks the statements
+
+SOURCES = [
+    _Source(1, "The Water Cycle\nThe Sun heats water in oceans and lakes. The water evaporates and rises as vapour. "
+               "Check your understanding: why does vapour rise?", {"material": "water.md"}),
+    _Source(2, "As the vapour cools, it condenses into tiny droplets that form clouds. When the droplets grow "
+               "too heavy, they fall as rain, snow or hail. Collected in rivers,", {"material": "clouds.md"}),
+]
+QUESTION = "How does water get from the ocean into clouds?"
+YOUNG = LearnerContext(grade=4, reading_level=4)
+ADVANCED = LearnerContext(grade=11, reading_level=11)
+
+
+def _said(sentence: str) -> list[SentenceVerdict]:
+    return [SentenceVerdict(sentence, True, 1, 1.0, 0.9)]
+
+
+def test_quoted_answers_use_whole_statements_only():
+    quoted = _extractive(QUESTION, SOURCES, get_embedder(), reading_level=11)
+
+    sentences = [verdict.sentence for verdict in quoted]
+    assert len(sentences) == 3
+    assert all(sentence.endswith(".") and not sentence.startswith("Check") for sentence in sentences)
+    assert "The Water Cycle" not in " ".join(sentences)  # a heading is not an answer
+    assert not any(sentence.startswith("Collected") for sentence in sentences)  # cut off by chunking
+
+
+def test_a_simple_band_reader_gets_the_two_easiest_of_the_most_relevant_statements():
+    quoted = _extractive(QUESTION, SOURCES, get_embedder(), reading_level=4)
+    assert len(quoted) == 2
+
+
+def test_an_advanced_reader_given_one_sentence_gets_new_statements_from_the_sources():
+    said = _said("The Sun heats water in oceans and lakes.")
+
+    detail = _further_detail(QUESTION, SOURCES, get_embedder(), said, context=ADVANCED)
+
+    assert len(detail) == 2
+    assert all(verdict.supported and verdict.source in {1, 2} for verdict in detail)
+    assert "The Sun heats water in oceans and lakes." not in [verdict.sentence for verdict in detail]
+
+
+def test_other_readers_and_full_answers_get_nothing_added():
+    embedder = get_embedder()
+    one_sentence = _said("The Sun heats water in oceans and lakes.")
+    three = one_sentence + _said("The water evaporates and rises as vapour.") + _said("Vapour forms clouds.")
+
+    assert _further_detail(QUESTION, SOURCES, embedder, one_sentence, context=YOUNG) == []
+    assert _further_detail(QUESTION, SOURCES, embedder, three, context=ADVANCED) == []
