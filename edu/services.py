@@ -12,9 +12,13 @@ from typing import IO
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import models, transaction
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from edu.learner_model import FEEDBACK_VALUES, BktParams, adjust_reading_level, bkt_update, choice_index
 from edu.models import (
@@ -113,14 +117,27 @@ def create_user(
 def update_profile(*, user: AbstractBaseUser, **fields) -> LearnerProfile:
     profile, _ = LearnerProfile.objects.get_or_create(user=user)
     allowed = {f.name for f in LearnerProfile._meta.get_fields()} - {"id", "user", "created_at", "updated_at"}
-    unknown = set(fields) - allowed
+    return _updated(profile, fields, allowed=allowed, what="profile")
+
+
+def _updated(instance: models.Model, fields: dict, *, allowed: Iterable[str], what: str) -> models.Model:
+    """Set ``fields`` and save, validated as a whole, so a half-edited object is never saved."""
+    unknown = set(fields) - set(allowed)
     if unknown:
-        raise ValueError(f"unknown profile fields: {', '.join(sorted(unknown))}")
+        raise ValueError(f"unknown {what} fields: {', '.join(sorted(unknown))}")
     for name, value in fields.items():
-        setattr(profile, name, value)
-    profile.full_clean()
-    profile.save()
-    return profile
+        setattr(instance, name, value)
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+def sign_in_link_path(*, user: AbstractBaseUser) -> str:
+    """Where ``user`` chooses a password: the way in for accounts made by a roster import, which
+    have none (pupils often have no email for a reset). Django's reset token: it stops working
+    once the password changes, at the next sign-in, or after PASSWORD_RESET_TIMEOUT seconds."""
+    uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
+    return reverse("set_password", kwargs={"uidb64": uidb64, "token": default_token_generator.make_token(user)})
 
 
 @transaction.atomic
@@ -202,14 +219,7 @@ def create_practice_item(
 @transaction.atomic
 def update_practice_item(*, item: PracticeItem, **fields) -> PracticeItem:
     """Edit an item; validated as a whole, so a half-edited item is never saved."""
-    unknown = set(fields) - set(ITEM_FIELDS)
-    if unknown:
-        raise ValueError(f"unknown practice item fields: {', '.join(sorted(unknown))}")
-    for name, value in fields.items():
-        setattr(item, name, value)
-    item.full_clean()
-    item.save()
-    return item
+    return _updated(item, fields, allowed=ITEM_FIELDS, what="practice item")
 
 
 @transaction.atomic

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, JsonResponse
-from django.urls import include, path
+from django.urls import include, path, reverse_lazy
 
 
 def healthz(_request: HttpRequest) -> JsonResponse:
@@ -17,6 +17,18 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/set-password/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="registration/set_password.html", success_url=reverse_lazy("password_set")
+        ),
+        name="set_password",
+    ),
+    path(
+        "accounts/set-password/done/",
+        auth_views.PasswordResetCompleteView.as_view(template_name="registration/password_set.html"),
+        name="password_set",
+    ),
     path("api/v1/", include(("edu.rest.urls", "api"), namespace="v1")),
     path("healthz", healthz, name="healthz"),
     path("", include("edu.portal.urls")),

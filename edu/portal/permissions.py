@@ -47,6 +47,20 @@ def taught_course(user: AbstractBaseUser, slug: str) -> Course:
     return course
 
 
+def course_student(course: Course, pk: int) -> AbstractBaseUser:
+    """A student enrolled in ``course``, else 404: a teacher acts for their own students only, never
+    for another teacher or a staff account (a sign-in link for those would be an account takeover)."""
+    enrollment = (
+        Enrollment.objects.filter(course=course, role=Enrollment.Role.STUDENT, user_id=pk,
+                                  user__is_staff=False, user__is_superuser=False)
+        .select_related("user")
+        .first()
+    )
+    if enrollment is None:
+        raise Http404("No such student in this course.")
+    return enrollment.user
+
+
 def studied_course(user: AbstractBaseUser, slug: str) -> Course:
     course = visible_course(user, slug)
     if not is_student_of(user, course):

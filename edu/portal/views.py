@@ -277,10 +277,24 @@ def roster(request: HttpRequest, slug: str) -> HttpResponse:
     outcome = None
     if request.method == "POST" and form.is_valid():
         outcome = import_roster(course=course, csv_text=form.cleaned_data["roster"])
+    return _roster_page(request, course, form=form, outcome=outcome)
+
+
+@login_required
+@require_POST
+def sign_in_link(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """A one-time link for a student to choose a password, shown once to their teacher to hand over."""
+    course = permissions.taught_course(request.user, slug)
+    student = permissions.course_student(course, pk)
+    link = request.build_absolute_uri(edu_services.sign_in_link_path(user=student))
+    logger.info("sign-in link issued", extra={"course_id": course.pk, "student_id": student.pk})
+    return _roster_page(request, course, form=RosterForm(), issued={"student": student, "link": link})
+
+
+def _roster_page(request: HttpRequest, course, *, form: RosterForm, outcome=None, issued=None) -> HttpResponse:
     students = selectors.course_students(course=course)
-    return render(
-        request, "portal/roster.html", {"course": course, "form": form, "outcome": outcome, "students": students}
-    )
+    context = {"course": course, "form": form, "outcome": outcome, "students": students, "issued": issued}
+    return render(request, "portal/roster.html", context)
 
 
 @login_required

@@ -28,6 +28,8 @@ API_TEACHERS = {A: 401, S: 403, OS: 404, T: 200, OT: 404, AD: 200}
 # change state: reaching form validation (400) proves the permission check let the role through.
 MATRIX = {
     "login": ("get", None, {role: 200 for role in ROLES}),
+    "set_password": ("get", None, {role: 200 for role in ROLES}),  # an invalid link says so, to anyone
+    "password_set": ("get", None, {role: 200 for role in ROLES}),
     "logout": ("post", {}, {role: LOGIN for role in ROLES}),
     "healthz": ("get", None, {role: 200 for role in ROLES}),
     "admin:index": ("get", None, {A: 302, S: 302, OS: 302, T: 302, OT: 302, AD: 200}),
@@ -52,6 +54,7 @@ MATRIX = {
     "portal:jobs": ("get", None, TEACHERS),
     "portal:rerun": ("post", {}, {**TEACHERS, T: 302, AD: 302}),
     "portal:roster": ("get", None, TEACHERS),
+    "portal:sign_in_link": ("post", {}, TEACHERS),
     "portal:class_mastery": ("get", None, TEACHERS),
     "portal:preview": ("get", None, TEACHERS),
     "portal:preview_stream": ("post", {}, {**TEACHERS, T: 400, AD: 400}),
@@ -100,14 +103,17 @@ def url_for(name: str, world) -> str:
         kwargs["pk"] = {
             "portal:feedback": world.interaction.pk,
             "portal:practice": world.item.pk,
+            "portal:sign_in_link": world.users["student"].pk,
             "v1:job": world.job.pk,
         }.get(name, world.material.pk)
+    if "token" in probe:
+        kwargs.update(uidb64="MQ", token="not-a-token")
     return reverse(name, kwargs=kwargs)
 
 
 def reverse_kwargs(name: str) -> set[str]:
-    """Which parameters the route takes (every route here takes none, a slug or a pk)."""
-    for kwargs in ({}, {"slug": "x"}, {"pk": 1}):
+    """Which parameters the route takes (none, a slug, a pk, both, or a set-password link's two)."""
+    for kwargs in ({}, {"slug": "x"}, {"pk": 1}, {"slug": "x", "pk": 1}, {"uidb64": "x", "token": "y"}):
         try:
             reverse(name, kwargs=kwargs)
         except NoReverseMatch:

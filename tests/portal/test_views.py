@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -270,6 +271,42 @@ def test_roster_import_enrolls_people_and_names_bad_lines_without_their_data(cli
     assert nia.role == "student" and LearnerProfile.objects.get(user=nia.user).grade_level == 5
     assert not nia.user.has_usable_password()
     assert not type(nia.user).objects.filter(username="tom").exists()
+
+
+def _issued_link(client, teacher, course, student) -> str:
+    response = signed_in(client, teacher).post(reverse("portal:sign_in_link", args=[course.slug, student.pk]))
+    assert response.status_code == 200
+    return re.search(r'id="issued-link" type="text" readonly value="([^"]+)"', response.content.decode()).group(1)
+
+
+def test_an_imported_student_signs_in_through_a_one_time_link_from_their_teacher(client, world):
+    student = world.users["student"]
+    student.set_unusable_password()
+    student.save()
+    link = _issued_link(client, world.users["teacher"], world.course, student)
+    client.logout()
+
+    form_page = client.get(link, follow=True)
+    assert form_page.status_code == 200 and "Choose your password" in form_page.content.decode()
+    saved = client.post(form_page.redirect_chain[-1][0], {"new_password1": "tide-pool-orbit-42",
+                                                           "new_password2": "tide-pool-orbit-42"}, follow=True)
+    assert "Your password is saved" in saved.content.decode()
+    assert client.login(username=student.username, password="tide-pool-orbit-42")
+
+    client.logout()
+    again = client.get(link, follow=True).content.decode()
+    assert "already been used or has expired" in again  # one use only
+
+
+def test_a_teacher_gets_sign_in_links_for_their_own_students_only(client, world):
+    teacher = world.users["teacher"]
+    co_teacher = UserFactory(username="cora")
+    Enrollment.objects.create(user=co_teacher, course=world.course, role=Enrollment.Role.TEACHER)
+    staff = UserFactory(username="root", is_staff=True)
+    Enrollment.objects.create(user=staff, course=world.course, role=Enrollment.Role.STUDENT)
+    for target in (co_teacher, staff, world.users["other_student"]):
+        url = reverse("portal:sign_in_link", args=[world.course.slug, target.pk])
+        assert signed_in(client, teacher).post(url).status_code == 404
 
 
 def test_class_heatmap_shows_each_student_against_each_objective(client, world):
