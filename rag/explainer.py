@@ -52,6 +52,9 @@ EXTRACTIVE_SENTENCES = 3
 # An advanced reader's answer holds at least this many statements (see _further_detail); a source
 # statement adds something new when fewer than NEW_STATEMENT_MAX_OVERLAP of its words were said.
 ADVANCED_MIN_STATEMENTS = 3
+# A simple-band answer more than this many grades above the reader's level is replaced by the
+# easiest relevant source statements when those read easier.
+GRADE_MARGIN = 2.0
 # Sentences that start with these tell the student what to do ("Name the three things...").
 EXERCISE_VERBS = frozenset({"name", "list", "describe", "explain", "draw", "label", "write", "compare", "identify",
                             "give", "look", "try", "find", "use", "match", "complete", "discuss", "predict"})
@@ -447,7 +450,8 @@ def _grounded_answer(
     generated: str, *, question: str, sources: Sequence[_Source], reading: _ImageReading | None,
     context: LearnerContext,
 ) -> tuple[str, list[dict], dict]:
-    """Keep supported sentences with citation marks; fall back to quoting the sources if none is."""
+    """Keep supported sentences with citation marks; quote the sources instead when none is supported,
+    or when what is left reads far above a young reader's level."""
     grounding_sources = [GroundingSource(source.number, source.text) for source in sources]
     if reading is not None:
         grounding_sources.append(GroundingSource(0, "\n".join([reading.description, *reading.lines])))
@@ -463,16 +467,37 @@ def _grounded_answer(
         "rate": round(supported / len(verdicts), 3) if verdicts else None,
         "verdicts": [verdict.to_dict() for verdict in verdicts],
     }
-    numbering = _Citations(sources)
     names = proper_nouns(source.text for source in grounding_sources)
-    if supported:
-        detail = _further_detail(question, sources, embedder, verdicts, context=context)
-        summary["statements_added"] = len(detail)
-        text = _composed([*verdicts, *detail], numbering, context, mode, names=names)
-    else:
+    if not supported:
         quoted = _extractive(question, sources, embedder, reading_level=context.reading_level)
-        text = QUOTED_INTRO + " " + _composed(quoted, numbering, context, mode, names=names)
-    return text, numbering.citations, summary
+        return (*_written(quoted, sources, context, mode, names=names, intro=QUOTED_INTRO), summary)
+    detail = _further_detail(question, sources, embedder, verdicts, context=context)
+    summary["statements_added"] = len(detail)
+    text, citations = _written([*verdicts, *detail], sources, context, mode, names=names)
+    if reading_band(context.reading_level).name == "simple" and _grade(text) > context.reading_level + GRADE_MARGIN:
+        # The model wrote above a young reader's level and splitting did not fix it: the easiest
+        # relevant statements of the sources serve them better.
+        quoted = _extractive(question, sources, embedder, reading_level=context.reading_level)
+        easier, easier_citations = _written(quoted, sources, context, mode, names=names, intro=QUOTED_INTRO)
+        if quoted and _grade(easier) < _grade(text):
+            summary.update(status="extractive", fallback="too hard for the reader")
+            return easier, easier_citations, summary
+    return text, citations, summary
+
+
+def _written(
+    verdicts: Sequence[SentenceVerdict], sources: Sequence[_Source], context: LearnerContext, mode: str, *,
+    names: frozenset[str], intro: str = "",
+) -> tuple[str, list[dict]]:
+    """The answer's text and its citations, numbered in the order the text cites them."""
+    numbering = _Citations(sources)
+    body = _composed(verdicts, numbering, context, mode, names=names)
+    return (f"{intro} {body}" if intro else body), numbering.citations
+
+
+def _grade(text: str) -> float:
+    """Flesch-Kincaid grade of an answer, without its citation marks."""
+    return fk_grade(" ".join(split_sentences(text)))
 
 
 class _Citations:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rag.embeddings import get_embedder
-from rag.explainer import _extractive, _further_detail, _Source
+from rag.explainer import QUOTED_INTRO, _extractive, _further_detail, _grade, _grounded_answer, _Source
 from rag.grounding import SentenceVerdict
 from rag.prompting import LearnerContext
 
@@ -58,3 +58,24 @@ def test_other_readers_and_full_answers_get_nothing_added():
 
     assert _further_detail(QUESTION, SOURCES, embedder, one_sentence, context=YOUNG) == []
     assert _further_detail(QUESTION, SOURCES, embedder, three, context=ADVANCED) == []
+
+
+def test_a_young_reader_gets_the_easiest_source_statements_when_the_model_wrote_above_their_level():
+    hard = ("Evaporation of oceanic water, intensified considerably by solar radiation, "
+            "continuously transforms enormous quantities of liquid into atmospheric vapour.")
+    sources = [*SOURCES, _Source(3, hard, {"material": "hard.md"})]
+
+    text, citations, summary = _grounded_answer(hard, question=QUESTION, sources=sources, reading=None, context=YOUNG)
+
+    assert summary["supported"] == 1 and summary["status"] == "extractive"
+    assert text.startswith(QUOTED_INTRO) and "oceanic" not in text
+    assert _grade(text) < _grade(hard) and citations
+
+
+def test_an_advanced_reader_keeps_the_models_supported_answer():
+    said = "The Sun heats water in oceans and lakes, and the water evaporates and rises as vapour."
+
+    text, _, summary = _grounded_answer(said, question=QUESTION, sources=SOURCES, reading=None, context=ADVANCED)
+
+    assert summary["status"] == "grounded" and summary["statements_added"] == 2
+    assert text.startswith("The Sun heats water in oceans and lakes")
