@@ -107,12 +107,18 @@ def _split(sentence: str) -> list[str]:
 
 
 def _split_at_commas(piece: str) -> list[str]:
-    """Last resort for a still-long piece: cut at a comma with 4+ words on each side, never inside a list."""
+    """Last resort for a still-long piece: cut at its first comma when 4+ words stand on each side.
+
+    Only the first: after a later one the head holds a list or an aside ("Decomposers, such as
+    fungi and worms, break down...") and the tail would be a sentence without its subject.
+    """
     if len(piece.split()) <= MAX_SIMPLE_WORDS:
         return [piece]
     for match in re.finditer(r",\s+", piece):
         head, tail = piece[: match.start()], piece[match.end():]
         next_item = tail.split(",")[0]
+        if "," in head:
+            break
         if len(head.split()) >= 4 and len(tail.split()) >= 4 and len(next_item.split()) > 3:
             return [head, *_split_at_commas(tail)]
     return [piece]

@@ -59,3 +59,8 @@ def test_a_joined_sentence_keeps_the_capital_of_names_and_acronyms_only():
     )
     assert joined("Water evaporates.", "Sun light warms it.", names=names) == "Water evaporates; Sun light warms it."
     assert joined("Water evaporates.", "UV light breaks it.") == "Water evaporates; UV light breaks it."
+
+
+def test_a_sentence_is_not_cut_after_a_list_or_an_aside():
+    sentence = "Decomposers, such as fungi, bacteria and earthworms, break down dead plants and animals."
+    assert tailor_sentence(sentence, reading_level=4) == [sentence]
