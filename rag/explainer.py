@@ -52,13 +52,13 @@ EXTRACTIVE_SENTENCES = 3
 # An advanced reader's answer holds at least this many statements (see _further_detail); a source
 # statement adds something new when fewer than NEW_STATEMENT_MAX_OVERLAP of its words were said.
 ADVANCED_MIN_STATEMENTS = 3
+NEW_STATEMENT_MAX_OVERLAP = 0.6
 # A simple-band answer more than this many grades above the reader's level is replaced by the
 # easiest relevant source statements when those read easier.
 GRADE_MARGIN = 2.0
 # Sentences that start with these tell the student what to do ("Name the three things...").
 EXERCISE_VERBS = frozenset({"name", "list", "describe", "explain", "draw", "label", "write", "compare", "identify",
                             "give", "look", "try", "find", "use", "match", "complete", "discuss", "predict"})
-NEW_STATEMENT_MAX_OVERLAP = 0.6
 NOT_FOUND = (
     "I couldn't find this in your course materials, so I won't guess. "
     "Try asking with other words, or ask your teacher."

@@ -92,7 +92,7 @@ SEARCH_SQL = SCAN_SETUP_SQL.strip() + ";\n" + BRANCHES_SQL
 
 @dataclass(frozen=True)
 class Branches:
-    """Both rankings, best first, and the seconds they took together (setup, statement and commit)."""
+    """Both rankings, best first, and the seconds their one round trip took."""
 
     by_vector: list[Candidate]
     by_text: list[Candidate]
