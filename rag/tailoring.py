@@ -112,15 +112,13 @@ def _split_at_commas(piece: str) -> list[str]:
     Only the first: after a later one the head holds a list or an aside ("Decomposers, such as
     fungi and worms, break down...") and the tail would be a sentence without its subject.
     """
-    if len(piece.split()) <= MAX_SIMPLE_WORDS:
+    match = re.search(r",\s+", piece)
+    if len(piece.split()) <= MAX_SIMPLE_WORDS or match is None:
         return [piece]
-    for match in re.finditer(r",\s+", piece):
-        head, tail = piece[: match.start()], piece[match.end():]
-        next_item = tail.split(",")[0]
-        if "," in head:
-            break
-        if len(head.split()) >= 4 and len(tail.split()) >= 4 and len(next_item.split()) > 3:
-            return [head, *_split_at_commas(tail)]
+    head, tail = piece[: match.start()], piece[match.end():]
+    next_item = tail.split(",")[0]  # a short next item means a list: "rain, snow, sleet"
+    if len(head.split()) >= 4 and len(tail.split()) >= 4 and len(next_item.split()) > 3:
+        return [head, *_split_at_commas(tail)]
     return [piece]
 
 
