@@ -12,10 +12,14 @@ app = Celery("glossa")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
+# Pool processes of this worker, known in the main process once the worker is set up; forked
+# pool processes inherit it.
+_pool_processes = 1
+
 
 @signals.worker_init.connect
-def tune_sqlalchemy_transport(**_kwargs) -> None:
-    """Poll the database broker every 0.1 s instead of every second.
+def configure_worker(sender=None, **_kwargs) -> None:
+    """Poll the database broker every 0.1 s instead of every second, and remember the pool size.
 
     The interval cannot go through broker_transport_options for this transport (they reach
     SQLAlchemy's create_engine and crash), so it is set on the transport class.
@@ -23,4 +27,24 @@ def tune_sqlalchemy_transport(**_kwargs) -> None:
     from django.conf import settings
     from kombu.transport import sqlalchemy as sqla_transport
 
+    global _pool_processes
     sqla_transport.Transport.polling_interval = settings.CELERY_BROKER_POLLING_INTERVAL
+    _pool_processes = max(1, int(getattr(sender, "concurrency", 1) or 1))
+
+
+def torch_threads_per_process(pool_processes: int) -> int:
+    from django.conf import settings
+
+    return settings.GLOSSA["WORKER_TORCH_THREADS"] or max(1, (os.cpu_count() or 1) // pool_processes)
+
+
+@signals.worker_process_init.connect
+def share_cores_between_pool_processes(**_kwargs) -> None:
+    """Each pool process embeds on its share of the cores instead of all of them.
+
+    Torch defaults to one thread per core in every process: with two pool processes that is
+    twice as many busy threads as cores, and each slows the other.
+    """
+    import torch
+
+    torch.set_num_threads(torch_threads_per_process(_pool_processes))

@@ -156,7 +156,11 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BROKER_POLLING_INTERVAL = float(env_str("CELERY_BROKER_POLLING_INTERVAL", "0.1"))
-CELERY_WORKER_CONCURRENCY = env_int("CELERY_WORKER_CONCURRENCY", 1)
+# One pool process per core (at most four: each holds its own models, about 1 GB), each given its
+# share of the cores for torch (GLOSSA_WORKER_TORCH_THREADS, edu/celery.py): while one process
+# redacts (spaCy, one core), another embeds. On 2 cores two one-thread processes ingested a
+# corpus 1.2x faster than one two-thread process (benchmarks/ingest_bench.py).
+CELERY_WORKER_CONCURRENCY = env_int("CELERY_WORKER_CONCURRENCY", min(os.cpu_count() or 1, 4))
 # Ingestion runs on its own queue so a long PDF never delays quick tasks; its tasks set
 # acks_late and reject_on_worker_lost so a killed worker's job is redelivered, not lost.
 CELERY_TASK_ROUTES = {"rag.tasks.*": {"queue": "ingest"}}
@@ -233,6 +237,8 @@ GLOSSA = {
     "MAX_NEW_TOKENS": env_int("GLOSSA_MAX_NEW_TOKENS", 160),
     # Intra-op threads for generation (set in the generating thread: torch's setting is per thread).
     "LLM_THREADS": env_int("GLOSSA_LLM_THREADS", os.cpu_count() or 1),
+    # Torch threads of each worker pool process; 0 shares the cores evenly between the pool's processes.
+    "WORKER_TORCH_THREADS": env_int("GLOSSA_WORKER_TORCH_THREADS", 0),
     # Generated sentences no course source supports: "remove" them, or "mark" them as unsupported.
     "UNSUPPORTED_SENTENCES": env_str("GLOSSA_UNSUPPORTED_SENTENCES", "remove"),
     # Ingestion limits.

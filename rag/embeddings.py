@@ -45,6 +45,13 @@ class Embedder:
         self._lock = threading.Lock()  # torch modules are not safe to call from several threads at once
 
     @property
+    def threads(self) -> int:
+        """Torch threads this process embeds with (a worker pool process gets its share of the cores)."""
+        import torch
+
+        return torch.get_num_threads()
+
+    @property
     def tokenizer(self):
         return self._model.tokenizer
 

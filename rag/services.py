@@ -290,7 +290,10 @@ def _process(job: IngestionJob) -> None:
     if settings.GLOSSA["INGEST_TEST_STAGE_DELAY"]:
         time.sleep(settings.GLOSSA["INGEST_TEST_STAGE_DELAY"])
     _stage(job, State.EMBEDDING, 90)
-    _write_index(job, prepared, vectors, timings=timings, model_versions=_model_versions(extraction, embedder))
+    _write_index(
+        job, prepared, vectors, timings=timings, model_versions=_model_versions(extraction, embedder),
+        embedding_threads=embedder.threads,
+    )
 
 
 @contextmanager
@@ -393,7 +396,9 @@ def _reading_level(text: str) -> float | None:
 
 
 @transaction.atomic
-def _write_index(job: IngestionJob, prepared: _Prepared, vectors, *, timings: dict, model_versions: dict) -> None:
+def _write_index(
+    job: IngestionJob, prepared: _Prepared, vectors, *, timings: dict, model_versions: dict, embedding_threads: int
+) -> None:
     """Replace the material's chunks and diagrams and finish the job, all or nothing."""
     started = time.perf_counter()
     material = Material.objects.select_for_update().get(pk=job.material_id)  # one writer per material
@@ -443,6 +448,7 @@ def _write_index(job: IngestionJob, prepared: _Prepared, vectors, *, timings: di
         "tokens": sum(draft.token_count for draft in prepared.drafts),
         "pages": len({draft.page for draft in prepared.drafts if draft.page}),
         "redactions": prepared.redactions,
+        "embedding_threads": embedding_threads,
     }
     job.save(update_fields=["state", "progress", "finished_at", "heartbeat_at", "timings", "model_versions", "stats"])
 

@@ -1,16 +1,28 @@
-"""Tasks round-trip through real worker processes, on the embedded broker and on Redis."""
+"""Tasks round-trip through real worker processes, on the embedded broker and on Redis; pool
+processes share the cores."""
 
 from __future__ import annotations
 
+import os
 import socket
 
 import pytest
 
+from edu.celery import torch_threads_per_process
 from edu.tasks import ping
 
-pytestmark = pytest.mark.worker
+
+def test_pool_processes_share_the_cores_for_torch_unless_told_otherwise(settings, monkeypatch):
+    monkeypatch.setattr(os, "cpu_count", lambda: 8)
+    assert torch_threads_per_process(1) == 8
+    assert torch_threads_per_process(2) == 4
+    assert torch_threads_per_process(3) == 2
+    assert torch_threads_per_process(16) == 1  # never zero
+    settings.GLOSSA = {**settings.GLOSSA, "WORKER_TORCH_THREADS": 3}
+    assert torch_threads_per_process(2) == 3
 
 
+@pytest.mark.worker
 def test_task_round_trips_through_a_worker_on_the_default_database_broker(celery_worker_factory):
     celery_worker_factory()
     result = ping.delay("hello").get(timeout=60)
@@ -26,6 +38,7 @@ def _redis_reachable() -> bool:
         return False
 
 
+@pytest.mark.worker
 @pytest.mark.skipif(not _redis_reachable(), reason="no Redis server on 127.0.0.1:6379")
 def test_task_round_trips_through_a_worker_on_redis(celery_worker_factory, point_celery_at):
     broker = "redis://127.0.0.1:6379/15"

@@ -61,6 +61,21 @@ def assert_complete_without_duplicates(job: IngestionJob, tmp_path: Path) -> Non
     )
 
 
+def test_a_pool_of_two_processes_shares_the_jobs_and_the_cores(celery_worker_factory):
+    celery_worker_factory(concurrency=2)
+    course = CourseFactory()
+    jobs = [
+        ingest_upload(course=course, filename=f"lesson-{n}.md", content=LESSON + f"\n\nPart {n}.".encode())
+        for n in range(4)
+    ]
+
+    jobs = [wait_for(job, lambda j: j.is_finished) for job in jobs]
+
+    assert [job.state for job in jobs] == [IngestionJob.State.INDEXED] * 4
+    assert len({job.worker for job in jobs}) == 2, "both pool processes took jobs"
+    assert {job.stats["embedding_threads"] for job in jobs} == {max(1, (os.cpu_count() or 1) // 2)}
+
+
 def test_killing_the_pool_process_mid_job_hands_the_job_back_and_it_completes(celery_worker_factory, tmp_path):
     worker = celery_worker_factory(env=SLOW_WORKER)
     job = ingest_upload(course=CourseFactory(), filename="lesson.md", content=LESSON)
