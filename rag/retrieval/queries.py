@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.db import connection
+from django.db.backends.postgresql.base import ServerBindingCursor
+from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 
 from rag.retrieval.types import Candidate
 
@@ -27,19 +29,47 @@ EF_SEARCH = 100
 # Measured at 100,000 chunks, 2,000 per course, vectors stored inline (STORAGE MAIN, migration
 # 0003): exact 2.2 ms mean / 2.5 ms p95 vs HNSW with the course filter 2.2 / 4.5 ms, because the
 # graph walk visits ~450 neighbours of other courses for every 40 it keeps. PostgreSQL's planner
-# cannot see either cost; disabling the sort the exact plan needs, for this one transaction,
-# leaves it the index.
+# cannot see either cost, so the choice is made here, from the number of chunks searched.
 EXACT_SCAN_MAX_CHUNKS = 3000
+# How long a process trusts its count of a course's chunks (counting on every search cost
+# about 0.2 ms of a 3 ms search). A course that grows past the threshold meanwhile is scanned
+# exactly for up to this long: the same results, a little slower.
+CHUNK_COUNT_SECONDS = 60.0
 
-# Count the searched chunks (at most EXACT_SCAN_MAX_CHUNKS + 1) and set the scan up for this
-# transaction. relaxed_order: with a course filter, the HNSW scan goes on until LIMIT
-# rows pass the filter instead of returning fewer (pgvector >= 0.8); rows then come back only
-# roughly ordered, so the caller re-sorts them by distance.
-SCAN_SETUP_SQL = """
+COUNT_SQL = """
+SELECT count(*)
+FROM (SELECT 1 FROM rag_chunk WHERE course_id = ANY(%(course_ids)s::bigint[]) LIMIT %(exact_max)s + 1) searched
+"""
+
+# The HNSW scan's settings, for this transaction only (set_config(..., true) is SET LOCAL).
+# relaxed_order: with a course filter, the HNSW scan goes on until LIMIT rows pass the filter
+# instead of returning fewer (pgvector >= 0.8); rows then come back only roughly ordered, so the
+# caller re-sorts them by distance. enable_sort off leaves the planner the index alone.
+INDEX_SCAN_SETUP_SQL = """
 SELECT set_config('hnsw.ef_search', %(ef_search)s, true),
        set_config('hnsw.iterative_scan', 'relaxed_order', true),
-       set_config('enable_sort', CASE WHEN count(*) > %(exact_max)s THEN 'off' ELSE 'on' END, true)
-FROM (SELECT 1 FROM rag_chunk WHERE course_id = ANY(%(course_ids)s) LIMIT %(exact_max)s + 1) searched
+       set_config('enable_sort', 'off', true)
+"""
+
+# The exact scan sorts the course's chunks by distance. OFFSET 0 keeps the sort outside the
+# subquery, where the HNSW index cannot serve it, so the one generic plan of the prepared
+# statement is the exact scan whatever the planner estimates.
+_NEAREST_EXACT = """
+    SELECT id, score FROM (
+        SELECT c.id, c.embedding <=> %(vector)s::vector AS score
+        FROM rag_chunk c
+        WHERE c.course_id = ANY(%(course_ids)s::bigint[]) AND c.embedding IS NOT NULL
+        OFFSET 0
+    ) course_chunks
+    ORDER BY score
+    LIMIT %(limit)s
+"""
+_NEAREST_INDEXED = """
+    SELECT c.id, c.embedding <=> %(vector)s::vector AS score
+    FROM rag_chunk c
+    WHERE c.course_id = ANY(%(course_ids)s::bigint[]) AND c.embedding IS NOT NULL
+    ORDER BY score
+    LIMIT %(limit)s
 """
 
 # The branches rank ids only; the columns a hit shows are read once, for the few rows kept
@@ -53,18 +83,13 @@ _CANDIDATE_COLUMNS = """
 # syntax: every word must appear) ranks best; when it finds nothing, the same words OR-ed still
 # find passages that share some of them. The loose query only runs when the strict one is empty
 # (PostgreSQL evaluates the NOT EXISTS once, as an InitPlan).
-BRANCHES_SQL = f"""
-WITH nearest AS MATERIALIZED (
-    SELECT c.id, c.embedding <=> %(vector)s::vector AS score
-    FROM rag_chunk c
-    WHERE c.course_id = ANY(%(course_ids)s) AND c.embedding IS NOT NULL
-    ORDER BY score
-    LIMIT %(limit)s
-),
+_BRANCHES_SQL = f"""
+WITH nearest AS MATERIALIZED ({{nearest}}),
 strict_hits AS MATERIALIZED (
     SELECT c.id, ts_rank_cd(c.search_vector, websearch_to_tsquery('english', %(query)s)) AS score
     FROM rag_chunk c
-    WHERE c.course_id = ANY(%(course_ids)s) AND c.search_vector @@ websearch_to_tsquery('english', %(query)s)
+    WHERE c.course_id = ANY(%(course_ids)s::bigint[])
+      AND c.search_vector @@ websearch_to_tsquery('english', %(query)s)
     ORDER BY score DESC, c.id
     LIMIT %(limit)s
 ),
@@ -73,7 +98,7 @@ loose_hits AS MATERIALIZED (
            AS score
     FROM rag_chunk c
     WHERE NOT EXISTS (SELECT 1 FROM strict_hits)
-      AND c.course_id = ANY(%(course_ids)s)
+      AND c.course_id = ANY(%(course_ids)s::bigint[])
       AND c.search_vector @@ replace(plainto_tsquery('english', %(query)s)::text, '&', '|')::tsquery
     ORDER BY score DESC, c.id
     LIMIT %(limit)s
@@ -87,7 +112,65 @@ SELECT {_CANDIDATE_COLUMNS}, h.score, h.branch
 FROM hits h JOIN rag_chunk c ON c.id = h.id JOIN edu_material m ON m.id = c.material_id
 """  # noqa: S608 - only constant fragments are interpolated; values are parameters
 
-SEARCH_SQL = SCAN_SETUP_SQL.strip() + ";\n" + BRANCHES_SQL
+EXACT_SEARCH_SQL = _BRANCHES_SQL.format(nearest=_NEAREST_EXACT)
+INDEXED_SEARCH_SQL = _BRANCHES_SQL.format(nearest=_NEAREST_INDEXED)
+
+_chunk_counts: dict[tuple[int, ...], tuple[float, int]] = {}
+_clock = time.monotonic
+
+
+def searched_chunks(course_ids: Sequence[int]) -> int:
+    """Chunks in the searched courses (at most EXACT_SCAN_MAX_CHUNKS + 1), counted once a minute per process."""
+    key = tuple(sorted(set(course_ids)))
+    now = _clock()
+    cached = _chunk_counts.get(key)
+    if cached is not None and cached[0] > now:
+        return cached[1]
+    with connection.cursor() as cursor:
+        cursor.execute(COUNT_SQL, {"course_ids": list(key), "exact_max": EXACT_SCAN_MAX_CHUNKS})
+        count = cursor.fetchone()[0]
+    if len(_chunk_counts) > 10_000:  # course sets searched by this process; keep the memo small
+        _chunk_counts.clear()
+    _chunk_counts[key] = (now + CHUNK_COUNT_SECONDS, count)
+    return count
+
+
+class _PreparedCursor(ServerBindingCursor):
+    """Binds parameters on the server and runs every statement as a prepared one."""
+
+    def execute(self, query, params=None, *, prepare=None, binary=None):
+        return super().execute(query, params, prepare=True, binary=binary)
+
+
+class _PreparedDebugWrapper(CursorDebugWrapper):
+    """Logs the statement with its values, as Django's debug cursor does for its own cursors."""
+
+    def execute(self, sql, params=None):
+        with self.debug_sql(self.db.ops.compose_sql(sql, params)):
+            return super(CursorDebugWrapper, self).execute(sql, params)
+
+
+def _fetch_prepared(sql: str, params: dict) -> list[tuple]:
+    """Rows of ``sql`` as a prepared statement with a generic plan (no planning after its first use).
+
+    Django's cursors bind parameters on the client and never prepare; this one still goes through
+    Django's wrappers, so errors, query logging and query capture behave as usual.
+    """
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    raw = _PreparedCursor(connection.connection)
+    wrapper = _PreparedDebugWrapper if connection.queries_logged else CursorWrapper
+    with wrapper(raw, connection) as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _fetch_indexed(params: dict) -> list[tuple]:
+    """The HNSW path: settings and search as one multi-statement message (one round trip, one transaction)."""
+    with connection.cursor() as cursor:
+        cursor.execute(INDEX_SCAN_SETUP_SQL.strip() + ";\n" + INDEXED_SEARCH_SQL, params)
+        cursor.nextset()
+        return cursor.fetchall()
 
 
 @dataclass(frozen=True)
@@ -134,23 +217,15 @@ def search_branches(
 ) -> Branches:
     """The ``limit`` chunks nearest to ``vector`` (cosine) and the ``limit`` best full-text matches of ``query``.
 
-    One round trip: the setup and the search travel as one multi-statement query (Django's
-    client-side binding cursor sends it with the simple protocol), which PostgreSQL runs as one
-    transaction, so the scan settings (set_config(..., true) is SET LOCAL) end with it.
+    Courses up to EXACT_SCAN_MAX_CHUNKS chunks are scanned exactly by one prepared statement;
+    larger ones through the HNSW index. Either way both branches are one statement and one round trip.
     """
-    params = {
-        "ef_search": str(max(ef_search, limit)),
-        "exact_max": EXACT_SCAN_MAX_CHUNKS,
-        "course_ids": list(course_ids),
-        "vector": vector_literal(vector),
-        "query": query,
-        "limit": limit,
-    }
+    params = {"course_ids": list(course_ids), "vector": vector_literal(vector), "query": query, "limit": limit}
     started = time.perf_counter()
-    with connection.cursor() as cursor:
-        cursor.execute(SEARCH_SQL, params)
-        cursor.nextset()
-        rows = cursor.fetchall()
+    if searched_chunks(course_ids) > EXACT_SCAN_MAX_CHUNKS:
+        rows = _fetch_indexed({**params, "ef_search": str(max(ef_search, limit))})
+    else:
+        rows = _fetch_prepared(EXACT_SEARCH_SQL, params)
     seconds = time.perf_counter() - started
     # (score, id) ascending for distances, descending score then id for text ranks; the vector
     # rows need it anyway because relaxed_order returns them only roughly ordered.

@@ -8,11 +8,15 @@ from django.db import connection, transaction
 
 from edu.api import Material
 from rag.models import Chunk
+from rag.retrieval import queries
 from rag.retrieval.queries import (
-    BRANCHES_SQL,
+    CHUNK_COUNT_SECONDS,
     EXACT_SCAN_MAX_CHUNKS,
-    SCAN_SETUP_SQL,
+    EXACT_SEARCH_SQL,
+    INDEX_SCAN_SETUP_SQL,
+    INDEXED_SEARCH_SQL,
     search_branches,
+    searched_chunks,
     vector_literal,
 )
 from tests.factories import CourseFactory, MaterialFactory, ObjectiveFactory
@@ -126,7 +130,8 @@ def _force_hnsw(cursor) -> None:
     cursor.execute("SET LOCAL enable_seqscan = off")
 
 
-def test_iterative_scan_fills_k_for_a_small_course_hidden_behind_a_big_one():
+def test_iterative_scan_fills_k_for_a_small_course_hidden_behind_a_big_one(monkeypatch):
+    monkeypatch.setattr(queries, "EXACT_SCAN_MAX_CHUNKS", 0)  # every course through the HNSW index
     big, small = CourseFactory(), CourseFactory()
     big_material, small_material = MaterialFactory(course=big), MaterialFactory(course=small)
     rng = np.random.default_rng(7)
@@ -175,12 +180,12 @@ def test_iterative_scan_fills_k_for_a_small_course_hidden_behind_a_big_one():
     assert len(without_iteration) < 10
 
 
-def _vector_plan(course_id: int) -> str:
+def _plan(sql: str, course_id: int, *, setup: str = "") -> str:
+    params = {"vector": vector_literal(unit(1.0)), "query": "", "course_ids": [course_id], "limit": 40}
     with transaction.atomic(), connection.cursor() as cursor:
-        setup = {"ef_search": "100", "exact_max": EXACT_SCAN_MAX_CHUNKS, "course_ids": [course_id]}
-        cursor.execute(SCAN_SETUP_SQL, setup)
-        query = {"vector": vector_literal(unit(1.0)), "query": "", "course_ids": [course_id], "limit": 40}
-        cursor.execute("EXPLAIN " + BRANCHES_SQL, query)
+        if setup:
+            cursor.execute(setup, {"ef_search": "100"})
+        cursor.execute("EXPLAIN " + sql, params)
         return " ".join(row[0] for row in cursor.fetchall())
 
 
@@ -195,5 +200,39 @@ def test_large_courses_are_searched_through_hnsw_and_small_ones_exactly():
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE rag_chunk")
 
-    assert "chunk_embedding_hnsw" in _vector_plan(large.id)
-    assert "chunk_embedding_hnsw" not in _vector_plan(small.id)
+    assert searched_chunks([large.id]) == EXACT_SCAN_MAX_CHUNKS + 1  # counted up to just past the limit
+    assert searched_chunks([small.id]) == 1
+    assert "chunk_embedding_hnsw" in _plan(INDEXED_SEARCH_SQL, large.id, setup=INDEX_SCAN_SETUP_SQL)
+    # The exact statement never uses the index, whatever the planner estimates.
+    assert "chunk_embedding_hnsw" not in _plan(EXACT_SEARCH_SQL, large.id)
+    assert len(search_branches(course_ids=[large.id], vector=unit(1.0), query="", limit=10).by_vector) == 10
+
+
+def test_the_exact_search_is_prepared_once_and_runs_on_its_generic_plan():
+    course = CourseFactory()
+    chunk = ChunkFactory(course=course, text="Evaporation turns water into vapour.", embedding=unit(1.0))
+
+    for _ in range(3):
+        found = search_branches(course_ids=[course.id], vector=unit(1.0), query="evaporation", limit=10)
+
+    assert [c.chunk_id for c in found.by_vector] == [c.chunk_id for c in found.by_text] == [chunk.id]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement LIKE %s",
+            ["%course_chunks%"],
+        )
+        generic, custom = map(sum, zip(*cursor.fetchall(), strict=True))
+    assert generic >= 3 and custom == 0
+
+
+def test_a_courses_chunk_count_is_remembered_for_a_while(monkeypatch):
+    course = CourseFactory()
+    ChunkFactory(course=course)
+    clock = [1000.0]
+    monkeypatch.setattr(queries, "_clock", lambda: clock[0])
+    assert searched_chunks([course.id]) == 1
+
+    ChunkFactory(course=course)
+    assert searched_chunks([course.id]) == 1
+    clock[0] += CHUNK_COUNT_SECONDS + 1
+    assert searched_chunks([course.id]) == 2
