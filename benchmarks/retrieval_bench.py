@@ -1,6 +1,6 @@
 """Retrieval benchmark: hybrid search vs the raw pgvector query on 100,000 chunks in 50 courses.
 
-Run: .venv/bin/python benchmarks/retrieval_bench.py [--chunks 100000] [--courses 50] [--queries 200]
+Run: .venv/bin/python benchmarks/retrieval_bench.py [--chunks 100000] [--courses 50] [--queries 500]
 
 Works in its own database (``bench_retrieval`` on the configured server, created and migrated
 here; never the dev data). Generation is resumable: a database that already holds the requested
@@ -384,7 +384,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--chunks", type=int, default=100_000)
     parser.add_argument("--courses", type=int, default=50)
-    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--queries", type=int, default=500)
     parser.add_argument("--regenerate", action="store_true", help="rebuild the data even if it is there")
     args = parser.parse_args()
 

@@ -23,9 +23,13 @@ _engine = None
 def _get_engine():
     global _engine
     if _engine is None:
+        import torch
         from rapidocr import RapidOCR  # heavy import, only when a diagram is actually read
 
-        _engine = RapidOCR(params={"Global.log_level": "error"})
+        # As many inference threads as torch has: a worker pool process gets its share of the
+        # cores (edu/celery.py), where onnxruntime by default would take every core in each process.
+        threads = {"EngineConfig.onnxruntime.intra_op_num_threads": torch.get_num_threads()}
+        _engine = RapidOCR(params={"Global.log_level": "error", **threads})
         # A picture without text is normal here, not worth RapidOCR's warning on every such upload.
         logging.getLogger("RapidOCR").setLevel(logging.ERROR)
     return _engine

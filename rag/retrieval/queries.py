@@ -1,4 +1,4 @@
-"""The SQL of retrieval, in one place: the vector branch and the full-text branch.
+"""The SQL of retrieval, in one place: the vector branch, the full-text branch and their fusion.
 
 Raw SQL because each branch must be one statement the planner sees whole (filter + ORDER BY
 distance + LIMIT is what lets pgvector use the HNSW index) and because ORM overhead would be a
@@ -12,14 +12,14 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 from django.db import connection
 from django.db.backends.postgresql.base import ServerBindingCursor
 from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 
-from rag.retrieval.types import Candidate
+from rag.retrieval.fusion import LearnerSignals, fusion_params
+from rag.retrieval.types import SearchHit
 
 # Candidates the HNSW scan keeps in its queue: recall@10 vs exact search 0.98 at 100,000 chunks in
 # 50 courses (benchmarks/retrieval_bench.py).
@@ -72,19 +72,16 @@ _NEAREST_INDEXED = """
     LIMIT %(limit)s
 """
 
-# The branches rank ids only; the columns a hit shows are read once, for the few rows kept
-# (carried through the exact scan's sort, the text of every chunk in the course would be read).
-_CANDIDATE_COLUMNS = """
-    c.id, c.material_id, m.title, c.modality, c.heading, c.text, c.page, c.region, c.diagram_id, c.reading_level,
-    ARRAY(SELECT mo.learningobjective_id FROM edu_material_objectives mo WHERE mo.material_id = c.material_id)
-"""
-
-# Both branches in one statement: one plan, one round trip. The strict full-text query (websearch
-# syntax: every word must appear) ranks best; when it finds nothing, the same words OR-ed still
-# find passages that share some of them. The loose query only runs when the strict one is empty
-# (PostgreSQL evaluates the NOT EXISTS once, as an InitPlan).
-_BRANCHES_SQL = f"""
-WITH nearest AS MATERIALIZED ({{nearest}}),
+# Both branches, their fusion and the learner-model terms in one statement: one plan, one round
+# trip, and only the k chunks kept are read whole (the branches rank ids; the text of every
+# candidate would otherwise be read and sent). The strict full-text query (websearch syntax:
+# every word must appear) ranks best; when it finds nothing, the same words OR-ed still find
+# passages that share some of them. The loose query only runs when the strict one is empty
+# (PostgreSQL evaluates the NOT EXISTS once, as an InitPlan). The fusion formula and its
+# constants are explained in rag/retrieval/fusion.py; ranks are re-counted here because the
+# HNSW scan returns rows only roughly ordered.
+_SEARCH_SQL = """
+WITH nearest AS MATERIALIZED ({nearest}),
 strict_hits AS MATERIALIZED (
     SELECT c.id, ts_rank_cd(c.search_vector, websearch_to_tsquery('english', %(query)s)) AS score
     FROM rag_chunk c
@@ -103,17 +100,51 @@ loose_hits AS MATERIALIZED (
     ORDER BY score DESC, c.id
     LIMIT %(limit)s
 ),
-hits AS (
-    SELECT 'vector' AS branch, * FROM nearest
-    UNION ALL SELECT 'text', * FROM strict_hits
-    UNION ALL SELECT 'text', * FROM loose_hits
+ranked AS (
+    SELECT id, score, true AS by_vector, row_number() OVER (ORDER BY score, id) AS rank FROM nearest
+    UNION ALL
+    SELECT id, score, false, row_number() OVER (ORDER BY score DESC, id)
+    FROM (SELECT * FROM strict_hits UNION ALL SELECT * FROM loose_hits) text_hits
+),
+fused AS (
+    SELECT id,
+           min(rank) FILTER (WHERE by_vector) AS vector_rank,
+           min(score) FILTER (WHERE by_vector) AS vector_distance,
+           min(rank) FILTER (WHERE NOT by_vector) AS fts_rank,
+           min(score) FILTER (WHERE NOT by_vector) AS fts_score,
+           sum(1 / (%(rrf_k)s::float8 + rank)) * (%(rrf_k)s::float8 + 1) / 2 AS rrf
+    FROM ranked
+    GROUP BY id
+),
+scored AS (
+    SELECT f.*, c.material_id,
+           ARRAY(SELECT mo.learningobjective_id FROM edu_material_objectives mo WHERE mo.material_id = c.material_id)
+           AS objective_ids,
+           coalesce(%(mastery_weight)s::float8 * (1 - (
+               SELECT min(known.p_known)
+               FROM edu_material_objectives mo
+               JOIN unnest(%(known_objectives)s::bigint[], %(p_known)s::float8[]) AS known (objective_id, p_known)
+                 ON known.objective_id = mo.learningobjective_id
+               WHERE mo.material_id = c.material_id
+           )), 0) AS mastery_boost,
+           -%(reading_weight)s::float8 * least(coalesce(abs(c.reading_level - %(reading_level)s::float8), 0),
+                                               %(reading_span)s::float8) / %(reading_span)s::float8 AS reading_fit
+    FROM fused f JOIN rag_chunk c ON c.id = f.id
+),
+kept AS MATERIALIZED (
+    SELECT *, rrf + mastery_boost + reading_fit AS final
+    FROM scored
+    ORDER BY final DESC, vector_rank NULLS LAST, fts_rank, id
+    LIMIT %(k)s
 )
-SELECT {_CANDIDATE_COLUMNS}, h.score, h.branch
-FROM hits h JOIN rag_chunk c ON c.id = h.id JOIN edu_material m ON m.id = c.material_id
-"""  # noqa: S608 - only constant fragments are interpolated; values are parameters
+SELECT k.id, k.material_id, m.title, c.modality, c.heading, c.text, c.page, c.region, c.diagram_id, k.objective_ids,
+       k.vector_rank, k.vector_distance, k.fts_rank, k.fts_score, k.rrf, k.mastery_boost, k.reading_fit, k.final
+FROM kept k JOIN rag_chunk c ON c.id = k.id JOIN edu_material m ON m.id = k.material_id
+ORDER BY k.final DESC, k.vector_rank NULLS LAST, k.fts_rank, k.id
+"""
 
-EXACT_SEARCH_SQL = _BRANCHES_SQL.format(nearest=_NEAREST_EXACT)
-INDEXED_SEARCH_SQL = _BRANCHES_SQL.format(nearest=_NEAREST_INDEXED)
+EXACT_SEARCH_SQL = _SEARCH_SQL.format(nearest=_NEAREST_EXACT)
+INDEXED_SEARCH_SQL = _SEARCH_SQL.format(nearest=_NEAREST_INDEXED)
 
 _chunk_counts: dict[tuple[int, ...], tuple[float, int]] = {}
 _clock = time.monotonic
@@ -173,62 +204,54 @@ def _fetch_indexed(params: dict) -> list[tuple]:
         return cursor.fetchall()
 
 
-@dataclass(frozen=True)
-class Branches:
-    """Both rankings, best first, and the seconds their one round trip took."""
-
-    by_vector: list[Candidate]
-    by_text: list[Candidate]
-    timings: dict[str, float]
-
-
 def vector_literal(vector: np.ndarray) -> str:
     """pgvector's text form; measured no slower than the binary adapter for 384 dimensions."""
     return "[" + ",".join(map(repr, np.asarray(vector, dtype=np.float32).tolist())) + "]"
 
 
-def _candidates(rows: Sequence[tuple]) -> list[Candidate]:
-    candidates = []
-    for *fields, objective_ids, score, _branch in rows:
-        chunk_id, material_id, title, modality, heading, text, page, region, diagram_id, reading_level = fields
-        if isinstance(region, str):  # Django's psycopg setup leaves jsonb undecoded
-            region = json.loads(region)
-        candidates.append(
-            Candidate(
-                chunk_id=chunk_id,
-                material_id=material_id,
-                material_title=title,
-                modality=modality,
-                heading=heading,
-                text=text,
-                page=page,
-                region=region,
-                diagram_id=diagram_id,
-                reading_level=reading_level,
-                objective_ids=tuple(objective_ids),
-                raw_score=float(score),
-            )
-        )
-    return candidates
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 6) + 0.0  # + 0.0 turns -0.0 into 0.0
 
 
-def search_branches(
-    *, course_ids: Sequence[int], vector: np.ndarray, query: str, limit: int, ef_search: int = EF_SEARCH
-) -> Branches:
-    """The ``limit`` chunks nearest to ``vector`` (cosine) and the ``limit`` best full-text matches of ``query``.
+def _hit(row: tuple) -> SearchHit:
+    (chunk_id, material_id, title, modality, heading, text, page, region, diagram_id, objective_ids,
+     vector_rank, vector_distance, fts_rank, fts_score, rrf, mastery_boost, reading_fit, final) = row  # fmt: skip
+    if isinstance(region, str):  # Django's psycopg setup leaves jsonb undecoded
+        region = json.loads(region)
+    scores = {
+        "vector_rank": vector_rank, "vector_distance": _round(vector_distance), "fts_rank": fts_rank,
+        "fts_score": _round(fts_score), "rrf": _round(rrf), "mastery_boost": _round(mastery_boost),
+        "reading_fit": _round(reading_fit), "final": _round(final),
+    }  # fmt: skip
+    return SearchHit(
+        chunk_id=chunk_id, material_id=material_id, material_title=title, modality=modality, heading=heading,
+        text=text, page=page, region=region, diagram_id=diagram_id, score=scores["final"], scores=scores,
+        objective_ids=list(objective_ids),
+    )  # fmt: skip
+
+
+def ranked_hits(
+    *,
+    course_ids: Sequence[int],
+    vector: np.ndarray,
+    query: str,
+    k: int,
+    candidates: int,
+    learner: LearnerSignals | None = None,
+    ef_search: int = EF_SEARCH,
+) -> list[SearchHit]:
+    """The ``k`` best chunks of ``course_ids``, fused from the ``candidates`` nearest to ``vector``
+    (cosine) and the ``candidates`` best full-text matches of ``query``, best first.
 
     Courses up to EXACT_SCAN_MAX_CHUNKS chunks are scanned exactly by one prepared statement;
-    larger ones through the HNSW index. Either way both branches are one statement and one round trip.
+    larger ones through the HNSW index. Either way it is one statement and one round trip.
     """
-    params = {"course_ids": list(course_ids), "vector": vector_literal(vector), "query": query, "limit": limit}
-    started = time.perf_counter()
+    params = {
+        "course_ids": list(course_ids), "vector": vector_literal(vector), "query": query,
+        "limit": candidates, "k": k, **fusion_params(learner),
+    }  # fmt: skip
     if searched_chunks(course_ids) > EXACT_SCAN_MAX_CHUNKS:
-        rows = _fetch_indexed({**params, "ef_search": str(max(ef_search, limit))})
+        rows = _fetch_indexed({**params, "ef_search": str(max(ef_search, candidates))})
     else:
         rows = _fetch_prepared(EXACT_SEARCH_SQL, params)
-    seconds = time.perf_counter() - started
-    # (score, id) ascending for distances, descending score then id for text ranks; the vector
-    # rows need it anyway because relaxed_order returns them only roughly ordered.
-    nearest = sorted((row for row in rows if row[-1] == "vector"), key=lambda row: (row[-2], row[0]))
-    matching = sorted((row for row in rows if row[-1] == "text"), key=lambda row: (-row[-2], row[0]))
-    return Branches(by_vector=_candidates(nearest), by_text=_candidates(matching), timings={"retrieve": seconds})
+    return [_hit(row) for row in rows]

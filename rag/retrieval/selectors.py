@@ -17,8 +17,8 @@ from django.core.exceptions import PermissionDenied
 from edu.api import Course, Enrollment, LearnerProfile, mastery_by_objective, role_in_course
 from privacy.api import ContentKind, redact_text
 from rag.embeddings import get_embedder
-from rag.retrieval.fusion import LearnerSignals, fuse_and_rerank
-from rag.retrieval.queries import search_branches
+from rag.retrieval.fusion import LearnerSignals
+from rag.retrieval.queries import ranked_hits
 from rag.retrieval.types import SearchHit, SearchResponse
 
 MAX_K = 50
@@ -54,50 +54,12 @@ def hybrid_search(
     k: int = 10,
 ) -> tuple[list[SearchHit], dict[str, float]]:
     """Top ``k`` chunks within ``course_ids`` (already access-checked) and seconds per stage."""
-    branches = search_branches(
-        course_ids=course_ids, vector=query_vector, query=query_text, limit=CANDIDATES_PER_HIT * k
-    )
     started = time.perf_counter()
-    candidates = {candidate.chunk_id: candidate for candidate in (*branches.by_text, *branches.by_vector)}
-    fused = fuse_and_rerank(
-        [[c.chunk_id for c in branches.by_vector], [c.chunk_id for c in branches.by_text]],
-        objective_ids={chunk_id: c.objective_ids for chunk_id, c in candidates.items()},
-        reading_levels={chunk_id: c.reading_level for chunk_id, c in candidates.items()},
+    hits = ranked_hits(
+        course_ids=course_ids, vector=query_vector, query=query_text, k=k, candidates=CANDIDATES_PER_HIT * k,
         learner=learner,
-    )[:k]
-    vector_rank = {c.chunk_id: (rank, c.raw_score) for rank, c in enumerate(branches.by_vector, start=1)}
-    text_rank = {c.chunk_id: (rank, c.raw_score) for rank, c in enumerate(branches.by_text, start=1)}
-    hits = []
-    for score in fused:
-        candidate = candidates[score.chunk_id]
-        v_rank, v_distance = vector_rank.get(score.chunk_id, (None, None))
-        t_rank, t_score = text_rank.get(score.chunk_id, (None, None))
-        hits.append(
-            SearchHit(
-                chunk_id=candidate.chunk_id,
-                material_id=candidate.material_id,
-                material_title=candidate.material_title,
-                modality=candidate.modality,
-                heading=candidate.heading,
-                text=candidate.text,
-                page=candidate.page,
-                region=candidate.region,
-                diagram_id=candidate.diagram_id,
-                score=round(score.final, 6),
-                scores={
-                    "vector_rank": v_rank,
-                    "vector_distance": None if v_distance is None else round(v_distance, 6),
-                    "fts_rank": t_rank,
-                    "fts_score": None if t_score is None else round(t_score, 6),
-                    "rrf": round(score.rrf, 6),
-                    "mastery_boost": round(score.mastery_boost, 6),
-                    "reading_fit": round(score.reading_fit, 6),
-                    "final": round(score.final, 6),
-                },
-                objective_ids=list(candidate.objective_ids),
-            )
-        )
-    return hits, {**branches.timings, "fuse": time.perf_counter() - started}
+    )  # fmt: skip
+    return hits, {"retrieve": time.perf_counter() - started}
 
 
 def search(*, user: AbstractBaseUser, course: Course, query: str, k: int = 10) -> SearchResponse:

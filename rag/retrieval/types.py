@@ -6,25 +6,6 @@ from dataclasses import asdict, dataclass, field
 
 
 @dataclass(frozen=True)
-class Candidate:
-    """A chunk one retrieval branch found: what a hit shows and what reranking needs."""
-
-    chunk_id: int
-    material_id: int
-    material_title: str
-    modality: str
-    heading: str
-    text: str
-    page: int | None
-    region: list[float] | None
-    diagram_id: int | None
-    reading_level: float | None
-    objective_ids: tuple[int, ...]
-    # Branch-specific raw score: cosine distance for the vector branch, ts_rank_cd for full text.
-    raw_score: float
-
-
-@dataclass(frozen=True)
 class SearchHit:
     """One retrieved chunk: a passage or a diagram description, where it comes from and why it ranked."""
 

@@ -1,4 +1,8 @@
-"""Reciprocal rank fusion and the learner-model terms, on hand-made rankings."""
+"""Reciprocal rank fusion and the learner-model terms, as the search statement computes them.
+
+Chunks get hand-made vectors and texts so that each one's rank in each branch is known: the
+query vector is ``unit(1.0)`` and the query word is "evaporation".
+"""
 
 from __future__ import annotations
 
@@ -10,89 +14,139 @@ from rag.retrieval.fusion import (
     READING_WEIGHT,
     RRF_K,
     LearnerSignals,
-    fuse_and_rerank,
-    mastery_boost,
-    reading_fit,
-    reciprocal_rank_fusion,
+    fusion_params,
 )
+from rag.retrieval.queries import ranked_hits
+from tests.factories import CourseFactory, MaterialFactory, ObjectiveFactory
+from tests.rag.retrieval.factories import ChunkFactory, unit
+
+pytestmark = pytest.mark.django_db
+
+MATCH = "Evaporation turns liquid water into vapour."
+NO_MATCH = "Clouds drift across the sky."
 
 
-def test_rrf_sums_reciprocal_ranks_and_normalises_to_first_everywhere():
-    fused = reciprocal_rank_fusion([[1, 2, 3], [3, 1]], k=60)
-
-    best = 2 / 61
-    assert fused[1] == pytest.approx((1 / 61 + 1 / 62) / best)
-    assert fused[2] == pytest.approx((1 / 62) / best)
-    assert fused[3] == pytest.approx((1 / 63 + 1 / 61) / best)
-    assert reciprocal_rank_fusion([[7], [7]])[7] == pytest.approx(1.0)
+def rank(course, *, learner: LearnerSignals | None = None, k: int = 10):
+    hits = ranked_hits(course_ids=[course.id], vector=unit(1.0), query="evaporation", k=k, candidates=40,
+                       learner=learner)  # fmt: skip
+    return {hit.chunk_id: hit for hit in hits}, [hit.chunk_id for hit in hits]
 
 
-def test_rrf_prefers_agreement_between_branches_over_one_top_rank():
-    fused = reciprocal_rank_fusion([[10, 20, 30], [30, 40, 50]])
-
-    assert max(fused, key=fused.get) == 30  # 3rd and 1st beats 1st and absent
+def rrf(*ranks: int) -> float:
+    return sum(1 / (RRF_K + r) for r in ranks) / (2 / (RRF_K + 1))
 
 
-def test_rrf_of_nothing_is_empty():
-    assert reciprocal_rank_fusion([]) == {}
-    assert reciprocal_rank_fusion([[], []]) == {}
+def swapped_pair(course, **fields_by_chunk):
+    """Two chunks of equal fused relevance: ``first`` leads the vector branch, ``second`` the text branch."""
+    first = ChunkFactory(course=course, text=MATCH, embedding=unit(1.0), **fields_by_chunk.get("first", {}))
+    second = ChunkFactory(course=course, text=f"{MATCH} Evaporation needs heat.", embedding=unit(1.0, 0.2),
+                          **fields_by_chunk.get("second", {}))  # fmt: skip
+    return first, second
 
 
-def test_mastery_boost_follows_the_least_known_objective():
-    learner = LearnerSignals(p_known={1: 0.9, 2: 0.2}, reading_level=None)
+def test_fusion_sums_reciprocal_ranks_normalised_to_first_in_both_branches():
+    course = CourseFactory()
+    both = ChunkFactory(course=course, text=MATCH, embedding=unit(1.0))
+    vector_only = ChunkFactory(course=course, text=NO_MATCH, embedding=unit(1.0, 0.5))
 
-    assert mastery_boost([1, 2], learner) == pytest.approx(MASTERY_WEIGHT * 0.8)
-    assert mastery_boost([1], learner) == pytest.approx(MASTERY_WEIGHT * 0.1)
-    assert mastery_boost([], learner) == 0.0
-    assert mastery_boost([99], learner) == 0.0  # an objective of another course carries no signal
-    assert mastery_boost([2], None) == 0.0
+    hits, order = rank(course)
 
-
-def test_reading_fit_penalises_distance_from_the_learners_level_up_to_a_cap():
-    learner = LearnerSignals(p_known={}, reading_level=6.0)
-
-    assert reading_fit(6.0, learner) == 0.0
-    assert reading_fit(9.0, learner) == pytest.approx(-READING_WEIGHT * 3 / READING_SPAN)
-    assert reading_fit(3.0, learner) == reading_fit(9.0, learner)
-    assert reading_fit(30.0, learner) == pytest.approx(-READING_WEIGHT)
-    assert reading_fit(None, learner) == 0.0
-    assert reading_fit(9.0, LearnerSignals(p_known={}, reading_level=None)) == 0.0
+    assert order == [both.id, vector_only.id]
+    assert hits[both.id].scores["rrf"] == pytest.approx(1.0)
+    assert hits[vector_only.id].scores["rrf"] == pytest.approx(rrf(2), abs=1e-6)
+    assert (hits[vector_only.id].scores["vector_rank"], hits[vector_only.id].scores["fts_rank"]) == (2, None)
 
 
-def test_unmastered_objective_outranks_an_otherwise_equal_mastered_one():
-    # Chunk 1 and 2 swap places between branches: equal fused relevance.
-    learner = LearnerSignals(p_known={100: 0.95, 200: 0.1}, reading_level=None)
-    ranked = fuse_and_rerank([[1, 2], [2, 1]], objective_ids={1: [100], 2: [200]}, reading_levels={}, learner=learner)
+def test_without_a_learner_the_order_is_pure_fusion_and_ties_keep_the_vector_order():
+    course = CourseFactory()
+    first, second = swapped_pair(course)
 
-    assert [score.chunk_id for score in ranked] == [2, 1]
-    assert ranked[0].rrf == pytest.approx(ranked[1].rrf)
-    assert ranked[0].mastery_boost > ranked[1].mastery_boost
+    hits, order = rank(course)
+
+    assert order == [first.id, second.id]
+    assert hits[first.id].scores["rrf"] == pytest.approx(hits[second.id].scores["rrf"]) == pytest.approx(rrf(1, 2))
+    assert all(hit.scores["final"] == hit.scores["rrf"] for hit in hits.values())
+    assert all(hit.scores["mastery_boost"] == hit.scores["reading_fit"] == 0 for hit in hits.values())
 
 
-def test_text_at_the_learners_reading_level_outranks_equal_harder_text():
+def test_mastery_boost_follows_the_least_known_objective_of_the_material():
+    course = CourseFactory()
+    known, half_known, unknown = (ObjectiveFactory(course=course) for _ in range(3))
+    mastered, mixed = MaterialFactory(course=course, content=b"mastered"), MaterialFactory(course=course, content=b"mix")
+    mastered.objectives.add(known)
+    mixed.objectives.add(half_known, unknown)
+    first, second = swapped_pair(course, first={"material": mastered}, second={"material": mixed})
+    learner = LearnerSignals(p_known={known.id: 0.95, half_known.id: 0.5, unknown.id: 0.1}, reading_level=None)
+
+    hits, order = rank(course, learner=learner)
+
+    assert order == [second.id, first.id]  # the equal-relevance tie goes to what the learner has not mastered
+    assert hits[first.id].scores["mastery_boost"] == pytest.approx(MASTERY_WEIGHT * 0.05, abs=1e-6)
+    assert hits[second.id].scores["mastery_boost"] == pytest.approx(MASTERY_WEIGHT * 0.9, abs=1e-6)
+    assert sorted(hits[second.id].objective_ids) == sorted([half_known.id, unknown.id])
+
+
+def test_an_objective_the_learner_model_does_not_know_carries_no_signal():
+    course, other = CourseFactory(), CourseFactory()
+    material = MaterialFactory(course=course)
+    material.objectives.add(ObjectiveFactory(course=course))
+    chunk = ChunkFactory(course=course, material=material, text=MATCH)
+    learner = LearnerSignals(p_known={ObjectiveFactory(course=other).id: 0.0}, reading_level=None)
+
+    hits, _ = rank(course, learner=learner)
+
+    assert hits[chunk.id].scores["mastery_boost"] == 0
+
+
+def test_reading_fit_grows_with_the_distance_from_the_learners_level_up_to_a_cap():
+    course = CourseFactory()
+    chunks = {level: ChunkFactory(course=course, text=NO_MATCH, reading_level=level) for level in (5.0, 8.0, 2.0, 30.0)}
+    unknown_level = ChunkFactory(course=course, text=NO_MATCH, reading_level=None)
     learner = LearnerSignals(p_known={}, reading_level=5.0)
-    ranked = fuse_and_rerank([[1, 2], [2, 1]], objective_ids={}, reading_levels={1: 11.0, 2: 5.5}, learner=learner)
 
-    assert [score.chunk_id for score in ranked] == [2, 1]
+    hits, _ = rank(course, learner=learner)
 
-
-def test_learner_terms_never_lift_an_irrelevant_chunk_over_a_clearly_relevant_one():
-    # Chunk 1: first in both branches at the wrong level, mastered. Chunk 2: 10th in one branch, ideal.
-    learner = LearnerSignals(p_known={100: 1.0, 200: 0.0}, reading_level=5.0)
-    ranked = fuse_and_rerank(
-        [[1, *range(3, 12), 2], [1]],
-        objective_ids={1: [100], 2: [200]},
-        reading_levels={1: 16.0, 2: 5.0},
-        learner=learner,
-    )
-
-    assert ranked[0].chunk_id == 1
-    assert ranked[0].final == pytest.approx(1.0 - READING_WEIGHT)
+    fit = {level: hits[chunk.id].scores["reading_fit"] for level, chunk in chunks.items()}
+    assert fit[5.0] == 0
+    assert fit[8.0] == fit[2.0] == pytest.approx(-READING_WEIGHT * 3 / READING_SPAN, abs=1e-6)
+    assert fit[30.0] == pytest.approx(-READING_WEIGHT, abs=1e-6)
+    assert hits[unknown_level.id].scores["reading_fit"] == 0
 
 
-def test_without_a_learner_the_order_is_pure_fusion_and_ties_keep_vector_order():
-    ranked = fuse_and_rerank([[5, 6], [6, 5]], objective_ids={}, reading_levels={5: 3.0}, learner=None)
+def test_learner_terms_never_lift_a_weak_match_over_the_best_one():
+    course = CourseFactory()
+    mastered, ideal = MaterialFactory(course=course, content=b"mastered"), MaterialFactory(course=course, content=b"i")
+    known, unknown = ObjectiveFactory(course=course), ObjectiveFactory(course=course)
+    mastered.objectives.add(known)
+    ideal.objectives.add(unknown)
+    # First in both branches, far above the learner's level and mastered; against the 10th by vector only, ideal.
+    best = ChunkFactory(course=course, material=mastered, text=MATCH, embedding=unit(1.0), reading_level=16.0)
+    for step in range(8):
+        ChunkFactory(course=course, text=NO_MATCH, embedding=unit(1.0, 0.1 + 0.01 * step))
+    weak = ChunkFactory(course=course, material=ideal, text=NO_MATCH, embedding=unit(1.0, 0.5), reading_level=5.0)
+    learner = LearnerSignals(p_known={known.id: 1.0, unknown.id: 0.0}, reading_level=5.0)
 
-    assert [score.chunk_id for score in ranked] == [5, 6]
-    assert all(score.final == score.rrf for score in ranked)
-    assert RRF_K == 60
+    hits, order = rank(course, learner=learner)
+
+    assert order[0] == best.id
+    assert hits[weak.id].scores["vector_rank"] == 10
+    assert hits[best.id].scores["final"] == pytest.approx(1.0 - READING_WEIGHT, abs=1e-6)
+
+
+def test_only_the_k_best_leave_the_database():
+    course = CourseFactory()
+    for step in range(6):
+        ChunkFactory(course=course, text=NO_MATCH, embedding=unit(1.0, 0.1 * step))
+
+    _, order = rank(course, k=3)
+
+    assert len(order) == 3
+
+
+def test_fusion_parameters_carry_the_learner_model():
+    learner = LearnerSignals(p_known={7: 0.25, 9: 1}, reading_level=6.5)
+
+    params = fusion_params(learner)
+
+    assert (params["known_objectives"], params["p_known"], params["reading_level"]) == ([7, 9], [0.25, 1.0], 6.5)
+    assert fusion_params(None) == {**params, "known_objectives": [], "p_known": [], "reading_level": None}

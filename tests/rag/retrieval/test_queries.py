@@ -1,4 +1,4 @@
-"""The SQL branches: course filters inside each statement, iterative HNSW scan, full-text fallback."""
+"""The search statement's branches: course filters inside each, exact and HNSW scans, full-text fallback."""
 
 from __future__ import annotations
 
@@ -9,13 +9,14 @@ from django.db import connection, transaction
 from edu.api import Material
 from rag.models import Chunk
 from rag.retrieval import queries
+from rag.retrieval.fusion import fusion_params
 from rag.retrieval.queries import (
     CHUNK_COUNT_SECONDS,
     EXACT_SCAN_MAX_CHUNKS,
     EXACT_SEARCH_SQL,
     INDEX_SCAN_SETUP_SQL,
     INDEXED_SEARCH_SQL,
-    search_branches,
+    ranked_hits,
     searched_chunks,
     vector_literal,
 )
@@ -26,11 +27,14 @@ pytestmark = pytest.mark.django_db
 
 
 def nearest(course_ids, vector, *, limit=10, ef_search=100):
-    return search_branches(course_ids=course_ids, vector=vector, query="", limit=limit, ef_search=ef_search).by_vector
+    """The vector branch alone: no query words, so every hit comes from it, nearest first."""
+    return ranked_hits(course_ids=course_ids, vector=vector, query="", k=limit, candidates=limit, ef_search=ef_search)
 
 
 def matching(course_ids, query, *, limit=10):
-    return search_branches(course_ids=course_ids, vector=unit(1.0), query=query, limit=limit).by_text
+    """The full-text branch's hits, best first."""
+    hits = ranked_hits(course_ids=course_ids, vector=unit(1.0), query=query, k=50, candidates=limit)
+    return sorted((hit for hit in hits if hit.scores["fts_rank"]), key=lambda hit: hit.scores["fts_rank"])
 
 
 def test_sql_names_the_tables_of_the_models():
@@ -50,9 +54,9 @@ def test_vector_branch_returns_nearest_first_with_distances_and_objectives():
     found = nearest([course.id], unit(1.0))
 
     assert [c.chunk_id for c in found] == [near.id, far.id]
-    assert found[0].raw_score == pytest.approx(1 - 1 / np.sqrt(1.01), abs=1e-5)
-    assert found[1].raw_score == pytest.approx(1.0, abs=1e-5)
-    assert found[0].objective_ids == (objective.id,)
+    assert found[0].scores["vector_distance"] == pytest.approx(1 - 1 / np.sqrt(1.01), abs=1e-5)
+    assert found[1].scores["vector_distance"] == pytest.approx(1.0, abs=1e-5)
+    assert found[0].objective_ids == [objective.id]
 
 
 def test_no_branch_returns_another_courses_chunk_even_when_it_matches_perfectly():
@@ -108,15 +112,14 @@ def test_candidates_carry_provenance_and_decoded_region():
         heading="Evaporation",
     )
 
-    found = search_branches(course_ids=[course.id], vector=unit(1.0), query="evaporation", limit=10)
+    [hit] = ranked_hits(course_ids=[course.id], vector=unit(1.0), query="evaporation", k=10, candidates=10)
 
-    for candidate in (found.by_vector[0], found.by_text[0]):
-        assert candidate.material_title == "Water cycle diagram"
-        assert candidate.modality == "diagram"
-        assert candidate.diagram_id == diagram.id
-        assert candidate.region == [10, 20, 300, 400]
-        assert candidate.heading == "Evaporation"
-    assert set(found.timings) == {"retrieve"}
+    assert (hit.scores["vector_rank"], hit.scores["fts_rank"]) == (1, 1)
+    assert hit.material_title == "Water cycle diagram"
+    assert hit.modality == "diagram"
+    assert hit.diagram_id == diagram.id
+    assert hit.region == [10, 20, 300, 400]
+    assert hit.heading == "Evaporation"
 
 
 def _force_hnsw(cursor) -> None:
@@ -176,12 +179,14 @@ def test_iterative_scan_fills_k_for_a_small_course_hidden_behind_a_big_one(monke
 
     assert len(found) == 10
     assert {c.material_id for c in found} == {small_material.id}
-    assert [c.raw_score for c in found] == sorted(c.raw_score for c in found)
+    distances = [c.scores["vector_distance"] for c in found]
+    assert distances == sorted(distances)
     assert len(without_iteration) < 10
 
 
 def _plan(sql: str, course_id: int, *, setup: str = "") -> str:
-    params = {"vector": vector_literal(unit(1.0)), "query": "", "course_ids": [course_id], "limit": 40}
+    params = {"vector": vector_literal(unit(1.0)), "query": "", "course_ids": [course_id], "limit": 40, "k": 10,
+              **fusion_params(None)}  # fmt: skip
     with transaction.atomic(), connection.cursor() as cursor:
         if setup:
             cursor.execute(setup, {"ef_search": "100"})
@@ -205,7 +210,7 @@ def test_large_courses_are_searched_through_hnsw_and_small_ones_exactly():
     assert "chunk_embedding_hnsw" in _plan(INDEXED_SEARCH_SQL, large.id, setup=INDEX_SCAN_SETUP_SQL)
     # The exact statement never uses the index, whatever the planner estimates.
     assert "chunk_embedding_hnsw" not in _plan(EXACT_SEARCH_SQL, large.id)
-    assert len(search_branches(course_ids=[large.id], vector=unit(1.0), query="", limit=10).by_vector) == 10
+    assert len(nearest([large.id], unit(1.0))) == 10
 
 
 def test_the_exact_search_is_prepared_once_and_runs_on_its_generic_plan():
@@ -213,9 +218,9 @@ def test_the_exact_search_is_prepared_once_and_runs_on_its_generic_plan():
     chunk = ChunkFactory(course=course, text="Evaporation turns water into vapour.", embedding=unit(1.0))
 
     for _ in range(3):
-        found = search_branches(course_ids=[course.id], vector=unit(1.0), query="evaporation", limit=10)
+        found = ranked_hits(course_ids=[course.id], vector=unit(1.0), query="evaporation", k=10, candidates=40)
 
-    assert [c.chunk_id for c in found.by_vector] == [c.chunk_id for c in found.by_text] == [chunk.id]
+    assert [hit.chunk_id for hit in found] == [chunk.id]
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement LIKE %s",

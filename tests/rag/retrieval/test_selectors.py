@@ -55,7 +55,7 @@ def test_hybrid_search_fuses_both_branches_with_a_full_score_breakdown():
     assert hits[0].scores["fts_rank"] == 1 and hits[0].scores["vector_rank"] == 2
     assert hits[1].scores["fts_rank"] is None and hits[1].scores["vector_rank"] == 1
     assert hits[0].score == hits[0].scores["final"]
-    assert set(timings) == {"retrieve", "fuse"}
+    assert set(timings) == {"retrieve"}
 
 
 def test_hybrid_search_returns_diagrams_with_their_region_beside_texts():
@@ -224,4 +224,4 @@ def test_query_is_redacted_before_it_is_searched(embedder):
     assert "clouds form" in response.query_redacted
     assert response.hits[0].chunk_id == chunk.id
     assert "jo.bloggs" not in str(response.to_dict())
-    assert set(response.timings) == {"redact", "encode", "retrieve", "fuse", "total"}
+    assert set(response.timings) == {"redact", "encode", "retrieve", "total"}
