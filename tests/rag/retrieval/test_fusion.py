@@ -72,7 +72,8 @@ def test_without_a_learner_the_order_is_pure_fusion_and_ties_keep_the_vector_ord
 def test_mastery_boost_follows_the_least_known_objective_of_the_material():
     course = CourseFactory()
     known, half_known, unknown = (ObjectiveFactory(course=course) for _ in range(3))
-    mastered, mixed = MaterialFactory(course=course, content=b"mastered"), MaterialFactory(course=course, content=b"mix")
+    mastered = MaterialFactory(course=course, content=b"mastered")
+    mixed = MaterialFactory(course=course, content=b"mixed")
     mastered.objectives.add(known)
     mixed.objectives.add(half_known, unknown)
     first, second = swapped_pair(course, first={"material": mastered}, second={"material": mixed})
