@@ -43,8 +43,8 @@ FROM (SELECT 1 FROM rag_chunk WHERE course_id = ANY(%(course_ids)s::bigint[]) LI
 
 # The HNSW scan's settings, for this transaction only (set_config(..., true) is SET LOCAL).
 # relaxed_order: with a course filter, the HNSW scan goes on until LIMIT rows pass the filter
-# instead of returning fewer (pgvector >= 0.8); rows then come back only roughly ordered, so the
-# caller re-sorts them by distance. enable_sort off leaves the planner the index alone.
+# instead of returning fewer (pgvector >= 0.8); rows then come back only roughly ordered, which
+# the statement's own ranking by distance puts right. enable_sort off leaves the planner the index alone.
 INDEX_SCAN_SETUP_SQL = """
 SELECT set_config('hnsw.ef_search', %(ef_search)s, true),
        set_config('hnsw.iterative_scan', 'relaxed_order', true),
