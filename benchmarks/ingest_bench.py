@@ -187,8 +187,8 @@ class WorkerPool:
         return seconds, list(IngestionJob.objects.filter(pk__in=ids).order_by("pk"))
 
     def warm_up(self, course: Course) -> None:
-        """Warm-up jobs until every pool process has loaded its models (each takes jobs as it is free)."""
-        warmed: set[str] = set()
+        """Warm-up jobs until every pool process has run a lesson and a diagram (so loaded NER, embedder, OCR)."""
+        warmed: dict[str, set[str]] = {}  # material kind -> pool processes that ran one
         for round_number in range(5):
             uploads = []
             for n in range(self.concurrency):
@@ -196,10 +196,11 @@ class WorkerPool:
                 uploads.append((f"warmup-{seed}.md", lesson(random.Random(seed), n).encode()))
                 uploads.append((f"warmup-{seed}.png", diagram_png(random.Random(seed), n)))
             _, jobs = self.ingest(course, uploads)
-            warmed |= {job.worker for job in jobs}
-            if len(warmed) >= self.concurrency:
+            for job in jobs:
+                warmed.setdefault(job.material.kind, set()).add(job.worker)
+            if len(warmed) == 2 and min(len(workers) for workers in warmed.values()) >= self.concurrency:
                 return
-        raise SystemExit(f"only {len(warmed)} of {self.concurrency} pool processes took a warm-up job")
+        raise SystemExit(f"not every one of the {self.concurrency} pool processes took both kinds of warm-up job")
 
     def stop(self) -> None:
         if self.process.poll() is None:
