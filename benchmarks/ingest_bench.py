@@ -54,6 +54,7 @@ from django.db import connection  # noqa: E402
 
 from edu.api import Course  # noqa: E402
 from edu.celery import app as celery_app  # noqa: E402
+from edu.db_urls import database_broker_url, database_url  # noqa: E402
 from rag.api import Chunk, IngestionJob, ingest_upload, run_ingestion  # noqa: E402
 from rag.chunking import embedding_text  # noqa: E402
 from rag.diagrams import analyze_image  # noqa: E402
@@ -141,21 +142,15 @@ def diagram_png(rng: random.Random, number: int) -> bytes:
     return buffer.getvalue()
 
 
-def database_url() -> str:
-    db = settings.DATABASES["default"]
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    return f"postgresql://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 class WorkerPool:
     """A real ``celery worker`` on the scratch database, with the default pool size unless told."""
 
     def __init__(self, *, media_root: str, concurrency: int) -> None:
         self.concurrency = concurrency
-        url = database_url()
+        db = settings.DATABASES["default"]
+        url = database_url(db)
         # The broker of the scratch database (its migrations created the tables), unless one is configured.
-        scratch_broker = "sqla+" + url.replace("postgresql://", "postgresql+psycopg://", 1)
-        broker = os.environ.get("CELERY_BROKER_URL") or scratch_broker
+        broker = os.environ.get("CELERY_BROKER_URL") or database_broker_url(db)
         celery_app.conf.broker_url = broker  # this process has not connected to a broker yet
         env = {**os.environ, "DATABASE_URL": url, "CELERY_BROKER_URL": broker, "GLOSSA_MEDIA_ROOT": media_root}
         self.log_path = Path(media_root) / "worker.log"

@@ -13,6 +13,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from edu.db_urls import database_broker_url
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 # Models are never fetched from a hub at run time: weights come from installed packages
@@ -144,15 +146,7 @@ CACHES = {
 # --- Celery ---------------------------------------------------------------------------
 # Default broker: kombu's SQLAlchemy transport on the same PostgreSQL, so the embedded setup
 # needs no Redis. Production sets CELERY_BROKER_URL=redis://...
-_db = DATABASES["default"]
-_default_broker = "sqla+postgresql+psycopg://{user}{password}@{host}:{port}/{name}".format(
-    user=_db.get("USER", ""),
-    password=(":" + _db["PASSWORD"]) if _db.get("PASSWORD") else "",
-    host=_db.get("HOST") or "127.0.0.1",
-    port=_db.get("PORT") or 5432,
-    name=_db["NAME"],
-)
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", _default_broker)
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", database_broker_url(DATABASES["default"]))
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", "django-db")
 CELERY_RESULT_EXTENDED = True
 CELERY_ACCEPT_CONTENT = ["json"]

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from edu.db_urls import database_broker_url, database_url
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -39,9 +41,7 @@ def _media_root(tmp_path_factory: pytest.TempPathFactory, settings) -> None:
 
 def test_database_url() -> str:
     """The URL of the test database pytest-django created, for processes started by tests."""
-    db = settings.DATABASES["default"]
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    return f"postgresql://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    return database_url(settings.DATABASES["default"])
 
 
 test_database_url.__test__ = False  # a helper, not a test
@@ -95,9 +95,7 @@ def celery_test_broker(transactional_db) -> Iterator[str]:
     That is the embedded default (SQLAlchemy transport on the test database) unless
     CELERY_BROKER_URL names another broker.
     """
-    broker_url = os.environ.get("CELERY_BROKER_URL") or (
-        "sqla+" + test_database_url().replace("postgresql://", "postgresql+psycopg://", 1)
-    )
+    broker_url = os.environ.get("CELERY_BROKER_URL") or database_broker_url(settings.DATABASES["default"])
     _point_celery_at(broker_url)
     try:
         yield broker_url
