@@ -8,6 +8,7 @@ embedded PostgreSQL; ``GLOSSA_ENV=production`` turns the defaults strict.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -51,7 +52,8 @@ VAR_DIR = Path(env_str("GLOSSA_VAR_DIR", str(BASE_DIR / "var")))
 
 _INSECURE_KEY = "django-insecure-glossa-development-only"  # noqa: S105 - refused in production below
 SECRET_KEY = env_str("DJANGO_SECRET_KEY", _INSECURE_KEY)
-DEBUG = env_bool("DJANGO_DEBUG", default=not IS_PRODUCTION)
+# Off in every environment, `make run` included: a debug page echoes request data and settings.
+DEBUG = env_bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "" if IS_PRODUCTION else "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
@@ -73,9 +75,11 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "rest_framework",
     "rest_framework.authtoken",
+    "axes",
     "drf_spectacular",
     "django_celery_results",
     "edu",
+    "edu.rest",
     "privacy",
     "rag",
 ]
@@ -89,6 +93,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "edu.urls"
@@ -175,6 +181,24 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes first: it refuses a sign-in (portal, admin, API token) once the same username from
+# the same address failed GLOSSA_LOGIN_FAILURE_LIMIT times, until GLOSSA_LOGIN_COOLOFF_MINUTES pass.
+# Every web sign-in passes the request to authenticate(); a call without one is refused by design.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("GLOSSA_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("GLOSSA_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "edu.lockout.lockout_response"
+# The security log keeps failed attempts (in the database, for the admin); successful sign-ins are
+# not recorded, and log lines name the path only, never a username or address.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+AXES_CLIENT_STR_CALLABLE = "edu.lockout.client_description"
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "login"
@@ -197,15 +221,17 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-WHITENOISE_USE_FINDERS = DEBUG
-WHITENOISE_AUTOREFRESH = DEBUG
+# Outside production whitenoise serves the apps' static files straight from their folders (no
+# collectstatic needed, and independent of DEBUG, which is off); production serves collected files.
+WHITENOISE_USE_FINDERS = not IS_PRODUCTION
+WHITENOISE_AUTOREFRESH = not IS_PRODUCTION
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- REST API ---------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "edu.rest.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -243,6 +269,8 @@ GLOSSA = {
     "WORKER_TORCH_THREADS": env_int("GLOSSA_WORKER_TORCH_THREADS", 0),
     # Generated sentences no course source supports: "remove" them, or "mark" them as unsupported.
     "UNSUPPORTED_SENTENCES": env_str("GLOSSA_UNSUPPORTED_SENTENCES", "remove"),
+    # API tokens (POST /api/v1/auth/token/) stop working this many hours after they were issued.
+    "API_TOKEN_HOURS": env_int("GLOSSA_API_TOKEN_HOURS", 24),
     # Ingestion limits.
     "MAX_UPLOAD_BYTES": env_int("GLOSSA_MAX_UPLOAD_MB", 25) * 1024 * 1024,
     "MAX_IMAGE_PIXELS": env_int("GLOSSA_MAX_IMAGE_PIXELS", 40_000_000),

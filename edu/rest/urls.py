@@ -1,13 +1,13 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
 
 from edu.rest import views
+from edu.rest.token_views import ObtainExpiringToken
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="v1:schema"), name="docs"),
-    path("auth/token/", obtain_auth_token, name="token"),
+    path("auth/token/", ObtainExpiringToken.as_view(), name="token"),
     path("courses/", views.CourseListView.as_view(), name="courses"),
     path("courses/<slug:slug>/materials/", views.MaterialListView.as_view(), name="materials"),
     path("courses/<slug:slug>/jobs/", views.JobListView.as_view(), name="jobs"),

@@ -291,7 +291,8 @@ def test_an_imported_student_signs_in_through_a_one_time_link_from_their_teacher
     saved = client.post(form_page.redirect_chain[-1][0], {"new_password1": "tide-pool-orbit-42",
                                                            "new_password2": "tide-pool-orbit-42"}, follow=True)
     assert "Your password is saved" in saved.content.decode()
-    assert client.login(username=student.username, password="tide-pool-orbit-42")
+    signed_in = client.post(reverse("login"), {"username": student.username, "password": "tide-pool-orbit-42"})
+    assert signed_in.status_code == 302 and "_auth_user_id" in client.session
 
     client.logout()
     again = client.get(link, follow=True).content.decode()
