@@ -148,3 +148,28 @@ class ErasureRecord(models.Model):
 
     def __str__(self) -> str:
         return f"erasure of {self.subject_ref}"
+
+
+class ErasedIdentifier(models.Model):
+    """A keyed hash of one identifier of a person erased from a course (name, email or student ID).
+
+    Redaction hashes candidate spans of a course's texts with the same key and removes matches, so
+    re-ingesting a material after an erasure does not put the erased person back in the index. Only
+    the HMAC is stored, never the identifier; rotating the pseudonym key makes the hashes unmatchable.
+    """
+
+    class Kind(models.TextChoices):
+        NAME = "name", "Name"
+        EMAIL = "email", "Email"
+        ID = "id", "Student ID"
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    digest = models.CharField(max_length=64, help_text="HMAC-SHA256 of the normalised identifier (hex).")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["course", "digest"], name="unique_erased_identifier")]
+
+    def __str__(self) -> str:
+        return f"erased {self.kind} in course {self.course_id}"

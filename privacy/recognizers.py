@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Sequence
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import phonenumbers
-import tldextract
 from presidio_analyzer import (
     AnalysisExplanation,
     EntityRecognizer,
@@ -24,10 +24,9 @@ from presidio_analyzer import (
     RecognizerResult,
 )
 from presidio_analyzer.nlp_engine import NlpArtifacts
-from presidio_analyzer.predefined_recognizers import EmailRecognizer, PhoneRecognizer
+from presidio_analyzer.predefined_recognizers import PhoneRecognizer
 
-# The public-suffix snapshot bundled with tldextract: never fetched, never cached on disk.
-OFFLINE_TLD_EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+from privacy.addresses import StreetAddressRecognizer
 
 
 def make_result(recognizer: EntityRecognizer, entity: str, start: int, end: int, score: float) -> RecognizerResult:
@@ -47,18 +46,37 @@ def make_result(recognizer: EntityRecognizer, entity: str, start: int, end: int,
     )
 
 
-class OfflineEmailRecognizer(EmailRecognizer):
-    """Presidio's email recognizer, validating domains without fetching the suffix list."""
+class AnyDomainEmailRecognizer(LocalRecognizer):
+    """Emails on any syntactically valid domain: school intranets use ``.local`` and ``.internal``.
 
-    def validate_result(self, pattern_text: str) -> bool:
-        return OFFLINE_TLD_EXTRACT(pattern_text).fqdn != ""
+    Presidio's recognizer keeps only domains on the public-suffix list, so ``j.doe@stmarys.local``
+    stayed in the text. Here a domain is valid when it has at least two labels (letters, digits,
+    inner hyphens) and ends in a letter label.
+    """
+
+    REGEX = re.compile(
+        r"(?<![\w.%+'-])(?:[\w!#$%&'*+/=?^`{|}~-]+(?:\.[\w!#$%&'*+/=?^`{|}~-]+)*)@"
+        r"(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+[^\W\d_](?:[\w-]{0,61}[^\W_])?(?![\w-]|\.[^\W_])"
+    )
+    SCORE = 1.0
+
+    def __init__(self) -> None:
+        super().__init__(supported_entities=["EMAIL_ADDRESS"], name="EmailRecognizer", context=[])
+
+    def load(self) -> None:
+        """Nothing to load: the pattern is compiled at import."""
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts = None) -> list[RecognizerResult]:
+        if "@" not in text:
+            return []
+        return [make_result(self, "EMAIL_ADDRESS", m.start(), m.end(), self.SCORE) for m in self.REGEX.finditer(text)]
 
 
 class SchoolPhoneRecognizer(PhoneRecognizer):
     """Phones in US and international formats; texts with too few digits are skipped cheaply."""
 
     # Canada shares the US (NANP) numbering plan, so "US" covers it.
-    REGIONS = ("US", "GB", "AU", "IN", "DE", "FR", "BR")
+    REGIONS = ("US", "GB", "IN", "DE", "FR", "MX", "ES", "IT", "AT", "AU", "BR")
     MIN_DIGITS = 7
     # Without a country code, fewer than 9 digits is more often a year range ("1642-1727") than a phone.
     MIN_NATIONAL_DIGITS = 9
@@ -141,47 +159,102 @@ class GroupPatternRecognizer(LocalRecognizer):
 
 _MONTHS = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+    # Spanish, German, French, Italian month names (a learner writes the date as at home).
+    r"|enero|febrero|marzo|abril|mayo|junio|julio|agosto|sept?iembre|octubre|noviembre|diciembre"
+    r"|j[äa]nner|januar|februar|m[äa]rz|mai|juni|juli|oktober|dezember"
+    r"|janvier|f[ée]vrier|mars|avril|juin|juillet|ao[ûu]t|septembre|octobre|novembre|d[ée]cembre"
+    r"|gennaio|febbraio|aprile|maggio|giugno|luglio|agosto|settembre|ottobre|dicembre)(?![^\W\d_])\.?"
 )
-_DAY = r"(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?"
+_DAY = r"(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th|\.|º|°|er)?"
+_YEAR_PART = r"(?:,?\s+(?:de(?:l)?\s+)?(?:\d{4}|'\d{2}))"
 DATE_REGEX = (
-    r"(?:\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2})"  # 03/14/2011, 14.03.11
-    r"|\d{4}[/.\-]\d{1,2}[/.\-]\d{1,2}"  # 2011-03-14
-    rf"|{_MONTHS}\s+{_DAY}(?:,?\s+\d{{4}})?"  # March 14(th)(, 2011)
-    rf"|(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MONTHS}(?:,?\s+\d{{4}})?)"  # 14(th) (of) March (2011)
+    r"(?:\d{1,2}\s?[/.\-]\s?\d{1,2}\s?[/.\-]\s?(?:\d{4}|\d{2})"  # 03/14/2011, 14.03.11, 3. 5. 2013
+    r"|\d{4}\s?[/.\-]\s?\d{1,2}\s?[/.\-]\s?\d{1,2}"  # 2011-03-14
+    rf"|{_MONTHS}\s+(?:the\s+)?{_DAY}{_YEAR_PART}?"  # March 14(th)(, 2011)
+    rf"|(?:the\s+)?{_DAY}\s*(?:of\s+|de\s+|-)?{_MONTHS}(?:\s*-\s*\d{{2,4}}|{_YEAR_PART})?"  # 14(th) (of) March (2011)
+    rf"|{_MONTHS}{_YEAR_PART})"  # March 2011
 )
 _BIRTH_CUE = (
-    r"(?:\bborn(?:\s+on)?|\bbirth\s*(?:day|date)(?:\s+is)?(?:\s+on)?|\bb-?day(?:\s+is)?|"
-    r"\bdate\s+of\s+birth|\bd\.?o\.?b\.?)"
+    r"(?:\bborn|\bbirth\s*(?:day|date)|\bb-?day|\bdate\s+of\s+birth|\bd\.?\s?o\.?\s?b\.?|\bgeb(?:oren|\.)|"
+    r"\bgeburts(?:tag|datum)|\bnacid[oa]|\bfecha\s+de\s+nacimiento|\bcumplea[ñn]os|\bn[ée]e?\b|"
+    r"\bdate\s+de\s+naissance|\banniversaire|\bnat[oa]\b|\bdata\s+di\s+nascita|\bcompleanno|\bf\.\s?nac\.?)"
+)
+_BIRTH_FILLER = (
+    r"(?:\s*[:\-=]?\s*(?:is|was|on|in|am|el|le|il|falls\s+on|'s|s|ist|est|es|è|of\s+birth|"
+    r"date|day|de|a|à|à\s+la|de\s+la)\b)*"
 )
 
 
 def date_of_birth_recognizer() -> GroupPatternRecognizer:
-    """A date is a date of birth when a birth cue ("born on", "DOB:", "my birthday is") precedes it."""
-    regex = re.compile(rf"{_BIRTH_CUE}\s*[:\-]?\s*(?:is\s+|was\s+|on\s+)?(?P<value>{DATE_REGEX})(?!\d)", re.IGNORECASE)
+    """A date is a date of birth when a birth cue ("born on", "DOB:", "geboren am") precedes it."""
+    regex = re.compile(
+        rf"{_BIRTH_CUE}\w*{_BIRTH_FILLER}\s*[:\-=]?\s*(?P<value>{DATE_REGEX})(?!\d)", re.IGNORECASE
+    )
     return GroupPatternRecognizer(
         entity="DATE_OF_BIRTH", patterns=[GroupPattern(regex, 0.9)], name="DateOfBirthRecognizer"
     )
 
 
-_STREET_TYPES = (
-    r"(?:street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|way|place|pl|terrace|"
-    r"circle|cir|parkway|pkwy|highway|hwy|close|crescent|square|sq|trail|row)"
+# After a phone cue any run of digits that could be a phone goes, even one libphonenumber calls invalid
+# (a typo, a reserved range, one digit too many): "call me on 555-01234", "tel 0664 12 345".
+_PHONE_CUE = (
+    r"(?:\b(?:tele?phone|phone|ph|tel|mobile|mob|cell(?:phone)?|cell\s+phone|landline|whats\s?app|handy|"
+    r"telefon|tel[ée]fono|m[óo]vil|celular|cellulare|telefonino|portable|n[úu]mero)\b\.?"
+    r"|\b(?:call|ring|text|phone|sms|message|reach|contact)(?:\s+(?:me|us|him|her|them|my\s+\w+|mum|mom|dad))?"
+    r"(?:\s+(?:on|at|using))?"
+    r"|\b(?:my|his|her|their|our|your)\s+(?:\w+\s+)?number|['’]s\s+number)"
 )
-_UNIT = r"(?:,?\s+(?:apt|apartment|unit|suite|ste|flat|#)\.?\s*#?\s*[\w-]+)?"
-_CITY_STATE_ZIP = r"(?:,\s*[A-Za-z][A-Za-z .'-]{1,30}(?:,\s*[A-Za-z]{2})?(?:\s+\d{5}(?:-\d{4})?)?)?"
+_PHONE_RUN = r"(?P<value>\+?\s?\(?\d[\d\s().\-/]{3,22}\d\)?)"
+_PHONE_CUE_FILLER = (
+    r"(?:\s*(?:is|was|=|:|#|no\.?|nr\.?|number|num|ist|est|es|è|\(?[a-z]{2,6}\)?\s*:)\s*|\s+|[:\-.,]\s*){1,4}"
+)
 
 
-def street_address_recognizer() -> GroupPatternRecognizer:
-    """House number, up to four street words and a street type, then optional unit, city, state, ZIP."""
-    regex = re.compile(
-        rf"(?P<value>\b\d{{1,6}}[A-Za-z]?\s+(?:[A-Za-z0-9'.-]+\s+){{0,4}}?{_STREET_TYPES}\b\.?{_UNIT}"
-        rf"{_CITY_STATE_ZIP})",
-        re.IGNORECASE,
-    )
+class PhoneCueRecognizer(GroupPatternRecognizer):
+    """Phone-like digits after a phone cue, whatever libphonenumber says about them."""
+
+    MIN_DIGITS, MAX_DIGITS = 5, 16
+    NOT_A_PHONE = SchoolPhoneRecognizer.NOT_A_PHONE
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts = None) -> list[RecognizerResult]:
+        results = []
+        for result in super().analyze(text, entities, nlp_artifacts):
+            value = text[result.start : result.end].rstrip(" -./")
+            result.end = result.start + len(value)
+            if self.MIN_DIGITS <= _digits(value) <= self.MAX_DIGITS and not self.NOT_A_PHONE.fullmatch(value):
+                results.append(result)
+        return results
+
+
+def phone_cue_recognizer() -> PhoneCueRecognizer:
+    regex = re.compile(rf"{_PHONE_CUE}{_PHONE_CUE_FILLER}{_PHONE_RUN}(?![\d])", re.IGNORECASE)
+    return PhoneCueRecognizer(entity="PHONE_NUMBER", patterns=[GroupPattern(regex, 0.8)], name="PhoneCueRecognizer")
+
+
+# Whatever a school's ID looks like, after "student ID" it is one: letters, digits and separators with a digit.
+_ID_CUE = (
+    r"(?:\b(?:student|learner|pupil|candidate|admission|enrol?ment|registration|roll|exam|school|matriculation|"
+    r"library|class|sch[üu]ler|alumno|[ée]l[èe]ve|studente|alunno)[\s\-]*(?:id(?:entifier|entification)?|"
+    r"no\.?|nr\.?|num(?:ber|ero|éro)?\.?|n[º°o]\.?|#|code|card|ausweis|nummer|matricule|matricola)"
+    r"|\bid(?:\s*(?:no\.?|number|num|nr|code|card|#))?|\bmatr[ií]cula|\bmatricola|\bmatricule|\bmatrikel(?:nummer)?|"
+    r"\bupn|\buci|\buln|\bcandidate|\broll)\b\.?"
+)
+_ID_FILLER = r"(?:\s*(?:is|was|=|:|#|-|no\.?|ist|est|es|è|number|of)\s*|\s+){1,3}"
+_ID_VALUE = r"(?P<value>(?=[A-Za-z0-9\-/.]*\d)[A-Za-z0-9]+(?:[-/.][A-Za-z0-9]+|\s\d+(?=\s|$|[,.;!?)]))*)"
+
+
+def student_id_cue_recognizer() -> GroupPatternRecognizer:
+    """A token of letters, digits and separators after "student ID", "ID", "matricula", ... is a STUDENT_ID."""
+    regex = re.compile(rf"{_ID_CUE}{_ID_FILLER}{_ID_VALUE}(?![\w-])", re.IGNORECASE)
     return GroupPatternRecognizer(
-        entity="STREET_ADDRESS", patterns=[GroupPattern(regex, 0.85)], name="StreetAddressRecognizer"
+        entity="STUDENT_ID", patterns=[GroupPattern(regex, 0.85)], name="StudentIdCueRecognizer"
     )
+
+
+def street_address_recognizer() -> StreetAddressRecognizer:
+    """Street addresses in the formats of the US, UK, Canada, Spain/Latin America, DACH, France, Italy, India."""
+    return StreetAddressRecognizer()
 
 
 # A place named right after a personal cue: one to three words, any casing, up to punctuation.
@@ -220,30 +293,138 @@ class StudentIdRecognizer(PatternRecognizer):
 
 
 class RosterRecognizer(LocalRecognizer):
-    """Names of the people in a course (any casing, first names alone) are always PERSON."""
+    """Everything a course roster holds about its people: names (PERSON), emails, student IDs.
 
-    def __init__(self, names: Iterable[str]) -> None:
-        unique = sorted({name.strip() for name in names if len(name.strip()) >= 2}, key=len, reverse=True)
-        alternation = "|".join(re.escape(name).replace(r"\ ", r"\s+") for name in unique)
-        self.regex = re.compile(rf"(?<!\w)(?:{alternation})(?!\w)", re.IGNORECASE) if unique else None
-        super().__init__(supported_entities=["PERSON"], name="RosterRecognizer", context=[])
+    Any casing and spacing: names match with any whitespace or a hyphen between their words and with
+    or without accents; emails in any casing; IDs with or without their separators ("S-2569-6679",
+    "s 2569 6679", "S25696679").
+    """
+
+    def __init__(self, names: Iterable[str], *, emails: Iterable[str] = (), student_ids: Iterable[str] = ()) -> None:
+        self.regexes: list[tuple[str, re.Pattern[str]]] = []
+        name_forms = {form for name in names for form in _name_variants(name) if len(form) >= 2}
+        if name_forms:
+            alternation = "|".join(_name_regex(name) for name in sorted(name_forms, key=len, reverse=True))
+            self.regexes.append(("PERSON", re.compile(rf"(?<!\w)(?:{alternation})(?!\w)", re.IGNORECASE)))
+        email_forms = {email.strip() for email in emails if "@" in email}
+        if email_forms:
+            alternation = "|".join(re.escape(email) for email in sorted(email_forms, key=len, reverse=True))
+            self.regexes.append(("EMAIL_ADDRESS", re.compile(rf"(?<![\w.+-])(?:{alternation})(?![\w-])", re.I)))
+        id_forms = {compact_id(value) for value in student_ids if len(compact_id(value)) >= 3}
+        if id_forms:
+            alternation = "|".join(_id_regex(value) for value in sorted(id_forms, key=len, reverse=True))
+            self.regexes.append(("STUDENT_ID", re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])", re.IGNORECASE)))
+        entities = sorted({entity for entity, _ in self.regexes}) or ["PERSON"]
+        super().__init__(supported_entities=entities, name="RosterRecognizer", context=[])
 
     def load(self) -> None:
         """Nothing to load: the roster is compiled in ``__init__``."""
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts = None) -> list[RecognizerResult]:
-        if self.regex is None:
+        return [
+            make_result(self, entity, match.start(), match.end(), 1.0)
+            for entity, regex in self.regexes
+            for match in regex.finditer(text)
+        ]
+
+
+class ErasedRosterRecognizer(LocalRecognizer):
+    """People erased from a course, recognised by keyed hashes of their identifiers (never clear text).
+
+    Candidate spans of the text (runs of one to four words, emails, ID-like tokens) are normalised
+    like the identifiers were at erasure, hashed with the same key and looked up.
+    """
+
+    MAX_WORDS = 4
+    _WORDS = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
+    _EMAILS = AnyDomainEmailRecognizer.REGEX
+    _IDS = re.compile(r"(?<![\w-])(?=[A-Za-z0-9\-/. ]*\d)[A-Za-z0-9]+(?:[-/. ][A-Za-z0-9]+){0,4}(?![\w-])")
+    ENTITY_OF_KIND = {"name": "PERSON", "email": "EMAIL_ADDRESS", "id": "STUDENT_ID"}
+
+    def __init__(self, digests: Mapping[str, str], digest: Callable[[str, str], str]) -> None:
+        self.digests = dict(digests)  # digest -> kind
+        self.digest = digest
+        super().__init__(supported_entities=["PERSON", "EMAIL_ADDRESS", "STUDENT_ID"], name="ErasedRosterRecognizer",
+                         context=[])
+
+    def load(self) -> None:
+        """Nothing to load: the digests are read from the database by the course's rules."""
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts = None) -> list[RecognizerResult]:
+        if not self.digests:
             return []
-        return [make_result(self, "PERSON", match.start(), match.end(), 1.0) for match in self.regex.finditer(text)]
+        results = []
+        words = list(self._WORDS.finditer(text))
+        for index in range(len(words)):
+            for size in range(1, self.MAX_WORDS + 1):
+                last = index + size - 1
+                if last >= len(words):
+                    break
+                if size > 1 and text[words[last - 1].end() : words[last].start()].strip(" \t\n-,"):
+                    break  # the words of one name are separated by spaces (or a hyphen) only
+                start, end = words[index].start(), words[last].end()
+                self._look_up("name", text[start:end], start, end, results)
+        for match in self._EMAILS.finditer(text):
+            self._look_up("email", match.group(), match.start(), match.end(), results)
+        for match in self._IDS.finditer(text):
+            for piece in {match.group(), *match.group().split()}:
+                offset = match.start() + match.group().index(piece)
+                self._look_up("id", piece, offset, offset + len(piece), results)
+        return results
+
+    def _look_up(self, kind: str, value: str, start: int, end: int, results: list[RecognizerResult]) -> None:
+        if self.digests.get(self.digest(kind, value)) == kind:
+            results.append(make_result(self, self.ENTITY_OF_KIND[kind], start, end, 1.0))
+
+
+def normalize_identifier(kind: str, value: str) -> str:
+    """The form an identifier is hashed in: names without accents, case or extra spaces; IDs without separators."""
+    if kind == "id":
+        return compact_id(value)
+    if kind == "email":
+        return value.strip().casefold()
+    return " ".join(_strip_accents(value).replace("-", " ").replace("’", "'").split()).casefold()
+
+
+def compact_id(value: str) -> str:
+    return re.sub(r"[\W_]+", "", value).casefold()
+
+
+def _strip_accents(value: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", value) if not unicodedata.combining(c))
+
+
+def _name_variants(name: str) -> set[str]:
+    name = " ".join(name.split())
+    return {name, _strip_accents(name)} if name else set()
+
+
+def _name_regex(name: str) -> str:
+    return r"[\s\-]+".join(re.escape(part) for part in re.split(r"[\s\-]+", name))
+
+
+def _id_regex(compact: str) -> str:
+    return r"[\s\-/.]?".join(re.escape(char) for char in compact)
 
 
 def roster_names(people: Iterable[tuple[str, str]]) -> list[str]:
-    """Every form a person on a roster is written in: full name, first name alone, last name alone."""
+    """Every form a person on a roster is written in: full name, "last, first", first alone, last alone,
+    and each part of a double-barrelled name ("García López", "Jean-Luc")."""
     names: list[str] = []
     for first, last in people:
         first, last = (first or "").strip(), (last or "").strip()
         names.extend(part for part in (f"{first} {last}".strip(), first, last) if part)
+        if first and last:
+            names.extend([f"{last}, {first}", f"{last} {first}"])
+        for part in (first, last):
+            pieces = re.split(r"[\s\-]+", part)
+            if len(pieces) > 1:
+                names.extend(piece for piece in pieces if len(piece) >= 3 and piece.casefold() not in _PARTICLES)
     return names
+
+
+_PARTICLES = {"van", "von", "der", "den", "del", "della", "de", "di", "da", "dos", "das", "les", "la", "le", "bin",
+              "ibn"}
 
 
 def split_full_name(full_name: str) -> tuple[str, str]:
@@ -263,8 +444,10 @@ def base_recognizers(student_id_patterns: Iterable[str]) -> list[EntityRecognize
     )
 
     return [
-        OfflineEmailRecognizer(),
+        AnyDomainEmailRecognizer(),
         SchoolPhoneRecognizer(),
+        phone_cue_recognizer(),
+        student_id_cue_recognizer(),
         CreditCardRecognizer(),
         IpRecognizer(),
         UrlRecognizer(),

@@ -28,8 +28,16 @@ SEGMENT_CHARS = 100_000  # spaCy's own limit is 1,000,000 characters; long texts
 PIPE_BATCH_SIZE = 64
 HISTORICAL_BIRTH_YEARS = 100  # birth dates older than this in course material are history, not a learner's
 # Detectors in order of trust when spans overlap: the roster first, exact patterns next, NER last.
-PRIORITY = {"RosterRecognizer": 3, "SpacyRecognizer": 1}
+PRIORITY = {"RosterRecognizer": 3, "ErasedRosterRecognizer": 3, "SpacyRecognizer": 1}
+ROSTER_RECOGNIZERS = frozenset({"RosterRecognizer", "ErasedRosterRecognizer"})
+# When spans overlap, the most specific entity names the merged span: an email or a URL holding a
+# name is an email or a URL ("anna.q@school.local" is never "<PERSON>.q@...").
+SPECIFICITY = {"EMAIL_ADDRESS": 4, "URL": 4, "IP_ADDRESS": 4, "CREDIT_CARD": 3, "US_SSN": 3, "PHONE_NUMBER": 3,
+               "STUDENT_ID": 3, "DATE_OF_BIRTH": 2, "STREET_ADDRESS": 2, "PERSON": 1, "LOCATION": 0}
+# Names and places that may be kept as words of the course (diagram labels such as "Producer").
+VOCABULARY_TYPES = frozenset({"PERSON", "LOCATION"})
 _YEAR = re.compile(r"\b(\d{4})\b")
+_TERM_WORDS = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 _PERSONAL_URL = re.compile(
     r"(?:facebook|instagram|tiktok|twitter|x|linkedin|snapchat|youtube|twitch|reddit|pinterest|tumblr|medium|"
     r"github|gitlab|soundcloud|discord|threads|mastodon|bsky|wattpad|deviantart)\.[a-z.]+/|/~|/(?:users?|profiles?|"
@@ -72,8 +80,21 @@ class _Candidate:
     priority: int
 
 
-def detect(texts: Sequence[str], *, kind: ContentKind, rules: CourseRules) -> list[list[DetectedEntity]]:
-    """Entities per text, with offsets into that text, after the kind's and the policy's rules."""
+def detect(
+    texts: Sequence[str],
+    *,
+    kind: ContentKind,
+    rules: CourseRules,
+    keep_terms: Iterable[str] = (),
+    one_document: bool = False,
+) -> list[list[DetectedEntity]]:
+    """Entities per text, with offsets into that text, after the kind's and the policy's rules.
+
+    ``keep_terms``: words of the course itself (labels of its diagrams, terms of its materials) that a
+    name or place detection must not remove; roster matches are never kept. ``one_document``: the texts
+    are parts of one document (a material's sections, headings and labels), so a name removed from one
+    part is removed from every part ("By Jo Park" in a heading goes when the body names Jo Park).
+    """
     analyzer = get_analyzer()
     segments = [(index, offset, segment) for index, text in enumerate(texts) for offset, segment in _segments(text)]
     found: list[list[_Candidate]] = [[] for _ in texts]
@@ -82,6 +103,7 @@ def detect(texts: Sequence[str], *, kind: ContentKind, rules: CourseRules) -> li
     recognizers = [*rules.recognizers]
     if kind == ContentKind.LEARNER:
         recognizers.append(learner_name_recognizer())
+    vocabulary = _vocabulary(keep_terms)
     for (index, offset, segment), nlp_artifacts in zip(segments, artifacts, strict=True):
         results = analyzer.analyze(
             segment,
@@ -93,8 +115,62 @@ def detect(texts: Sequence[str], *, kind: ContentKind, rules: CourseRules) -> li
         )
         if kind == ContentKind.LEARNER:
             results = learner_name_recognizer().without_common_words(results, nlp_artifacts)
+        if vocabulary:
+            results = [result for result in results if not _is_course_word(result, segment, vocabulary)]
         found[index].extend(_keep(results, segment, offset, kind=kind, rules=rules))
-    return [_merge(candidates) for candidates in found]
+    if one_document:
+        _spread_names(texts, found)
+    return [_whole_words(text, _merge(candidates)) for text, candidates in zip(texts, found, strict=True)]
+
+
+def _vocabulary(terms: Iterable[str]) -> frozenset[str]:
+    return frozenset(word.casefold() for term in terms for word in _TERM_WORDS.findall(term))
+
+
+def _is_course_word(result: RecognizerResult, text: str, vocabulary: frozenset[str]) -> bool:
+    recognizer = (result.recognition_metadata or {}).get(RecognizerResult.RECOGNIZER_NAME_KEY, "")
+    if result.entity_type not in VOCABULARY_TYPES or recognizer in ROSTER_RECOGNIZERS:
+        return False
+    words = _TERM_WORDS.findall(text[result.start : result.end])
+    return bool(words) and all(word.casefold() in vocabulary for word in words)
+
+
+def _spread_names(texts: Sequence[str], found: list[list[_Candidate]]) -> None:
+    """Every name removed somewhere in the document is removed wherever else it is written."""
+    names: dict[str, int] = {}
+    for text, candidates in zip(texts, found, strict=True):
+        for candidate in candidates:
+            if candidate.entity.type == "PERSON":
+                value = " ".join(text[candidate.entity.start : candidate.entity.end].split())
+                if len(value) >= 2:
+                    names.setdefault(value.casefold(), candidate.priority)
+    if not names:
+        return
+    alternation = "|".join(re.escape(name).replace(r"\ ", r"\s+") for name in sorted(names, key=len, reverse=True))
+    regex = re.compile(rf"(?<!\w)(?:{alternation})(?!\w)", re.IGNORECASE)
+    for text, candidates in zip(texts, found, strict=True):
+        for match in regex.finditer(text):
+            entity = DetectedEntity("PERSON", match.start(), match.end(), 1.0)
+            candidates.append(_Candidate(entity, names.get(" ".join(match.group().split()).casefold(), 2)))
+
+
+def _whole_words(text: str, entities: list[DetectedEntity]) -> list[DetectedEntity]:
+    """Spans grow to whole words, so no piece of a word is left beside a placeholder ("<STREET_ADDRESS>ston")."""
+    grown: list[DetectedEntity] = []
+    for entity in entities:
+        start, end = entity.start, entity.end
+        while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
+            start -= 1
+        while end < len(text) and text[end].isalnum() and text[end - 1].isalnum():
+            end += 1
+        if grown and start < grown[-1].end:  # growing met the previous span: one span
+            previous = grown.pop()
+            best = previous if SPECIFICITY.get(previous.type, 2) >= SPECIFICITY.get(entity.type, 2) else entity
+            grown.append(DetectedEntity(best.type, previous.start, max(end, previous.end),
+                                        max(previous.score, entity.score)))
+        else:
+            grown.append(DetectedEntity(entity.type, start, end, entity.score))
+    return grown
 
 
 def _segments(text: str) -> Iterable[tuple[int, str]]:
@@ -157,8 +233,9 @@ def _is_public(
 
 
 def _merge(candidates: list[_Candidate]) -> list[DetectedEntity]:
-    """Overlapping detections become one span covering all of them, typed by the most trusted one,
-    so a partial overlap (roster "Anna" inside NER "Anna Smith") never leaves a piece visible."""
+    """Overlapping detections become one span covering all of them, typed by the most specific entity
+    and then the most trusted detector, so a partial overlap (roster "Anna" inside NER "Anna Smith")
+    never leaves a piece visible and an email holding a name stays an email."""
     merged: list[list[_Candidate]] = []
     for candidate in sorted(candidates, key=lambda c: (c.entity.start, -c.entity.end)):
         if merged and candidate.entity.start < max(c.entity.end for c in merged[-1]):
@@ -167,7 +244,11 @@ def _merge(candidates: list[_Candidate]) -> list[DetectedEntity]:
             merged.append([candidate])
     entities = []
     for group in merged:
-        best = max(group, key=lambda c: (c.priority, c.entity.end - c.entity.start, c.entity.score))
+        best = max(
+            group,
+            key=lambda c: (SPECIFICITY.get(c.entity.type, 2), c.priority, c.entity.end - c.entity.start,
+                           c.entity.score),
+        )
         entities.append(
             DetectedEntity(
                 best.entity.type,

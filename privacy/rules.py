@@ -15,8 +15,9 @@ from presidio_analyzer import EntityRecognizer
 from edu.api import Course
 from privacy.models import ENTITY_TYPES, PrivacyPolicy
 from privacy.public_names import PublicNames
-from privacy.recognizers import RosterRecognizer, StudentIdRecognizer, roster_names
-from privacy.selectors import roster_people
+from privacy.recognizers import ErasedRosterRecognizer, RosterRecognizer, StudentIdRecognizer, roster_names
+from privacy.selectors import erased_digests, roster_identifiers
+from privacy.vault import identifier_digest
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,13 @@ def rules_for(course: Course | None) -> CourseRules:
 
 
 def _build(course: Course, policy: PrivacyPolicy | None) -> CourseRules:
-    recognizers: list[EntityRecognizer] = [RosterRecognizer(roster_names(roster_people(course=course)))]
+    roster = roster_identifiers(course=course)
+    recognizers: list[EntityRecognizer] = [
+        RosterRecognizer(roster_names(roster.names), emails=roster.emails, student_ids=roster.student_ids)
+    ]
+    digests = erased_digests(course=course)
+    if digests:
+        recognizers.append(ErasedRosterRecognizer(digests, identifier_digest))
     if policy is None:
         return CourseRules(recognizers=tuple(recognizers))
     if policy.student_id_patterns:

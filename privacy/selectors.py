@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -10,18 +11,45 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from edu.api import Course, Enrollment, LearnerProfile
-from privacy.models import AuditEvent
+from privacy.models import AuditEvent, ErasedIdentifier
 from privacy.pii import account, export_rows, pii_models
 from privacy.recognizers import split_full_name
 
 
-def roster_people(*, course: Course) -> list[tuple[str, str]]:
-    """(first, last) of everyone enrolled (learners and teachers) and of learners' guardians."""
-    enrolled = Enrollment.objects.filter(course=course).values_list("user_id", "user__first_name", "user__last_name")
-    people = [(first, last) for _, first, last in enrolled]
-    guardians = LearnerProfile.objects.filter(user_id__in=[row[0] for row in enrolled]).exclude(guardian_name="")
-    people += [split_full_name(name) for name in guardians.values_list("guardian_name", flat=True)]
-    return people
+@dataclass(frozen=True)
+class RosterIdentifiers:
+    """What a course roster holds about its people, as redaction needs it."""
+
+    names: list[tuple[str, str]]
+    emails: list[str]
+    student_ids: list[str]
+
+
+def roster_identifiers(*, course: Course) -> RosterIdentifiers:
+    """Names, emails and student IDs of everyone enrolled, and the names and emails of learners' guardians."""
+    enrolled = list(
+        Enrollment.objects.filter(course=course).values_list("user_id", "user__first_name", "user__last_name",
+                                                             "user__email")
+    )
+    profiles = LearnerProfile.objects.filter(user_id__in=[row[0] for row in enrolled]).values_list(
+        "student_id", "guardian_name", "guardian_email"
+    )
+    names = [(first, last) for _, first, last, _ in enrolled]
+    emails = [email for *_, email in enrolled if email]
+    student_ids: list[str] = []
+    for student_id, guardian_name, guardian_email in profiles:
+        if student_id:
+            student_ids.append(student_id)
+        if guardian_name:
+            names.append(split_full_name(guardian_name))
+        if guardian_email:
+            emails.append(guardian_email)
+    return RosterIdentifiers(names=names, emails=emails, student_ids=student_ids)
+
+
+def erased_digests(*, course: Course) -> dict[str, str]:
+    """Keyed hashes of the identifiers of people erased from the course: {digest: kind}."""
+    return dict(ErasedIdentifier.objects.filter(course=course).values_list("digest", "kind"))
 
 
 def audit_events(*, course: Course | None = None, since=None) -> QuerySet[AuditEvent]:

@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F
 
 from edu.api import Course, Enrollment, LearnerProfile, create_user, enroll, update_profile
-from privacy.models import AuditEvent, ErasureRecord, PrivacyPolicy, PseudonymMapping
+from privacy.models import AuditEvent, ErasedIdentifier, ErasureRecord, PrivacyPolicy, PseudonymMapping
 from privacy.pii import account, pii_models
-from privacy.recognizers import split_full_name
+from privacy.recognizers import compact_id, roster_names, split_full_name
 from privacy.redaction import (
     ContentKind,
     DetectedEntity,
@@ -30,20 +30,32 @@ from privacy.redaction import (
     replace_spans,
 )
 from privacy.rules import rules_for
-from privacy.vault import decrypt_json, encrypt_json
+from privacy.vault import decrypt_json, encrypt_json, identifier_digest
 
 PSEUDONYM = re.compile(r"<([A-Z_]+)_(\d+)>")
 
 
 def redact_texts(
-    texts: Sequence[str], *, kind: ContentKind | str, course: Course | None = None, where: str, subject: str = ""
+    texts: Sequence[str],
+    *,
+    kind: ContentKind | str,
+    course: Course | None = None,
+    where: str,
+    subject: str = "",
+    keep_terms: Iterable[str] = (),
+    one_document: bool = False,
 ) -> list[RedactionResult]:
-    """Redact a batch with one spaCy pass and one audit event; results keep the input order."""
+    """Redact a batch with one spaCy pass and one audit event; results keep the input order.
+
+    ``keep_terms`` are words of the course's own materials that names and places must not take
+    (a photo of a course diagram keeps its labels); ``one_document`` says the texts are parts of one
+    material, so a name removed in one part is removed in all (see ``privacy.redaction.detect``).
+    """
     kind, where, course = coerce_kind(kind), check_where(where), coerce_course(course)
     if any(not isinstance(text, str) for text in texts):
         raise TypeError("texts must be strings")
     rules = rules_for(course)
-    detected = detect(texts, kind=kind, rules=rules)
+    detected = detect(texts, kind=kind, rules=rules, keep_terms=keep_terms, one_document=one_document)
     results = [
         RedactionResult(apply_operators(text, entities, rules=rules), entities)
         for text, entities in zip(texts, detected, strict=True)
@@ -167,24 +179,28 @@ def bump_roster_version(*, course_ids: Iterable[int]) -> None:
 def erase_learner(*, user: AbstractBaseUser, requested_by: AbstractBaseUser) -> ErasureRecord:
     """Delete everything held about a learner and keep a record (counts and dates, no values).
 
-    Materials the learner uploaded as a student go too; materials in courses they teach stay.
+    Materials the learner uploaded as a student go too, with their raw files (every file field of an
+    erased row is deleted from storage once the transaction commits); materials in courses they teach
+    stay. Each course they were in keeps keyed hashes of their identifiers, so its materials, when
+    ingested again, still lose the erased learner's name, email and ID.
     """
     user, requested_by = account(user), account(requested_by)
     if requested_by.pk != user.pk and not requested_by.is_staff:
         raise PermissionDenied("Only the learner or an administrator may erase a learner's data.")
     consent = getattr(getattr(user, "profile", None), "consent_given_at", None)
     subject_ref = f"user:{user.pk}"
+    remember_erased_identifiers(user=user)
     counts: Counter[str] = Counter()
     for model, subject_field in pii_models():
         rows = model.objects.filter(**{subject_field: user})
         if subject_field == "uploaded_by":
             taught = Enrollment.objects.filter(user=user, role=Enrollment.Role.TEACHER).values("course_id")
             rows = rows.exclude(course_id__in=taught)
-        files = [obj.file for obj in rows if obj.file] if hasattr(model, "file") else []
+        files = _stored_files(model, rows)
         counts[model._meta.label] += 0
         counts.update(rows.delete()[1])
-        for file in files:
-            transaction.on_commit(lambda file=file: file.storage.delete(file.name))
+        for storage, name in files:
+            transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
     counts.update(type(user).objects.filter(pk=user.pk).delete()[1])
     return ErasureRecord.objects.create(
         subject_ref=subject_ref,
@@ -193,6 +209,46 @@ def erase_learner(*, user: AbstractBaseUser, requested_by: AbstractBaseUser) -> 
         counts=dict(counts),
         consent_date=consent.date() if consent else None,
     )
+
+
+def _stored_files(model, rows) -> list[tuple]:
+    """(storage, name) of every file the rows hold, in any file or image field."""
+    file_fields = [field.name for field in model._meta.concrete_fields if isinstance(field, models.FileField)]
+    return [
+        (stored.storage, stored.name)
+        for row in rows
+        for stored in (getattr(row, name) for name in file_fields)
+        if stored
+    ]
+
+
+def remember_erased_identifiers(*, user: AbstractBaseUser) -> int:
+    """Keyed hashes of a learner's identifiers in each course they are enrolled in (never the values).
+
+    The forms hashed are those the roster recognises: full name, first and last names, "last, first",
+    each part of a double-barrelled name, email, student ID, and the guardian's name and email.
+    """
+    profile = LearnerProfile.objects.filter(user=user).first()
+    names = [(user.first_name, user.last_name)]
+    emails = [user.email]
+    student_ids = []
+    if profile is not None:
+        if profile.guardian_name:
+            names.append(split_full_name(profile.guardian_name))
+        emails.append(profile.guardian_email)
+        student_ids.append(profile.student_id)
+    identifiers = {("name", name) for name in roster_names(names)}
+    identifiers |= {("email", email) for email in emails if email}
+    identifiers |= {("id", value) for value in student_ids if value and compact_id(value)}
+    digests = {identifier_digest(kind, value): kind for kind, value in identifiers}
+    course_ids = list(Enrollment.objects.filter(user=user).values_list("course_id", flat=True).distinct())
+    ErasedIdentifier.objects.bulk_create(
+        [ErasedIdentifier(course_id=course_id, kind=kind, digest=digest)
+         for course_id in course_ids for digest, kind in digests.items()],
+        ignore_conflicts=True,
+    )
+    bump_roster_version(course_ids=course_ids)
+    return len(digests) * len(course_ids)
 
 
 @dataclass

@@ -51,3 +51,11 @@ def decrypt_json(token: str) -> dict:
 def keyed_digest(value: str) -> str:
     """A short keyed hash: equal values get equal digests, but a name list cannot be hashed to match."""
     return hmac.new(vault_key(), value.casefold().encode(), hashlib.sha256).hexdigest()[:10]
+
+
+def identifier_digest(kind: str, value: str) -> str:
+    """HMAC-SHA256 of a normalised identifier, for recognising erased people without keeping their data."""
+    from privacy.recognizers import normalize_identifier
+
+    message = f"erased-{kind}\0{normalize_identifier(kind, value)}".encode()
+    return hmac.new(vault_key(), message, hashlib.sha256).hexdigest()

@@ -1,0 +1,228 @@
+"""Street addresses in the formats of the countries Glossa's schools are in.
+
+Each family of formats has its own house-number order and street-type words:
+
+- English (US, Canada, UK, India): number first, type last ("742 Evergreen Terrace Apt 4",
+  "Flat 2, 14 Baker Street", "H.No. 806, Sami Ganj", "14/17, Sodhi Chowk");
+- Spanish and Italian (Mexico, Spain, Latin America, Italy): type first, number last
+  ("Periférico Sur 766 Interior 450", "Calle Mayor 12, 3º B", "Via Roma, 15 Appartamento 4");
+- French: number, then type, then name ("12, rue de la Paix");
+- German (Germany, Austria, Switzerland): the type glued to the name or after it, number last
+  ("Etzlergasse 8-8", "Anna-Weber-Straße 7/6", "Linzer Straße 5, Stiege 2, Top 5", "Am Graben 4").
+
+A street needs its house number: "the Nile", "Mount Everest", "Place de la Concorde" or "Vienna"
+as the subject of a lesson are no address. Street-type words that are also everyday English words
+("Mountain", "Park", "Place", "Square", "Via") count only in a street's shape: capitalised words
+or an address cue right before, and never after function words ("Square root of 16").
+"""
+
+from __future__ import annotations
+
+import re
+
+from presidio_analyzer import LocalRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+# US/UK/Canada: the USPS suffix list (as used by postal services and address generators) plus British
+# and Indian street words. Abbreviations are accepted with or without their full stop.
+_SAFE_EN_TYPES = (
+    "street|st|avenue|ave|av|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|terrace|ter|crescent|cres|close|"
+    "parkway|pkwy|highway|hwy|expressway|freeway|motorway|turnpike|stravenue|mews|grove|gardens|gdns|"
+    "nagar|marg|chowk|ganj|zila|colony|layout|enclave|vihar|puram|bagh"
+)
+_BROAD_EN_TYPES = (
+    "alley|branch|bridge|brooks?|burgs?|bypass|camp|canyon|cape|causeway|centers?|centre|circles?|cir|cliffs?|"
+    "club|common|corners?|course|courts|coves?|creek|crest|crossing|crossroad|curve|dale|dam|divide|drives|"
+    "estates?|extensions?|falls?|ferry|fields?|flats?|fords?|forest|forges?|forks?|fort|garden|gateway|glens?|"
+    "greens?|groves|harbou?rs?|haven|heights|hills?|hollow|inlet|islands?|isle|junctions?|keys?|knolls?|"
+    "lakes?|land|landing|light|lights|loaf|locks?|lodge|loop|mall|manors?|meadows?|mills?|mission|mount|"
+    "mountains?|neck|orchard|oval|overpass|park|parks|parkways|pass|passage|path|pike|pines?|place|pl|plains?|"
+    "plaza|points?|ports?|prairie|radial|ramp|ranch|rapids?|rest|ridges?|river|roads|route|row|rue|run|"
+    "shoals?|shores?|skyway|springs?|spurs?|squares?|sq|station|streams?|streets|summit|throughway|trace|"
+    "track|trafficway|trail|trl|tunnel|underpass|unions?|valleys?|viaduct|views?|villages?|ville|vista|walks?|"
+    "wall|ways?|wells?|circle|hill|walk|yard|wharf|quay|parade|broadway|rise|vale|wynd|end|approach|chase"
+)
+# Spanish, Italian, Portuguese, French: the type comes before the name.
+_SAFE_ROMANCE_TYPES = (
+    r"calle|c/|avenida|avda\.?|av\.|avinguda|paseo|carrera|cra\.?|carretera|calzada|bulevar|perif[eé]rico|"
+    r"circuito|cerrada|privada|prolongaci[oó]n|andador|callej[oó]n|circunvalaci[oó]n|continuaci[oó]n|"
+    r"corredor|eje\s+vial|pasaje|peatonal|viaducto|ampliaci[oó]n|rambla|glorieta|urbanizaci[oó]n|"
+    r"ca[ñn]ada|alameda|ronda|cuesta|pasadizo|traves[ií]a|viale|piazza|piazzale|corso|vicolo|contrada|"
+    r"borgo|strada|rotonda|incrocio|stretto|lungomare|lungotevere|salita|rua|travessa|avenue|boulevard|bd|"
+    r"chemin|impasse|all[ée]e|quai|cours|rue|faubourg|sentier|hameau|lotissement|r[ée]sidence"
+)
+_BROAD_ROMANCE_TYPES = r"via|vial|plaza|place|route|square|passage|camino|largo|canale|acceso|diagonal|retorno"
+_ROMANCE_LINKS = (
+    r"de|del|de\s+la|de\s+las|de\s+los|di|da|dal|della|delle|dei|degli|dello|du|des|de\s+l['’]|d['’]|l['’]|la|le|"
+    r"les|el|los|las|y|e|san|santa|santo|sur|norte|oriente|poniente|nord|sud|est|ovest"
+)
+# German: types glued to the name (Etzlergasse), hyphenated (Anna-Weber-Straße) or a word of their own.
+_SAFE_DE_TYPES = (
+    r"stra(?:ß|ss)e|str\.|gasse|weg|platz|allee|damm|ufer|steig|pfad|zeile|g[üu]rtel|graben|kai|chaussee|"
+    r"promenade|stieg|lände|laende|gässchen|gaessle|twiete|redder|kamp|anger|markt|steg|hof|wall|tor|"
+    r"berg|feld|park|garten|siedlung|br[üu]cke|h[öo]he|au|bach|ring|kehre|winkel|zeile|plan|see"
+)
+_DE_SEPARATE_TYPES = r"stra(?:ß|ss)e|str\.|gasse|weg|platz|allee|ring|damm|ufer|g[üu]rtel|zeile|kai|markt|graben"
+_DE_PREPOSITIONS = (
+    r"Am|An\s+der|An\s+den|An\s+dem|Auf\s+der|Auf\s+dem|Auf\s+den|Im|In\s+der|In\s+den|Zum|Zur|Unter\s+den|"
+    r"Hinter\s+der|Hinter\s+dem|Bei\s+der|Vor\s+dem|Alte|Alter|Neue|Neuer"
+)
+_WORD = r"[^\W\d_][\w'’.\-]*"
+_CAPITAL = r"(?-i:[A-ZÀ-Ý])[\w'’\-]*"
+_NUMBER = r"\d{1,5}[A-Za-z]?(?:\s?[-/]\s?\d{1,5}[A-Za-z]?){0,3}(?:\s+(?:bis|ter))?"
+_EN_UNIT = (
+    r"(?:flat|apartment|apt\.?|unit|studio|suite|ste\.?|room|rm\.?|floor|fl\.?|h\.?\s?no\.?|house\s+no\.?|"
+    r"plot(?:\s+no\.?)?|door\s+no\.?|#)"
+)
+_EN_SECONDARY = (
+    rf"(?:,?\s*{_EN_UNIT}\s*#?\s*[\w-]*\d[\w-]*"
+    r"|,?\s*\d{1,3}(?:st|nd|rd|th)\s+floor)"
+)
+# A place and postcode after the street: "Riverton, OH 44123", "London SW1A 1AA", "Toronto, ON M5V 2T6".
+_POSTCODE = (
+    r"(?-i:\d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}|[A-Z]\d[A-Z]\s?\d[A-Z]\d|\d{6}|\d{4}|"
+    r"\d{2}-\d{3}|\d{3}\s\d{2})"
+)
+_CITY = r"(?-i:[A-ZÀ-Ý][\w'’.\-]*(?:\s+[A-ZÀ-Ý][\w'’.\-]*){0,2})"
+_PLACE_AFTER = (
+    rf"(?:,?\s+{_CITY}(?:,\s*(?-i:[A-Z]{{2,3}}))?(?:[\s,\-]+{_POSTCODE})?(?![\w]))?"
+    rf"(?:,?\s*{_POSTCODE}(?:\s+{_CITY})?(?!\w))?"
+)
+_ROMANCE_SECONDARY = (
+    r"(?:\s*,?\s*(?:interior|int\.?|depto\.?|dpto\.?|departamento|edif\.?|edificio|piso|puerta|pta\.?|apt\.?|"
+    r"appartamento|app\.?|piano|scala|interno|esc\.?|escalera|local|casa|bloque|bl\.?|mz\.?|lt\.?|torre|"
+    r"b[âa]t(?:iment)?\.?|[ée]tage|porte|appt\.?|apartamento|no\.?|n[º°o]\.?|#)\s*[\w-]*\d?[\w-]*"
+    r"|\s*,?\s*\d{1,2}\s*[º°ªo]\.?(?:\s*[A-Za-z\d][ºª]?)?(?!\w)"
+    r"|\s*,?\s*(?:izq(?:uierda)?|dcha|derecha|centro)\.?){0,3}"
+)
+_DE_SECONDARY = (
+    r"(?:\s*[,/]?\s*(?:stiege|stg\.?|top|t[üu]r|etage|stock|og|eg|dg|wohnung|whg\.?)\s*\d{1,3}[a-z]?){0,3}"
+)
+_STOP_WORDS = frozenset({
+    "the", "a", "an", "of", "to", "in", "on", "at", "by", "for", "with", "and", "or", "your", "my", "our", "their",
+    "his", "her", "its", "it", "all", "each", "these", "those", "this", "that", "them", "is", "are", "was", "were",
+    "be", "from", "into", "over", "under", "about", "every", "some", "both", "than", "then", "there", "here", "as",
+    "if", "so",
+})
+_ADDRESS_CUE = re.compile(
+    r"(?:\b(?:live|lives|living|lived|stay|stays|staying|address|addr|moved|move|at|visit|house|home|flat)\b|[:@])"
+    r"[\s,:]*$",
+    re.IGNORECASE,
+)
+
+
+def _pattern(body: str, *, flags: int = re.IGNORECASE) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w/]){body}", flags)
+
+
+PATTERNS = {
+    # Number first, English type last; a unit may come first ("Flat 2, 14 Baker Street", "Flat 17\nJanet Meadows").
+    "english": _pattern(
+        rf"(?P<value>(?:{_EN_UNIT}\s*\d{{1,5}}[A-Za-z]?\s*,?\s+)?(?:(?P<number>{_NUMBER})\s*,?\s+)"
+        rf"(?P<name>(?:{_WORD}\s+){{0,4}}?)(?P<type>(?:{_SAFE_EN_TYPES}|{_BROAD_EN_TYPES})\b\.?)"
+        rf"(?:{_EN_SECONDARY})?{_PLACE_AFTER})"
+    ),
+    "english_unit_first": _pattern(
+        rf"(?P<value>{_EN_UNIT}\s*\d{{1,5}}[A-Za-z]?\s*,?\s+(?P<name>(?:{_WORD}\s+){{1,4}}?)"
+        rf"(?P<type>(?:{_SAFE_EN_TYPES}|{_BROAD_EN_TYPES})\b\.?){_PLACE_AFTER})"
+    ),
+    # Romance: type, name (with its links: "de la", "della"), house number, then interior/floor/door.
+    "romance": _pattern(
+        rf"(?P<value>(?P<type>(?:{_SAFE_ROMANCE_TYPES}|{_BROAD_ROMANCE_TYPES})(?!\w))\s+"
+        rf"(?P<name>(?:(?:{_ROMANCE_LINKS})\s+|{_WORD}\s+){{0,5}}?{_WORD})\s*,?\s*(?:(?:no\.?|n[º°o]\.?|#|n[úu]m(?:ero)?\.?)\s*)?"
+        rf"(?P<number>\d{{1,5}}[A-Za-z]?(?:\s?[-/]\s?\d{{1,5}}[A-Za-z]?)?|s/n)(?!\d)(?:\s+(?:bis|ter))?"
+        rf"{_ROMANCE_SECONDARY}{_PLACE_AFTER})"
+    ),
+    # French: "12, rue de la Paix", "8 bis avenue Victor Hugo".
+    "french": _pattern(
+        rf"(?P<value>(?P<number>\d{{1,5}}(?:\s?(?:bis|ter|[a-z]))?)\s*,?\s+(?P<type>rue|avenue|av\.|boulevard|bd|"
+        r"chemin|impasse|all[ée]e|place|quai|route|cours|square|passage|faubourg|sentier|rond-point|voie|"
+        rf"r[ée]sidence)\s+(?P<name>(?:(?:{_ROMANCE_LINKS})\s*)*(?:{_CAPITAL}(?:\s+(?:(?:{_ROMANCE_LINKS})\s*)*{_CAPITAL}){{0,4}}"
+        rf"|{_WORD}(?:\s+{_WORD})?)){_PLACE_AFTER})"
+    ),
+    # German compounds and hyphenated names: "Etzlergasse 8-8", "Anna-Weber-Straße 7/6".
+    "german": _pattern(
+        rf"(?P<value>(?P<name>(?:[^\W\d_]\w*-){{1,3}}|[^\W\d_]\w*?)(?P<type>{_SAFE_DE_TYPES})\s+"
+        rf"(?P<number>\d{{1,4}}[a-zA-Z]?(?:\s?[-/]\s?\d{{1,4}}[a-zA-Z]?){{0,3}})(?![\d.,]\d){_DE_SECONDARY}"
+        rf"{_PLACE_AFTER})"
+    ),
+    # German with the type as a word of its own: "Linzer Straße 5", "Kärntner Ring 12".
+    "german_separate": _pattern(
+        rf"(?P<value>(?P<name>{_WORD})\s+(?P<type>(?:{_DE_SEPARATE_TYPES})(?!\w))\s+"
+        rf"(?P<number>\d{{1,4}}[a-zA-Z]?(?:\s?[-/]\s?\d{{1,4}}[a-zA-Z]?){{0,3}})(?![\d.,]\d){_DE_SECONDARY})"
+    ),
+    # German with a preposition: "Am Graben 4", "Auf der Heide 12a" (capitalised: "Im 3rd" is no street).
+    "german_preposition": re.compile(
+        rf"(?<!\w)(?P<value>(?P<type>{_DE_PREPOSITIONS})\s+(?P<name>[A-ZÄÖÜ][\wäöüß\-]+)\s+"
+        rf"(?P<number>\d{{1,4}}[a-zA-Z]?(?:\s?[-/]\s?\d{{1,4}}[a-zA-Z]?){{0,3}})(?![\d.,]\d){_DE_SECONDARY})"
+    ),
+}
+_BROAD_EN = re.compile(rf"(?:{_BROAD_EN_TYPES})\b\.?", re.IGNORECASE)
+_BROAD_ROMANCE = re.compile(rf"(?:{_BROAD_ROMANCE_TYPES})", re.IGNORECASE)
+_AMBIGUOUS_DE = re.compile(r"(?:hof|wall|tor|berg|feld|park|garten|au|bach|ring|see|plan|steg|markt|h[öo]he)", re.I)
+_YEAR = re.compile(r"(?:1[0-9]|20)\d\d")
+
+
+class StreetAddressRecognizer(LocalRecognizer):
+    """Street addresses of several countries (see the module docstring); learner and course text alike."""
+
+    SCORE = 0.85
+
+    def __init__(self) -> None:
+        super().__init__(supported_entities=["STREET_ADDRESS"], name="StreetAddressRecognizer", context=[])
+
+    def load(self) -> None:
+        """Nothing to load: the patterns are compiled at import."""
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts = None) -> list[RecognizerResult]:
+        from privacy.recognizers import make_result
+
+        if not any(char.isdigit() for char in text):
+            return []
+        results = []
+        for family, pattern in PATTERNS.items():
+            for match in pattern.finditer(text):
+                if self._plausible(family, match, text):
+                    start, end = match.span("value")
+                    results.append(make_result(self, "STREET_ADDRESS", start, end, self.SCORE))
+        return results
+
+    @staticmethod
+    def _plausible(family: str, match: re.Match[str], text: str) -> bool:
+        name = match.group("name") or ""
+        words = name.split()
+        if any(word.casefold() in _STOP_WORDS for word in words):
+            return False
+        street_type = match.group("type")
+        before = text[max(0, match.start() - 30) : match.start()]
+        cue = bool(_ADDRESS_CUE.search(before))
+        capitalised = all(word[:1].isupper() or not word[:1].isalpha() for word in words)
+        if family.startswith("english"):
+            if _BROAD_EN.fullmatch(street_type):
+                # "141 Carter Mountains" or "live at 8 margaret spur"; never "3 large islands".
+                return (capitalised and street_type[:1].isupper() and bool(words)) or (cue and bool(words))
+            number = match.groupdict().get("number") or ""
+            if _YEAR.fullmatch(number) and not capitalised:
+                return False  # "in 1989 many people moved"
+            return bool(words)
+        if family == "german_separate" and not street_type[:1].isupper():
+            return street_type.casefold() in {"straße", "strasse", "str.", "gasse", "weg", "platz", "allee"} or cue
+        if family == "romance" and _BROAD_ROMANCE.fullmatch(street_type):
+            return street_type[:1].isupper() or cue
+        if family == "french" and street_type.casefold() in {"place", "route", "square", "passage", "cours"}:
+            return capitalised or street_type.islower()
+        if family == "german":
+            if _AMBIGUOUS_DE.fullmatch(street_type):
+                # "Bolnbachring 54", "Schlossberg 3" but not "during 5", "spring 2019", "Heidelberg 1386".
+                if name.endswith("-"):
+                    return True  # "Anna-Weber-Ring 5"
+                stem = name
+                number = match.group("number")
+                return (
+                    len(stem) >= 4
+                    and stem[-1:].casefold() not in "aeiouy"
+                    and (name[:1].isupper() or cue)
+                    and not (_YEAR.fullmatch(number) and not cue)
+                )
+            return len(name) >= 2 or "-" in name
+        return True
