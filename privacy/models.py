@@ -86,9 +86,30 @@ class PrivacyPolicy(models.Model):
 
 
 class AuditEvent(models.Model):
-    """One call of the redaction service at one boundary: which entity types, how many. Never values."""
+    """One call of the redaction service at one boundary (which entity types, how many), or one
+    action on personal data (``action`` set: an import, an export, an erasure...; who and which
+    course, with counts). Never values."""
 
-    where = models.CharField(max_length=32, db_index=True, help_text="Boundary: ingestion, query, prompt, ...")
+    class Action(models.TextChoices):
+        ROSTER_IMPORT = "roster_import", "Roster import"
+        ACCOUNT_LINK = "account_link", "Existing account linked to a course"
+        SIGN_IN_LINK = "sign_in_link", "Sign-in link issued"
+        EXPORT = "export", "Learner data exported"
+        ERASURE = "erasure", "Learner erased"
+        REIDENTIFICATION = "reidentification", "Pseudonymised answer re-identified"
+        POLICY_CHANGE = "policy_change", "Privacy policy changed"
+
+    where = models.CharField(
+        max_length=32, db_index=True, help_text="Boundary: ingestion, query, prompt, ...; for actions the front "
+        "door: portal, api, admin, cli."
+    )
+    action = models.CharField(
+        max_length=32, blank=True, choices=Action.choices, db_index=True,
+        help_text="Empty for a redaction event; what was done for an action event.",
+    )
+    actor_ref = models.CharField(
+        max_length=64, blank=True, help_text="Who acted: 'user:42', or 'cli' for the operator's command line."
+    )
     kind = models.CharField(max_length=16)
     course = models.ForeignKey(Course, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     subject = models.CharField(max_length=64, blank=True, help_text="A reference like 'material:12'.")
