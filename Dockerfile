@@ -26,4 +26,4 @@ RUN DJANGO_SECRET_KEY=build-only-$(date +%s)-not-used-at-runtime-0123456789abcde
     DJANGO_ALLOWED_HOSTS=build python manage.py collectstatic --noinput
 
 EXPOSE 8000
-CMD ["gunicorn", "edu.wsgi", "--bind", "0.0.0.0:8000", "--worker-class", "gthread", "--workers", "2", "--threads", "8", "--timeout", "300"]
+CMD ["gunicorn", "edu.wsgi", "--bind", "0.0.0.0:8000", "--worker-class", "gthread", "--workers", "2", "--threads", "8", "--timeout", "300", "--config", "python:edu.gunicorn_config"]

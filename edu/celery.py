@@ -17,6 +17,16 @@ app.autodiscover_tasks()
 _pool_processes = 1
 
 
+@signals.after_setup_logger.connect
+@signals.after_setup_task_logger.connect
+def scrub_worker_logs(logger=None, **_kwargs) -> None:
+    """Celery replaces Django's log handlers in the worker; its own get the same filter."""
+    from edu.logging import StripRequestDataFilter
+
+    for handler in logger.handlers if logger is not None else ():
+        handler.addFilter(StripRequestDataFilter())
+
+
 @signals.worker_init.connect
 def configure_worker(sender=None, **_kwargs) -> None:
     """Poll the database broker every 0.1 s instead of every second, and remember the pool size.

@@ -309,7 +309,8 @@ if IS_PRODUCTION:
         # Preloading is a commitment a school's domain owner opts into; not a default.
         SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
-# --- Logging: never request bodies, never learner text -------------------------------------
+# --- Logging: never request bodies, never learner text, query strings or sign-in tokens ----------
+# gunicorn's access log: edu/gunicorn_config.py (path only, tokens masked).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -323,5 +324,9 @@ LOGGING = {
         "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "presidio-analyzer": {"level": "ERROR"},
         "presidio-anonymizer": {"level": "ERROR"},
+        # runserver's request lines, through the same filter (no query strings, no sign-in tokens).
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # Failed sign-ins and lockouts (WARNING, naming the path only: AXES_CLIENT_STR_CALLABLE); not every success.
+        "axes": {"level": env_str("GLOSSA_AXES_LOG_LEVEL", "WARNING")},
     },
 }

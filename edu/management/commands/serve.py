@@ -40,7 +40,7 @@ class Command(BaseCommand):
             ),
             "web": subprocess.Popen(
                 [str(bin_dir / "gunicorn"), "edu.wsgi", "--bind", bind, "--worker-class", "gthread",
-                 "--workers", "2", "--threads", "8", "--timeout", "300", "--access-logfile", "-"],
+                 "--workers", "2", "--threads", "8", "--timeout", "300", "--config", "python:edu.gunicorn_config"],
                 stdout=(log_dir / "web.log").open("ab"), stderr=subprocess.STDOUT, start_new_session=True,
             ),
         }
