@@ -1,8 +1,12 @@
 import json
 
+from django import forms
 from django.contrib import admin, messages
-from django.http import HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.urls import path
 
 from edu.models import (
     Course,
@@ -15,7 +19,9 @@ from edu.models import (
     Material,
     PracticeItem,
 )
-from privacy.api import erase_learner, export_learner_data
+from edu.portal.forms import RosterForm
+from edu.roster import RosterFileError, import_roster
+from privacy.api import AuditEvent, audit_roster_import, erase_learner, export_learner_data, record_action
 
 
 class ObjectiveInline(admin.TabularInline):
@@ -30,12 +36,50 @@ class EnrollmentInline(admin.TabularInline):
     autocomplete_fields = ("user",)
 
 
+class AdminRosterForm(RosterForm):
+    link_existing = forms.BooleanField(
+        label="Link existing accounts",
+        required=False,
+        help_text="Enroll rows whose username or email belongs to an existing account (each link is audited). "
+        "Without this, such rows are reported and left alone.",
+    )
+
+
 @admin.register(Course)
 class CourseAdmin(admin.ModelAdmin):
     list_display = ("title", "slug", "subject", "grade_band", "created_at")
     search_fields = ("title", "slug", "subject")
     prepopulated_fields = {"slug": ("title",)}
     inlines = [ObjectiveInline, EnrollmentInline]
+
+    def get_urls(self):
+        roster = self.admin_site.admin_view(self.roster_view)
+        return [path("<int:object_id>/roster/", roster, name="edu_course_roster"), *super().get_urls()]
+
+    def roster_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        """The roster importer for administrators: the portal's format, plus linking existing accounts."""
+        course = get_object_or_404(Course, pk=object_id)
+        if not self.has_change_permission(request, course):
+            raise PermissionDenied
+        form = AdminRosterForm(request.POST or None, request.FILES or None)
+        outcome = None
+        if request.method == "POST" and form.is_valid():
+            try:
+                outcome = import_roster(course=course, content=form.cleaned_data["roster"], imported_by=request.user,
+                                        link_existing=form.cleaned_data["link_existing"])
+            except RosterFileError as error:
+                form.add_error("roster", str(error))
+            else:
+                audit_roster_import(report=outcome, course=course, actor=request.user, where="admin")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Import a roster into {course}",
+            "opts": self.model._meta,
+            "original": course,
+            "form": form,
+            "outcome": outcome,
+        }
+        return TemplateResponse(request, "admin/edu/course/roster_import.html", context)
 
 
 class PracticeItemInline(admin.StackedInline):
@@ -72,6 +116,9 @@ class LearnerProfileAdmin(admin.ModelAdmin):
     @admin.action(description="Export the selected learners' data (JSON)")
     def export_learners(self, request, queryset) -> HttpResponse:
         data = {profile.user.get_username(): export_learner_data(user=profile.user) for profile in queryset}
+        for profile in queryset:
+            record_action(action=AuditEvent.Action.EXPORT, actor=request.user, where="admin",
+                          subject=f"user:{profile.user_id}")
         response = HttpResponse(json.dumps(data, indent=2, default=str), content_type="application/json")
         response["Content-Disposition"] = 'attachment; filename="glossa-learner-export.json"'
         return response
@@ -89,7 +136,9 @@ class LearnerProfileAdmin(admin.ModelAdmin):
             return TemplateResponse(request, "admin/edu/learnerprofile/erase_confirm.html", context)
         users = [profile.user for profile in queryset.select_related("user")]
         for user in users:
-            erase_learner(user=user, requested_by=request.user)
+            record = erase_learner(user=user, requested_by=request.user)
+            record_action(action=AuditEvent.Action.ERASURE, actor=request.user, where="admin",
+                          subject=record.subject_ref)
         self.message_user(request, f"{len(users)} learner(s) erased; erasure records kept.", messages.SUCCESS)
         return None
 

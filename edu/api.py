@@ -12,6 +12,7 @@ from edu.models import (
     Material,
     PracticeItem,
 )
+from edu.roster import MAX_ROSTER_BYTES, ROSTER_COLUMNS, RosterFileError, RosterReport, import_roster
 from edu.selectors import (
     ClassMastery,
     NextStep,
@@ -63,6 +64,12 @@ __all__ = [
     "create_user",
     "enroll",
     "update_profile",
+    # the one roster importer (portal, admin console, manage.py import_roster)
+    "MAX_ROSTER_BYTES",
+    "ROSTER_COLUMNS",
+    "RosterFileError",
+    "RosterReport",
+    "import_roster",
     # learner model
     "MASTERED",
     "ClassMastery",

@@ -132,10 +132,24 @@ def _updated(instance: models.Model, fields: dict, *, allowed: Iterable[str], wh
     return instance
 
 
+class SignInLinkRefused(PermissionDenied):
+    """A sign-in link is only for a student account that has never had a password."""
+
+
 def sign_in_link_path(*, user: AbstractBaseUser) -> str:
     """Where ``user`` chooses a password: the way in for accounts made by a roster import, which
     have none (pupils often have no email for a reset). Django's reset token: it stops working
-    once the password changes, at the next sign-in, or after PASSWORD_RESET_TIMEOUT seconds."""
+    once the password changes, at the next sign-in, or after PASSWORD_RESET_TIMEOUT seconds.
+
+    Refused for an account that has a usable password or is staff: a link would let whoever holds
+    it (a teacher) replace the owner's password and read their data. Resets are the school admin's."""
+    if user.has_usable_password():
+        raise SignInLinkRefused(
+            "This student already has a password, so no sign-in link can be made; the school's administrator "
+            "can reset it."
+        )
+    if user.is_staff or user.is_superuser:
+        raise SignInLinkRefused("Sign-in links are for student accounts only.")
     uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
     return reverse("set_password", kwargs={"uidb64": uidb64, "token": default_token_generator.make_token(user)})
 

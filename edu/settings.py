@@ -281,8 +281,10 @@ GLOSSA = {
     "INGEST_MAX_ATTEMPTS": env_int("GLOSSA_INGEST_MAX_ATTEMPTS", 4),
     # Test-only: seconds to pause in the embedding stage, so a test can kill a worker mid-job. Keep 0.
     "INGEST_TEST_STAGE_DELAY": float(env_str("GLOSSA_INGEST_TEST_STAGE_DELAY", "0")),
-    # Privacy: Fernet key for the pseudonym vault. Development derives one from SECRET_KEY.
+    # Privacy: Fernet key for the pseudonym vault and keyed hashes (required in production). Without it,
+    # development generates a random key once into PSEUDONYM_KEY_FILE (mode 0600, under the git-ignored var/).
     "PSEUDONYM_KEY": env_str("GLOSSA_PSEUDONYM_KEY"),
+    "PSEUDONYM_KEY_FILE": Path(env_str("GLOSSA_PSEUDONYM_KEY_FILE", str(VAR_DIR / "pseudonym.key"))),
     # Whitespace-separated regexes (commas occur inside regexes, e.g. {6,8}; use \s for a space).
     "STUDENT_ID_PATTERNS": env_str("GLOSSA_STUDENT_ID_PATTERNS", r"\b[Ss]\d{6,8}\b").split(),
 }

@@ -10,6 +10,7 @@ from django.urls import path
 from edu.api import Course
 from privacy.models import AuditEvent, ErasureRecord, PrivacyPolicy, PseudonymMapping
 from privacy.selectors import redaction_report
+from privacy.services import record_action
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -26,11 +27,16 @@ class PrivacyPolicyAdmin(admin.ModelAdmin):
     readonly_fields = ("version", "updated_at")
     search_fields = ("course__title", "course__slug")
 
+    def save_model(self, request: HttpRequest, obj: PrivacyPolicy, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        record_action(action=AuditEvent.Action.POLICY_CHANGE, actor=request.user, where="admin", course=obj.course,
+                      counts={"fields": len(form.changed_data)})
+
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "where", "kind", "course", "texts", "total", "subject")
-    list_filter = ("where", "kind", "course")
+    list_display = ("created_at", "action", "actor_ref", "where", "kind", "course", "texts", "total", "subject")
+    list_filter = ("action", "where", "kind", "course")
     change_list_template = "admin/privacy/auditevent/change_list.html"
 
     def get_urls(self):

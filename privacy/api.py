@@ -2,25 +2,38 @@
 
 Redact at every boundary with ``redact_text``/``redact_texts`` (``where`` names the boundary:
 "ingestion", "query", "prompt", "generation", "cli", ...); use ``pseudonymize``/``reidentify``
-for a learner's conversation.
+for a learner's conversation; ``record_action`` audits every action on personal data (imports,
+links, exports, erasures, ...): who, what, when and which course, never the values.
 """
 
 from privacy.engine import SPACY_MODEL
-from privacy.models import ErasureRecord
+from privacy.models import AuditEvent, ErasureRecord
 from privacy.redaction import ContentKind, DetectedEntity, RedactionResult
 from privacy.selectors import export_learner_data, redaction_summary
-from privacy.services import erase_learner, pseudonymize, purge_conversation, redact_text, redact_texts, reidentify
+from privacy.services import (
+    audit_roster_import,
+    erase_learner,
+    pseudonymize,
+    purge_conversation,
+    record_action,
+    redact_text,
+    redact_texts,
+    reidentify,
+)
 
 __all__ = [
+    "AuditEvent",
     "ContentKind",
     "DetectedEntity",
     "ErasureRecord",
     "RedactionResult",
     "SPACY_MODEL",
+    "audit_roster_import",
     "erase_learner",
     "export_learner_data",
     "pseudonymize",
     "purge_conversation",
+    "record_action",
     "redact_text",
     "redact_texts",
     "redaction_summary",

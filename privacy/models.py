@@ -146,10 +146,15 @@ class PseudonymMapping(models.Model):
         return f"pseudonyms:{self.conversation_id}"
 
     def export_values(self) -> dict:
-        """The learner's own export shows the values behind their placeholders, not the token."""
-        from privacy.vault import decrypt_json
+        """The learner's own export shows the values behind their placeholders, not the token; a vault
+        written under an earlier key cannot be read and is said to be so."""
+        from privacy.vault import VaultError, decrypt_json
 
-        return {"vault": decrypt_json(self.vault)}
+        try:
+            mapping = decrypt_json(self.vault)
+        except VaultError:
+            return {"vault": "unreadable: it was encrypted with an earlier pseudonym key"}
+        return {"vault": {token: value for token, value in mapping.items() if token.startswith("<")}}
 
 
 class ErasureRecord(models.Model):

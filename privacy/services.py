@@ -6,15 +6,13 @@ import re
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.validators import validate_email
+from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import F
 
-from edu.api import Course, Enrollment, LearnerProfile, create_user, enroll, update_profile
+from edu.api import Course, Enrollment, LearnerProfile, RosterReport
 from privacy.models import AuditEvent, ErasedIdentifier, ErasureRecord, PrivacyPolicy, PseudonymMapping
 from privacy.pii import account, pii_models
 from privacy.recognizers import compact_id, roster_names, split_full_name
@@ -30,7 +28,7 @@ from privacy.redaction import (
     replace_spans,
 )
 from privacy.rules import rules_for
-from privacy.vault import decrypt_json, encrypt_json, identifier_digest
+from privacy.vault import VaultError, decrypt_json, encrypt_json, identifier_digest
 
 PSEUDONYM = re.compile(r"<([A-Z_]+)_(\d+)>")
 
@@ -84,6 +82,51 @@ def record_audit_event(
     )
 
 
+# --- Audit of actions on personal data (who did what, when, in which course; never values) ---
+
+ACTION_CHANNELS = ("portal", "api", "admin", "cli", "service")
+
+
+def actor_ref(actor: AbstractBaseUser | None, *, where: str) -> str:
+    """How an audit event names who acted: the account's id, never its name; without an account, the
+    operator's command line or the system itself."""
+    if actor is not None and actor.pk is not None:
+        return f"user:{actor.pk}"
+    return "cli" if where == "cli" else "system"
+
+
+def record_action(
+    *,
+    action: str,
+    actor: AbstractBaseUser | None,
+    where: str,
+    course: Course | None = None,
+    subject: str = "",
+    counts: dict[str, int] | None = None,
+) -> AuditEvent:
+    """Record that ``actor`` did ``action`` (an ``AuditEvent.Action``) through ``where`` (portal, api,
+    admin, cli, service). ``subject`` is a reference like 'user:42'; ``counts`` are numbers only
+    (rows created, linked, ...), so the trail says what happened without holding what was touched."""
+    if action not in AuditEvent.Action.values:
+        raise ValueError(f"unknown audit action; use one of {', '.join(AuditEvent.Action.values)}")
+    if where not in ACTION_CHANNELS:
+        raise ValueError(f"where must be one of {', '.join(ACTION_CHANNELS)}")
+    numbers = {str(name)[:32]: int(value) for name, value in (counts or {}).items()}
+    return AuditEvent.objects.create(
+        where=where, kind="action", action=action, actor_ref=actor_ref(actor, where=where),
+        course=coerce_course(course), subject=subject[:64], texts=0, counts=numbers, total=sum(numbers.values()),
+    )
+
+
+def audit_roster_import(*, report: RosterReport, course: Course, actor: AbstractBaseUser | None, where: str) -> None:
+    """One event for the import (its counts) and one per existing account an administrator linked."""
+    record_action(action=AuditEvent.Action.ROSTER_IMPORT, actor=actor, where=where, course=course,
+                  counts=report.counts())
+    for user_id in report.linked_user_ids:
+        record_action(action=AuditEvent.Action.ACCOUNT_LINK, actor=actor, where=where, course=course,
+                      subject=f"user:{user_id}")
+
+
 @transaction.atomic
 def pseudonymize(
     text: str,
@@ -102,14 +145,22 @@ def pseudonymize(
     )
     if mapping_row.owner_id != owner.pk:
         raise PermissionDenied("This conversation belongs to another user.")
-    mapping: dict[str, str] = decrypt_json(mapping_row.vault)
-    by_value = {(_type_of(token), _normal(value)): token for token, value in mapping.items()}
+    try:
+        mapping: dict[str, str] = decrypt_json(mapping_row.vault)
+    except VaultError:
+        # Written under an earlier key: its placeholders stay unresolved. New ones are numbered past
+        # them, so an old "<PERSON_1>" never resolves to a person named later in the conversation.
+        mapping = {NUMBERING_FROM: str(RENUMBERED_FROM)}
+    first_number = int(mapping.get(NUMBERING_FROM, 0))
+    by_value = {(_type_of(token), _normal(value)): token for token, value in mapping.items() if token.startswith("<")}
     entities = detect([text], kind=ContentKind.LEARNER, rules=rules_for(course))[0]
 
     def token_for(entity: DetectedEntity, value: str) -> str:
         key = (entity.type, _normal(value))
         if key not in by_value:
-            number = 1 + sum(1 for token in mapping if _type_of(token) == entity.type)
+            numbers = [int(PSEUDONYM.fullmatch(token).group(2)) for token in mapping
+                       if token.startswith("<") and _type_of(token) == entity.type]
+            number = 1 + max(numbers, default=first_number)
             token = f"<{entity.type}_{number}>"
             mapping[token] = value
             by_value[key] = token
@@ -123,6 +174,10 @@ def pseudonymize(
     return result
 
 
+NUMBERING_FROM = "~numbering-from"  # a vault entry that is not a placeholder: where numbering restarts
+RENUMBERED_FROM = 1000
+
+
 def _type_of(token: str) -> str:
     return token[1:].rsplit("_", 1)[0]
 
@@ -134,14 +189,34 @@ def _normal(value: str) -> str:
 def reidentify(
     text: str, *, owner: AbstractBaseUser, conversation_id: uuid.UUID | str, requesting_user: AbstractBaseUser
 ) -> str:
-    """Put the real values back, for the owner of the conversation only; anyone else gets the placeholders."""
+    """Put the real values back, for the owner of the conversation only; anyone else gets the placeholders.
+
+    A vault the configured key cannot read (written under an earlier key) leaves the placeholders.
+    Each re-identification that put a value back is audited (how many, never which).
+    """
     if requesting_user is None or requesting_user.pk != owner.pk:
         return text
     row = PseudonymMapping.objects.filter(conversation_id=conversation_id, owner=owner).first()
     if row is None:
         return text
-    mapping = decrypt_json(row.vault)
-    return PSEUDONYM.sub(lambda match: mapping.get(match.group(0), match.group(0)), text)
+    try:
+        mapping = decrypt_json(row.vault)
+    except VaultError:
+        return text
+    restored = 0
+
+    def value_for(match: re.Match) -> str:
+        nonlocal restored
+        value = mapping.get(match.group(0))
+        restored += value is not None
+        return match.group(0) if value is None else value
+
+    result = PSEUDONYM.sub(value_for, text)
+    if restored:
+        record_action(action=AuditEvent.Action.REIDENTIFICATION, actor=requesting_user, where="service",
+                      course=row.course, subject=f"conversation:{row.conversation_id}",
+                      counts={"placeholders": restored})
+    return result
 
 
 @transaction.atomic
@@ -151,8 +226,10 @@ def purge_conversation(*, conversation_id: uuid.UUID | str) -> int:
 
 
 @transaction.atomic
-def update_policy(*, course: Course, **fields) -> PrivacyPolicy:
-    """Create or change a course's policy; validation errors name the field, never a value."""
+def update_policy(
+    *, course: Course, changed_by: AbstractBaseUser | None = None, where: str = "service", **fields
+) -> PrivacyPolicy:
+    """Create or change a course's policy (audited); validation errors name the field, never a value."""
     policy, _ = PrivacyPolicy.objects.get_or_create(course=course)
     allowed = {"entities", "default_threshold", "thresholds", "operators", "allow_list", "student_id_patterns"}
     unknown = set(fields) - allowed
@@ -164,6 +241,8 @@ def update_policy(*, course: Course, **fields) -> PrivacyPolicy:
     policy.full_clean(exclude=["version"])
     policy.save()
     policy.refresh_from_db()
+    record_action(action=AuditEvent.Action.POLICY_CHANGE, actor=changed_by, where=where, course=course,
+                  counts={"fields": len(fields)})
     return policy
 
 
@@ -249,67 +328,3 @@ def remember_erased_identifiers(*, user: AbstractBaseUser) -> int:
     )
     bump_roster_version(course_ids=course_ids)
     return len(digests) * len(course_ids)
-
-
-@dataclass
-class RosterImport:
-    """What an import did; errors name the row and the problem, never the row's values."""
-
-    enrolled: int = 0
-    guardians: int = 0
-    errors: list[str] = field(default_factory=list)
-
-
-ROSTER_ROLES = {"student", "teacher", "guardian"}
-
-
-def import_roster(*, course: Course, rows: Iterable[dict[str, str]]) -> RosterImport:
-    """Enroll people from CSV rows (name, email, role, student_id, grade); a bad row is reported and skipped.
-
-    Guardians are not enrolled: their name goes on the profile of the student whose ``student_id``
-    their row gives, so the course roster (and redaction) knows them.
-    """
-    report = RosterImport()
-    for number, row in enumerate(rows, start=2):  # row 1 is the header
-        row = {key.strip().lower(): (value or "").strip() for key, value in row.items() if key}
-        try:
-            with transaction.atomic():
-                _import_row(course=course, row=row, report=report)
-        except (ValueError, ValidationError) as error:
-            report.errors.append(f"row {number}: {_safe_message(error)}")
-    return report
-
-
-def _safe_message(error: Exception) -> str:
-    return error.messages[0] if isinstance(error, ValidationError) else str(error)
-
-
-def _import_row(*, course: Course, row: dict[str, str], report: RosterImport) -> None:
-    name, email, role = row.get("name", ""), row.get("email", "").lower(), row.get("role", "student").lower()
-    student_id, grade = row.get("student_id", ""), row.get("grade", "")
-    if not name:
-        raise ValueError("the name is missing")
-    if role not in ROSTER_ROLES:
-        raise ValueError(f"role must be one of {', '.join(sorted(ROSTER_ROLES))}")
-    try:
-        validate_email(email)
-    except ValidationError:
-        raise ValueError("the email address is not valid") from None
-    if role == "guardian":
-        profile = LearnerProfile.objects.filter(
-            student_id=student_id, user__enrollments__course=course
-        ).first() if student_id else None
-        if profile is None:
-            raise ValueError("a guardian needs the student_id of a student in this course")
-        update_profile(user=profile.user, guardian_name=name, guardian_email=email)
-        report.guardians += 1
-        return
-    if grade and not grade.isdigit():
-        raise ValueError("grade must be a number")
-    first, last = split_full_name(name)
-    user = create_user(username=email, email=email, first_name=first, last_name=last)
-    enroll(user=user, course=course, role=role)
-    if role == "student" and (student_id or grade):
-        update_profile(user=user, **({"student_id": student_id} if student_id else {}),
-                       **({"grade_level": int(grade)} if grade else {}))
-    report.enrolled += 1

@@ -1,22 +1,26 @@
 """The key behind the pseudonym vault and keyed hashes.
 
 Production sets ``GLOSSA_PSEUDONYM_KEY`` (a Fernet key; settings refuse to start without it).
-Development leaves it empty and derives a Fernet key from ``SECRET_KEY`` with HKDF-SHA256, so a
-fresh checkout works; rotating SECRET_KEY then makes existing development mappings unreadable.
+Development leaves it empty: the first use generates a random key into ``PSEUDONYM_KEY_FILE``
+(var/pseudonym.key, git-ignored, mode 0600) and every process reads it from there. It is never
+derived from SECRET_KEY, whose development default is public. Vaults written under an earlier key
+(older development installs derived it from SECRET_KEY) cannot be read: their placeholders stay.
 """
 
 from __future__ import annotations
 
-import base64
+import contextlib
 import functools
 import hashlib
 import hmac
 import json
+import os
+import tempfile
+from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 
 class VaultError(RuntimeError):
@@ -24,17 +28,38 @@ class VaultError(RuntimeError):
 
 
 @functools.cache
-def _key_for(configured_key: str, secret_key: str) -> bytes:
-    if configured_key:
-        return configured_key.encode()
-    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"glossa-pseudonym-vault").derive(
-        secret_key.encode()
-    )
-    return base64.urlsafe_b64encode(derived)
+def _key_for(configured_key: str, key_file: str) -> bytes:
+    key = configured_key.encode() if configured_key else _development_key(Path(key_file))
+    try:
+        Fernet(key)
+    except ValueError:
+        where = "GLOSSA_PSEUDONYM_KEY" if configured_key else str(key_file)
+        raise ImproperlyConfigured(f"{where} does not hold a Fernet key (32 url-safe base64-encoded bytes).") from None
+    return key
+
+
+def _development_key(path: Path) -> bytes:
+    """The key in ``path``, generated there first if there is none (atomically: concurrent processes
+    starting on a fresh checkout all end up with the one key that was linked into place first)."""
+    try:
+        return path.read_bytes().strip()
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".pseudonym-key-")  # mode 0600
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(Fernet.generate_key())
+        os.chmod(temporary, 0o600)
+        with contextlib.suppress(FileExistsError):  # another process got there first: theirs is the key
+            os.link(temporary, path)
+    finally:
+        os.unlink(temporary)
+    return path.read_bytes().strip()
 
 
 def vault_key() -> bytes:
-    return _key_for(settings.GLOSSA["PSEUDONYM_KEY"], settings.SECRET_KEY)
+    return _key_for(settings.GLOSSA["PSEUDONYM_KEY"], str(settings.GLOSSA["PSEUDONYM_KEY_FILE"]))
 
 
 def encrypt_json(data: dict) -> str:

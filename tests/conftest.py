@@ -15,6 +15,8 @@ from django.conf import settings
 from edu.db_urls import database_broker_url, database_url
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+# A fixed pseudonym key for tests (never used outside them), so no test writes var/pseudonym.key.
+TEST_PSEUDONYM_KEY = "FM2nhQGSUaeJth8iqIH8C2zJhl5jpFLRKvrc_Y85EgQ="
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -25,6 +27,8 @@ def pytest_configure(config: pytest.Config) -> None:
     # In-process tests share one process, so a local-memory cache behaves like the shared one and
     # lets tests without database access clear rate-limit counters.
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    os.environ.setdefault("GLOSSA_PSEUDONYM_KEY", TEST_PSEUDONYM_KEY)  # inherited by worker processes
+    settings.GLOSSA["PSEUDONYM_KEY"] = settings.GLOSSA["PSEUDONYM_KEY"] or os.environ["GLOSSA_PSEUDONYM_KEY"]
     if os.environ.get("GLOSSA_TEST_DB_NAME"):
         settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ["GLOSSA_TEST_DB_NAME"]
     if settings.USES_EMBEDDED_DB:

@@ -8,11 +8,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from PIL import Image, UnidentifiedImageError
 
-from edu.api import Interaction, LearnerProfile, LearningObjective
+from edu.api import MAX_ROSTER_BYTES, Interaction, LearnerProfile, LearningObjective
 
 MAX_QUESTION_CHARS = 2000
 MAX_ASK_IMAGE_BYTES = 5 * 1024 * 1024
-MAX_ROSTER_BYTES = 1024 * 1024
 LANGUAGES = [("en", "English"), ("es", "Español"), ("fr", "Français"), ("de", "Deutsch"), ("pt", "Português")]
 
 
@@ -130,21 +129,29 @@ class ObjectiveForm(forms.Form):
     description = forms.CharField(label="Description", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+ROSTER_HELP = (
+    "A CSV file (UTF-8, at most 1 MB and 2,000 rows) whose first line names the columns, in any order: "
+    "username, first_name, last_name (or name), email, role (student, teacher or guardian), grade (1-13), "
+    "student_id. A row without a username uses the email as the username. A guardian row gives the guardian's "
+    "name and email and, as student_id, the student_id of their student. Rows already in the course are left "
+    "unchanged; a person who already has a Glossa account elsewhere is reported, not added: the school's "
+    "administrator can link them. Only administrators add teachers."
+)
+
+
 class RosterForm(forms.Form):
     roster = forms.FileField(
         label="Roster CSV",
-        help_text="Columns: username, first_name, last_name, email, role (student or teacher), grade.",
+        help_text=ROSTER_HELP,
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
 
-    def clean_roster(self) -> str:
+    def clean_roster(self) -> bytes:
+        """The file's bytes, read no further than the importer's limit (it says what is wrong)."""
         upload = self.cleaned_data["roster"]
         if upload.size > MAX_ROSTER_BYTES:
-            raise ValidationError("The roster is larger than 1 MB.")
-        try:
-            return upload.read().decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ValidationError("The roster must be a UTF-8 CSV file.") from None
+            raise ValidationError("The roster is larger than 1 MB; split it into several files.")
+        return upload.read(MAX_ROSTER_BYTES + 1)
 
 
 class EraseForm(forms.Form):

@@ -32,7 +32,7 @@ from edu.portal.forms import (
     RosterForm,
     UploadForm,
 )
-from edu.portal.services import import_roster, upload_materials
+from edu.portal.services import upload_materials
 from edu.rest.throttles import explain_allowed
 from privacy import api as privacy_api
 from rag import api as rag_api
@@ -126,6 +126,8 @@ def my_data(request: HttpRequest) -> HttpResponse:
 @require_GET
 def export_data(request: HttpRequest) -> HttpResponse:
     data = privacy_api.export_learner_data(user=request.user)
+    privacy_api.record_action(action=privacy_api.AuditEvent.Action.EXPORT, actor=request.user, where="portal",
+                              subject=f"user:{request.user.pk}")
     response = HttpResponse(json.dumps(data, indent=2, default=str), content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="glossa-my-data-{timezone.localdate().isoformat()}.json"'
     response["Cache-Control"] = "no-store"
@@ -140,7 +142,9 @@ def erase_data(request: HttpRequest) -> HttpResponse:
         return render(request, "portal/my_data.html", {"erase_form": form}, status=400)
     user = get_user_model().objects.get(pk=request.user.pk)  # the real user, not the lazy request proxy
     logout(request)
-    privacy_api.erase_learner(user=user, requested_by=user)
+    record = privacy_api.erase_learner(user=user, requested_by=user)
+    privacy_api.record_action(action=privacy_api.AuditEvent.Action.ERASURE, actor=user, where="portal",
+                              subject=record.subject_ref)
     return render(request, "portal/erased.html")
 
 
@@ -272,12 +276,20 @@ def rerun(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def roster(request: HttpRequest, slug: str) -> HttpResponse:
+    """Import a roster CSV (edu.roster: the format is in the form's help and the README)."""
     course = permissions.taught_course(request.user, slug)
     form = RosterForm(request.POST or None, request.FILES or None)
     outcome = None
     if request.method == "POST" and form.is_valid():
-        outcome = import_roster(course=course, csv_text=form.cleaned_data["roster"])
-    return _roster_page(request, course, form=form, outcome=outcome)
+        try:
+            outcome = edu_api.import_roster(course=course, content=form.cleaned_data["roster"],
+                                            imported_by=request.user)
+        except edu_api.RosterFileError as error:
+            form.add_error("roster", str(error))
+        else:
+            privacy_api.audit_roster_import(report=outcome, course=course, actor=request.user, where="portal")
+    status = 400 if request.method == "POST" and not form.is_valid() else 200
+    return _roster_page(request, course, form=form, outcome=outcome, status=status)
 
 
 @login_required
@@ -286,15 +298,23 @@ def sign_in_link(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """A one-time link for a student to choose a password, shown once to their teacher to hand over."""
     course = permissions.taught_course(request.user, slug)
     student = permissions.course_student(course, pk)
-    link = request.build_absolute_uri(edu_services.sign_in_link_path(user=student))
+    try:
+        link = request.build_absolute_uri(edu_services.sign_in_link_path(user=student))
+    except edu_services.SignInLinkRefused as refusal:
+        return _roster_page(request, course, form=RosterForm(), refused=str(refusal), status=403)
+    privacy_api.record_action(action=privacy_api.AuditEvent.Action.SIGN_IN_LINK, actor=request.user,
+                              where="portal", course=course, subject=f"user:{student.pk}")
     logger.info("sign-in link issued", extra={"course_id": course.pk, "student_id": student.pk})
     return _roster_page(request, course, form=RosterForm(), issued={"student": student, "link": link})
 
 
-def _roster_page(request: HttpRequest, course, *, form: RosterForm, outcome=None, issued=None) -> HttpResponse:
+def _roster_page(
+    request: HttpRequest, course, *, form: RosterForm, outcome=None, issued=None, refused: str = "", status: int = 200
+) -> HttpResponse:
     students = selectors.course_students(course=course)
-    context = {"course": course, "form": form, "outcome": outcome, "students": students, "issued": issued}
-    return render(request, "portal/roster.html", context)
+    context = {"course": course, "form": form, "outcome": outcome, "students": students, "issued": issued,
+               "refused": refused}
+    return render(request, "portal/roster.html", context, status=status)
 
 
 @login_required

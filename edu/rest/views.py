@@ -155,4 +155,7 @@ class ExportView(APIView):
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request: Request) -> Response:
         """Everything Glossa holds about the signed-in user (the same export as the portal)."""
-        return Response(privacy_api.export_learner_data(user=request.user), headers={"Cache-Control": "no-store"})
+        data = privacy_api.export_learner_data(user=request.user)
+        privacy_api.record_action(action=privacy_api.AuditEvent.Action.EXPORT, actor=request.user, where="api",
+                                  subject=f"user:{request.user.pk}")
+        return Response(data, headers={"Cache-Control": "no-store"})

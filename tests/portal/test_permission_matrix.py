@@ -11,6 +11,8 @@ import pytest
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.test import APIClient
 
+from edu.api import Enrollment
+from tests.factories import UserFactory
 from tests.portal.conftest import ROLES
 
 pytestmark = pytest.mark.django_db
@@ -103,12 +105,21 @@ def url_for(name: str, world) -> str:
         kwargs["pk"] = {
             "portal:feedback": world.interaction.pk,
             "portal:practice": world.item.pk,
-            "portal:sign_in_link": world.users["student"].pk,
+            "portal:sign_in_link": passwordless_student(world).pk,
             "v1:job": world.job.pk,
         }.get(name, world.material.pk)
     if "token" in probe:
         kwargs.update(uidb64="MQ", token="not-a-token")
     return reverse(name, kwargs=kwargs)
+
+
+def passwordless_student(world):
+    """A student of the course who has no password yet (a sign-in link is only for such accounts)."""
+    student = UserFactory(username="nova")
+    Enrollment.objects.get_or_create(user=student, course=world.course, defaults={"role": Enrollment.Role.STUDENT})
+    student.set_unusable_password()
+    student.save(update_fields=["password"])
+    return student
 
 
 def reverse_kwargs(name: str) -> set[str]:

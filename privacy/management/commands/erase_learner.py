@@ -6,7 +6,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
-from privacy.services import erase_learner
+from privacy.models import AuditEvent
+from privacy.services import erase_learner, record_action
 
 
 def user_named(username: str):
@@ -32,5 +33,6 @@ class Command(BaseCommand):
             record = erase_learner(user=user, requested_by=admin)
         except PermissionDenied as error:
             raise CommandError(str(error)) from None
+        record_action(action=AuditEvent.Action.ERASURE, actor=admin, where="cli", subject=record.subject_ref)
         deleted = sum(record.counts.values())
         self.stdout.write(f"Erased {record.subject_ref}: {deleted} rows; erasure record {record.pk}.")

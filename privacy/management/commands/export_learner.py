@@ -8,7 +8,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from privacy.management.commands.erase_learner import user_named
+from privacy.models import AuditEvent
 from privacy.selectors import export_learner_data
+from privacy.services import record_action
 
 
 class Command(BaseCommand):
@@ -19,7 +21,9 @@ class Command(BaseCommand):
         parser.add_argument("--output", type=Path, help="File to write (default: stdout).")
 
     def handle(self, *args, username: str, output: Path | None, **options) -> None:
-        document = json.dumps(export_learner_data(user=user_named(username)), indent=2, ensure_ascii=False)
+        user = user_named(username)
+        document = json.dumps(export_learner_data(user=user), indent=2, ensure_ascii=False)
+        record_action(action=AuditEvent.Action.EXPORT, actor=None, where="cli", subject=f"user:{user.pk}")
         if output is None:
             self.stdout.write(document)
             return
