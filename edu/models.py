@@ -7,11 +7,19 @@ complete and are checked by tests. A model without ``PII_FIELDS`` holds no perso
 
 from __future__ import annotations
 
+import re
+import unicodedata
 import uuid
+from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import (
+    MaxLengthValidator,
+    MaxValueValidator,
+    MinValueValidator,
+    ProhibitNullCharactersValidator,
+)
 from django.db import models
 
 from edu.learner_model import choice_index, normalise_answer, short_answer_matches
@@ -57,10 +65,12 @@ class LearningObjective(models.Model):
 
 
 def material_upload_to(instance: Material, filename: str) -> str:
-    # A random name: the original filename may carry a student's name; it is kept, redacted,
-    # in ``title`` only.
-    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"materials/{instance.course_id}/{uuid.uuid4().hex}.{suffix[:8]}"
+    # A random name: the original filename may carry a student's name (it is kept redacted, in
+    # ``title`` and ``original_filename``). The extension is one the material's kind allows.
+    suffix = PurePath(filename).suffix.lower()
+    if not re.fullmatch(r"\.[a-z0-9]{1,8}", suffix):
+        suffix = ".bin"
+    return f"materials/{instance.course_id}/{uuid.uuid4().hex}{suffix}"
 
 
 class Material(models.Model):
@@ -69,7 +79,7 @@ class Material(models.Model):
     PII_FIELDS = {
         "file": "teacher uploads may mention students; text is redacted before indexing; "
         "the file is deleted with the material or on the uploader's erasure if course-less",
-        "original_filename": "kept while the material exists",
+        "original_filename": "redacted at upload (course rules); kept while the material exists",
     }
 
     class Kind(models.TextChoices):
@@ -244,6 +254,27 @@ class Interaction(models.Model):
         return f"interaction:{self.pk}"
 
 
+# Limits of a practice item's texts: generous for a question, small enough that no import or form
+# can store megabytes in one item or show learners an unreadable wall of options.
+ITEM_PROMPT_MAX_CHARS = 2000
+ITEM_EXPLANATION_MAX_CHARS = 4000
+ITEM_CHOICE_MAX_CHARS = 300
+ITEM_MAX_CHOICES = 10
+ITEM_MAX_ACCEPTED_ANSWERS = 20
+# Text direction overrides can make a prompt read differently from what is stored (and graded).
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def validate_item_text(value: str, *, max_chars: int) -> None:
+    """Django's length and NUL validators, plus no control, surrogate or direction-override characters."""
+    MaxLengthValidator(max_chars, message=f"At most {max_chars} characters (this has %(show_value)d).")(value)
+    ProhibitNullCharactersValidator(message="Contains a NUL character; remove it.")(value)
+    for character in value:
+        category = unicodedata.category(character)
+        if (category == "Cc" and character not in "\t\n\r") or category == "Cs" or character in _BIDI_CONTROLS:
+            raise ValidationError(f"Contains an invisible control character (U+{ord(character):04X}); remove it.")
+
+
 class PracticeItem(models.Model):
     """A teacher-authored question that practises one objective; answers to it update the learner's mastery.
 
@@ -282,6 +313,7 @@ class PracticeItem(models.Model):
     def clean(self) -> None:
         if not self.prompt.strip():
             raise ValidationError({"prompt": "The question needs a prompt."})
+        self._clean_texts()
         if self.kind == self.Kind.MULTIPLE_CHOICE:
             if not isinstance(self.choices, list) or len(self.choices) < 2:
                 raise ValidationError({"choices": "A multiple-choice item needs at least two choices."})
@@ -300,6 +332,23 @@ class PracticeItem(models.Model):
                 raise ValidationError({"answer": "Give at least one accepted answer."})
             if not all(isinstance(accepted, str) and accepted.strip() for accepted in self.answer):
                 raise ValidationError({"answer": "Accepted answers must be non-empty text."})
+
+    def _clean_texts(self) -> None:
+        """Lengths, counts and characters of every text the item shows or grades against."""
+        texts = [("prompt", self.prompt, ITEM_PROMPT_MAX_CHARS),
+                 ("explanation", self.explanation, ITEM_EXPLANATION_MAX_CHARS)]
+        for field_name, label, values, most in (("choices", "choices", self.choices, ITEM_MAX_CHOICES),
+                                                ("answer", "accepted answers", self.answer, ITEM_MAX_ACCEPTED_ANSWERS)):
+            if not isinstance(values, list):
+                continue
+            if len(values) > most:
+                raise ValidationError({field_name: f"At most {most} {label} (this has {len(values)})."})
+            texts += [(field_name, value, ITEM_CHOICE_MAX_CHARS) for value in values if isinstance(value, str)]
+        for field_name, value, max_chars in texts:
+            try:
+                validate_item_text(value or "", max_chars=max_chars)
+            except ValidationError as error:
+                raise ValidationError({field_name: error.messages}) from None
 
     def is_correct(self, answer: str) -> bool:
         """Grade a learner's answer. A multiple-choice answer names its choice by text.

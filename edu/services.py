@@ -15,13 +15,14 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import models, transaction
+from django.db import DatabaseError, models, transaction
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from edu.learner_model import FEEDBACK_VALUES, BktParams, adjust_reading_level, bkt_update, choice_index
 from edu.models import (
+    ITEM_PROMPT_MAX_CHARS,
     Course,
     Enrollment,
     Interaction,
@@ -31,6 +32,7 @@ from edu.models import (
     Mastery,
     Material,
     PracticeItem,
+    validate_item_text,
 )
 from edu.selectors import role_in_course
 
@@ -307,6 +309,12 @@ ITEM_KIND_ALIASES = {
 }
 
 
+# A file of practice items is a teacher's question bank, not a data dump: bigger files are refused
+# whole, with a message, before any row is parsed or stored.
+ITEM_CSV_MAX_BYTES = 2 * 1024 * 1024
+ITEM_CSV_MAX_ROWS = 5000
+
+
 class ItemImportError(ValueError):
     """The file as a whole cannot be read as an item CSV (encoding, missing columns)."""
 
@@ -350,10 +358,15 @@ def _item_fields_from_row(row: dict[str, str], objectives: dict[str, LearningObj
             raise ValueError("answer must be the text of one of the choices")
     else:
         answer = _split_pipes(answer_text)
+    prompt = (row.get("prompt") or "").strip()
+    try:  # before the prompt is looked up in the database (a NUL would make PostgreSQL refuse the query)
+        validate_item_text(prompt, max_chars=ITEM_PROMPT_MAX_CHARS)
+    except ValidationError as error:
+        raise ValidationError({"prompt": error.messages}) from None
     return {
         "objective": objectives[code],
         "kind": kind,
-        "prompt": (row.get("prompt") or "").strip(),
+        "prompt": prompt,
         "choices": choices,
         "answer": answer,
         "explanation": (row.get("explanation") or "").strip(),
@@ -376,18 +389,29 @@ def import_items_csv(
     by pipes. A row whose objective already has an item with the same prompt updates that item, so a
     corrected file can be imported again. Bad rows are reported by row number and the rest imported.
     """
-    content = file.read()
+    content = file.read(ITEM_CSV_MAX_BYTES + 1)
+    if len(content) > ITEM_CSV_MAX_BYTES:
+        raise ItemImportError(
+            f"The file is larger than {ITEM_CSV_MAX_BYTES // (1024 * 1024)} MB; split it into smaller files."
+        )
     if isinstance(content, bytes):
         try:
             content = content.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise ItemImportError("The file is not UTF-8 text; save the spreadsheet as 'CSV UTF-8'.") from None
+    # A field may be as long as the file: an over-long one is a bad row to report, not an unreadable file.
+    csv.field_size_limit(max(csv.field_size_limit(), ITEM_CSV_MAX_BYTES))
     # csv.reader, not DictReader: DictReader skips blank lines, and row numbers would drift from the sheet's.
     reader = csv.reader(io.StringIO(content.lstrip("\ufeff")), strict=True)
     try:
         records = list(reader)
     except csv.Error as error:  # an unclosed quote, say: a file that cannot be read whole imports nothing
         raise ItemImportError(f"The file is not a readable CSV (line {reader.line_num}): {error}.") from None
+    if len(records) - 1 > ITEM_CSV_MAX_ROWS:
+        raise ItemImportError(
+            f"The file has {len(records) - 1:,} rows; at most {ITEM_CSV_MAX_ROWS:,} items can be imported at once. "
+            "Split it into smaller files."
+        )
     header = [name.strip().lower() for name in (records[0] if records else [])]
     missing = [name for name in ITEM_CSV_REQUIRED if name not in header]
     if missing:
@@ -412,4 +436,6 @@ def import_items_csv(
             report.errors.append(RowError(row_number, _validation_message(error)))
         except ValueError as error:
             report.errors.append(RowError(row_number, str(error)))
+        except DatabaseError:  # the row's savepoint is rolled back; the other rows carry on
+            report.errors.append(RowError(row_number, "could not be stored; check it for unusual characters"))
     return report
