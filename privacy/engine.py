@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import bisect
 import functools
 import logging
 import re
 from collections.abc import Iterator, Sequence
 
 from django.conf import settings
-from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegistry, RecognizerResult
+from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
 from presidio_analyzer.nlp_engine import NlpArtifacts, NlpEngine, NlpEngineProvider, SpacyNlpEngine
 from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 from spacy.language import Language
@@ -83,6 +85,9 @@ class TagAttributes:
             for word in words:
                 word_rules.setdefault((tag, strings.add(word)), []).append((order, rule["attrs"]))
         self.by_tag = {tag: self._compile(nlp, rules) for tag, rules in tag_rules.items()}
+        # The lemmatizer runs in this same pass over the tokens when ``lemmatize`` is on (see build_fast_nlp_engine).
+        self.lemmatizer = None
+        self.lemmas: dict[tuple[int, int | None, int | None], int] = {}
         self.by_word = {
             (tag, word): self._compile(nlp, tag_rules.get(tag, []) + rules) for (tag, word), rules in word_rules.items()
         }
@@ -98,27 +103,33 @@ class TagAttributes:
         return pos, morph, lemma
 
     def __call__(self, doc: Doc) -> Doc:
-        by_word, by_tag = self.by_word, self.by_tag
+        by_word, by_tag, lemmas = self.by_word, self.by_tag, self.lemmas
+        words, regexes = self.other_words, self.other_regexes
+        others = False
         for token in doc:
             tag = token.tag
             rule = by_word.get((tag, token.lower)) or by_tag.get(tag)
-            if rule is None:
-                continue
-            pos, morph, lemma = rule
-            if pos is not None:
-                token.pos = pos
-            if morph is not None:
-                token.set_morph(morph)
+            pos = morph = lemma = None
+            if rule is not None:
+                pos, morph, lemma = rule
+                if pos is not None:
+                    token.pos = pos
+                if morph is not None:
+                    token.set_morph(morph)
+            if lemma is None and self.lemmatizer is not None:
+                # The lemmatizer's own rule lemma, remembered per (word, part of speech, morphology).
+                key = (token.orth, pos, morph)
+                lemma = lemmas.get(key)
+                if lemma is None:
+                    lemma = lemmas[key] = doc.vocab.strings.add(self.lemmatizer.lemmatize(token)[0])
             if lemma is not None:
                 token.lemma = lemma
-        words, regexes = self.other_words, self.other_regexes
-        if any(
-            token.is_space or token.lower_ in words or token.tag_ in words
-            or any(regex.match(token.lower_) for regex in regexes)
-            for token in doc
-        ):
-            return self.others(doc)
-        return doc
+            if not others:
+                lower = token.lower_
+                others = (
+                    token.is_space or lower in words or token.tag_ in words or any(r.match(lower) for r in regexes)
+                )
+        return self.others(doc) if others else doc
 
 
 def _first_words(alternatives: list[list[dict]]) -> tuple[set[str], list[re.Pattern[str]]]:
@@ -165,8 +176,13 @@ def build_fast_nlp_engine() -> NlpEngine:
     """The same model, minus what no recognizer reads and with the fast attribute rules."""
     nlp_engine = build_nlp_engine()
     nlp = nlp_engine.nlp[LANGUAGE]
-    nlp.add_pipe("glossa_tag_attributes", after="attribute_ruler")
-    nlp.select_pipes(disable=list(UNUSED_PIPES))
+    attributes = nlp.add_pipe("glossa_tag_attributes", after="attribute_ruler")
+    lemmatizer = nlp.get_pipe("lemmatizer")
+    if getattr(lemmatizer, "mode", "") == "rule" and not lemmatizer.overwrite:
+        attributes.lemmatizer = lemmatizer  # one pass over the tokens instead of two
+        nlp.select_pipes(disable=[*UNUSED_PIPES, "lemmatizer"])
+    else:
+        nlp.select_pipes(disable=list(UNUSED_PIPES))
     return nlp_engine
 
 
@@ -181,8 +197,11 @@ class DocArtifacts(NlpArtifacts):
     def __init__(self, doc: Doc, nlp_engine: SpacyNlpEngine) -> None:
         config = nlp_engine.ner_model_configuration
         self.tokens = doc
-        self.lemmas = [token.lemma_ for token in doc]
-        self.tokens_indices = [token.idx for token in doc]
+        self.lemmas, self.tokens_indices, self.token_ends = [], [], []
+        for token in doc:
+            self.lemmas.append(token.lemma_)
+            self.tokens_indices.append(token.idx)
+            self.token_ends.append(token.idx + len(token))
         self.keywords = [part for lemma in self.lemmas for part in _keywords(lemma)]
         self.nlp_engine = nlp_engine
         self.entities, self.scores = [], []
@@ -194,6 +213,27 @@ class DocArtifacts(NlpArtifacts):
             self.entities.append(entity)
             low = label in config.low_score_entity_names
             self.scores.append(config.default_score * (config.low_confidence_score_multiplier if low else 1))
+
+
+class TokenIndexEnhancer(LemmaContextAwareEnhancer):
+    """Presidio's lemma context enhancer, finding a match's token by bisection instead of a scan.
+
+    Presidio walks the tokens (building a spaCy ``Token`` for each) for every result it enhances; the
+    token ends kept by ``DocArtifacts`` give the same token ("the first token ending after the start").
+    """
+
+    def _extract_surrounding_words(self, nlp_artifacts: NlpArtifacts, word: str, start: int) -> list[str]:
+        ends = getattr(nlp_artifacts, "token_ends", None)
+        if not nlp_artifacts.tokens or ends is None:
+            return super()._extract_surrounding_words(nlp_artifacts, word, start)
+        index = bisect.bisect_right(ends, start)
+        if index >= len(ends):
+            raise ValueError(f"no token at offset {start}")
+        backward = self._add_n_words_backward(index, self.context_prefix_count, nlp_artifacts.lemmas,
+                                              nlp_artifacts.keywords)
+        forward = self._add_n_words_forward(index, self.context_suffix_count, nlp_artifacts.lemmas,
+                                            nlp_artifacts.keywords)
+        return list(set(backward + forward))
 
 
 @functools.lru_cache(maxsize=65_536)
@@ -208,6 +248,44 @@ def annotate(texts: Sequence[str], *, batch_size: int) -> Iterator[NlpArtifacts]
         yield DocArtifacts(doc, nlp_engine)
 
 
+def recognizers_for(entities: Sequence[str], ad_hoc: Sequence[EntityRecognizer]) -> list[EntityRecognizer]:
+    """The registry's recognizers for these entities plus the ad-hoc ones, chosen once per batch."""
+    return get_analyzer().registry.get_recognizers(
+        language=LANGUAGE, entities=list(entities), all_fields=False, ad_hoc_recognizers=list(ad_hoc)
+    )
+
+
+def analyze(
+    text: str, *, recognizers: Sequence[EntityRecognizer], entities: Sequence[str], nlp_artifacts: NlpArtifacts
+) -> list[RecognizerResult]:
+    """What ``AnalyzerEngine.analyze`` returns with ``score_threshold=0``, without its per-text overhead.
+
+    Presidio picks the recognizers again for every text and deep-copies every result to enhance scores
+    by context words; only results of recognizers that have context words can change, so only those
+    go through its context enhancer (the same one, with the same lemmas).
+    """
+    entities = list(entities)
+    plain: list[RecognizerResult] = []
+    contextual: list[RecognizerResult] = []
+    for recognizer in recognizers:
+        if not recognizer.is_loaded:
+            recognizer.load()
+            recognizer.is_loaded = True
+        found = recognizer.analyze(text=text, entities=entities, nlp_artifacts=nlp_artifacts)
+        for result in found or ():
+            metadata = result.recognition_metadata if result.recognition_metadata is not None else {}
+            metadata.setdefault(RecognizerResult.RECOGNIZER_NAME_KEY, recognizer.name)
+            metadata.setdefault(RecognizerResult.RECOGNIZER_IDENTIFIER_KEY, recognizer.id)
+            result.recognition_metadata = metadata
+            (contextual if recognizer.context else plain).append(result)
+    if contextual:
+        enhancer = get_analyzer().context_aware_enhancer
+        plain += enhancer.enhance_using_context(
+            text=text, raw_results=contextual, nlp_artifacts=nlp_artifacts, recognizers=list(recognizers), context=None
+        )
+    return EntityRecognizer.remove_duplicates(plain)
+
+
 @functools.cache
 def get_analyzer() -> AnalyzerEngine:
     """One analyzer per process: spaCy NER plus the school recognizers (no NHS, no fetching)."""
@@ -216,7 +294,10 @@ def get_analyzer() -> AnalyzerEngine:
     registry.add_recognizer(SpacyRecognizer(supported_entities=["PERSON", "LOCATION"]))
     for recognizer in base_recognizers(settings.GLOSSA["STUDENT_ID_PATTERNS"]):
         registry.add_recognizer(recognizer)
-    return AnalyzerEngine(registry=registry, nlp_engine=nlp_engine, supported_languages=[LANGUAGE])
+    return AnalyzerEngine(
+        registry=registry, nlp_engine=nlp_engine, supported_languages=[LANGUAGE],
+        context_aware_enhancer=TokenIndexEnhancer(),
+    )
 
 
 @functools.cache

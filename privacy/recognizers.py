@@ -93,6 +93,7 @@ class SchoolPhoneRecognizer(PhoneRecognizer):
         r"\d{1,3}(?:\.\d{1,3}){3}"
         r"|\d{1,2}([/.\-])\d{1,2}\1(?:\d{4}|\d{2})|\d{4}([/.\-])\d{1,2}\2\d{1,2}"
         r"|\d{4}([ \-]?)\d{4}\3\d{4}\3\d{4}"
+        r"|\d{3}-\d{2}-\d{4}"  # a US social security number
     )
 
     def __init__(self) -> None:
@@ -102,7 +103,13 @@ class SchoolPhoneRecognizer(PhoneRecognizer):
         results = []
         # libphonenumber scans the text once per region: give it only the digit runs that could be phones.
         for run in self.CANDIDATE_RUN.finditer(text):
-            if _digits(run.group()) < self.MIN_DIGITS or self.NOT_A_PHONE.fullmatch(run.group()):
+            digits = _digits(run.group())
+            if digits < self.MIN_DIGITS or self.NOT_A_PHONE.fullmatch(run.group()):
+                continue
+            if not run.group().startswith("+") and (
+                digits < self.MIN_NATIONAL_DIGITS  # what the matcher found would be dropped below anyway
+                or (run.start() > 0 and text[run.start() - 1].isalpha())  # part of an ID: "S14195792", "PX-1555"
+            ):
                 continue
             # The first region that reads the run as phones wins; a "+" number reads the same in every region.
             regions = self.supported_regions[:1] if run.group().startswith("+") else self.supported_regions
@@ -517,6 +524,37 @@ class LearnerNameRecognizer(LocalRecognizer):
                 index += 1
         return results
 
+    def whole_names(self, results: list[RecognizerResult], nlp_artifacts: NlpArtifacts) -> list[RecognizerResult]:
+        """Grows each person span over the name words right next to it, written in the same case.
+
+        spaCy often takes half a name ("ESPERANZA DIMITROV" -> "DIMITROV", "dmitri jankowski" -> "jankowski");
+        a neighbouring word that is a known first name or no English word belongs to the name.
+        """
+        doc = nlp_artifacts.tokens if nlp_artifacts is not None else None
+        if doc is None:
+            return results
+        names = first_names()
+        for result in results:
+            if result.entity_type != "PERSON":
+                continue
+            span = doc.char_span(result.start, result.end, alignment_mode="expand")
+            if span is None:
+                continue
+            start, end = span.start, span.end
+            while start > 0 and self._name_word(doc[start - 1], span[0], names):
+                start -= 1
+            while end < len(doc) and self._name_word(doc[end], span[-1], names):
+                end += 1
+            result.start, result.end = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
+        return results
+
+    def _name_word(self, token, neighbour, names: frozenset[str]) -> bool:
+        if not token.is_alpha or len(token) < 2 or token.is_stop or token.pos_ not in _NAME_POS:
+            return False
+        same_case = (token.is_upper == neighbour.is_upper) and (token.is_lower == neighbour.is_lower)
+        known_word = token.lower_ in self.english_words or token.lemma_.lower() in self.english_words
+        return same_case and (token.lower_ in names or not known_word)
+
     def without_common_words(
         self, results: list[RecognizerResult], nlp_artifacts: NlpArtifacts
     ) -> list[RecognizerResult]:
@@ -558,6 +596,11 @@ class LearnerNameRecognizer(LocalRecognizer):
             return False  # "a rose", "the bill"
         if token.lower_ in names:
             return token.is_title or token.pos_ in _NAME_POS
+        if (
+            token.is_title and token.pos_ == "PROPN" and len(token) >= 3 and not known_word
+            and not token.is_sent_start and token.ent_type_ in ("", "PERSON", "ORG")
+        ):
+            return True  # "like Vikram did": a proper noun mid-sentence that no English word nor other entity is
         # Casing is lost ("aiyana", "KOFI"): a noun that is no English word is most likely a name.
         return (
             (token.is_lower or token.is_upper)

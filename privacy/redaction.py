@@ -20,7 +20,7 @@ from presidio_analyzer import RecognizerResult
 
 from edu.api import Course
 from privacy.context import PersonalContext
-from privacy.engine import LANGUAGE, annotate, get_analyzer, learner_name_recognizer
+from privacy.engine import analyze, annotate, learner_name_recognizer, recognizers_for
 from privacy.rules import CourseRules
 from privacy.vault import keyed_digest
 
@@ -95,7 +95,6 @@ def detect(
     are parts of one document (a material's sections, headings and labels), so a name removed from one
     part is removed from every part ("By Jo Park" in a heading goes when the body names Jo Park).
     """
-    analyzer = get_analyzer()
     segments = [(index, offset, segment) for index, text in enumerate(texts) for offset, segment in _segments(text)]
     found: list[list[_Candidate]] = [[] for _ in texts]
     artifacts = annotate([segment for _, _, segment in segments], batch_size=PIPE_BATCH_SIZE)
@@ -104,17 +103,12 @@ def detect(
     if kind == ContentKind.LEARNER:
         recognizers.append(learner_name_recognizer())
     vocabulary = _vocabulary(keep_terms)
+    recognizers = recognizers_for(entities, recognizers)
     for (index, offset, segment), nlp_artifacts in zip(segments, artifacts, strict=True):
-        results = analyzer.analyze(
-            segment,
-            LANGUAGE,
-            entities=entities,
-            nlp_artifacts=nlp_artifacts,
-            ad_hoc_recognizers=recognizers,
-            score_threshold=0.0,
-        )
+        results = analyze(segment, recognizers=recognizers, entities=entities, nlp_artifacts=nlp_artifacts)
         if kind == ContentKind.LEARNER:
-            results = learner_name_recognizer().without_common_words(results, nlp_artifacts)
+            names = learner_name_recognizer()
+            results = names.whole_names(names.without_common_words(results, nlp_artifacts), nlp_artifacts)
         if vocabulary:
             results = [result for result in results if not _is_course_word(result, segment, vocabulary)]
         found[index].extend(_keep(results, segment, offset, kind=kind, rules=rules))
