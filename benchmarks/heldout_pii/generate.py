@@ -99,6 +99,9 @@ NICKNAMES = ["Alex", "Sam", "Lexi", "Benni", "Kathi", "Toni", "Beppe", "Paco", "
 SURNAME_PARTICLES = ["O'Brien", "McDonald", "van der Berg", "de la Cruz", "D'Angelo", "Di Stefano", "von Habsburg",
                      "Le Goff", "MacLeod", "dos Santos", "Ó Súilleabháin", "Fitz-Simmons", "al-Rashid"]
 
+# Faker's it_IT city() depends on the interpreter's hash seed, so Italian cities come from this list.
+ITALIAN_CITIES = ["Milano", "Roma", "Torino", "Napoli", "Bologna", "Firenze", "Genova", "Palermo", "Bari", "Verona",
+                  "Padova", "Trieste", "Brescia", "Lecce"]
 MONTHS = {
     "en": ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December"],
@@ -310,8 +313,6 @@ ROSTER_SNIPPETS = {
     "es": ["Hago el proyecto con {rname}.", "Manda mis notas a mi mamá {gname}: {gemail}.",
            "{rsid} aquí, perdí mi hoja."],
 }
-SID_CUES = ["student ID", "ID", "student no.", "student number", "learner number", "pupil number", "candidate number",
-            "matricula", "roll no"]
 
 # Questions pupils ask. {pub_*} are public names the lesson is about: they must stay.
 QUESTIONS = {
@@ -861,7 +862,7 @@ class _World:
                 line = rng.choice([f"{kind} {name} {n}", f"{kind} {name}, {n}", f"{kind} {name} {n}, int. "
                                    f"{rng.randint(1, 20)}", f"{kind} {name} {n}/{rng.choice('ABC')}"])
             if full:
-                line += f", {fake.postcode()} {fake.city()}"
+                line += f", {fake.postcode()} {rng.choice(ITALIAN_CITIES)}"
             return line
         # en_IN
         roll = rng.random()
@@ -1029,7 +1030,9 @@ class _Resolver:
         if base == "rname":
             if not self.vary_names:
                 return "PERSON", full, True
-            return "PERSON", rng.choice([full, full, full, full.lower(), full.upper(), _ascii(full).lower()]), True
+            spaced = f"{pupil['first_name']}  {pupil['last_name']}"
+            variants = [full, full, full, full.lower(), full.upper(), _ascii(full).lower(), spaced]
+            return "PERSON", rng.choice(variants), True
         if base == "rname_upper":
             return "PERSON", full.upper(), True
         if base == "rfirst":
@@ -1041,7 +1044,12 @@ class _Resolver:
             return "EMAIL_ADDRESS", email.upper() if rng.random() < 0.05 else email, True
         if base == "rsid":
             sid = pupil["student_id"]
-            return "STUDENT_ID", sid.lower() if rng.random() < 0.1 else sid, True
+            roll = rng.random()
+            if roll < 0.1:
+                sid = sid.lower()
+            elif roll < 0.2 and re.search(r"[-/]", sid):
+                sid = re.sub(r"[-/]", rng.choice([" ", ""]), sid)
+            return "STUDENT_ID", sid, True
         if base == "rsid_cue":
             return "STUDENT_ID", pupil["student_id"], True
         if base == "gname":
@@ -1210,7 +1218,8 @@ _EDGE_PUNCT = ".,;:!?"
 
 
 def _norm(value: str) -> str:
-    return " ".join(_ascii(value).casefold().split())
+    """Roster comparison key: casing, accents, spaces and separators do not matter."""
+    return re.sub(r"[\W_]+", "", _ascii(value).casefold())
 MIN_LEARNER_SPANS_PER_TYPE = 60
 
 
