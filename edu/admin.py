@@ -6,7 +6,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.html import format_html
 
 from edu.models import (
     Course,
@@ -102,8 +103,18 @@ class MaterialAdmin(admin.ModelAdmin):
     list_display = ("title", "course", "kind", "status", "size_bytes", "created_at")
     list_filter = ("course", "kind", "status")
     search_fields = ("title", "sha256")
-    readonly_fields = ("sha256", "size_bytes", "original_filename", "extracted_text", "reading_level")
+    # The stored file is never linked by its storage URL (no media route exists): the admin opens it
+    # through the portal's permission-checked, sandboxed view, and cannot swap it for another upload.
+    exclude = ("file",)
+    readonly_fields = ("original_file", "sha256", "size_bytes", "original_filename", "extracted_text", "reading_level")
     filter_horizontal = ("objectives",)
+
+    @admin.display(description="Original file")
+    def original_file(self, material: Material) -> str:
+        if not material.pk or not material.file:
+            return "—"
+        url = reverse("portal:material_file", args=[material.pk])
+        return format_html('<a href="{}" download>Download the original (not redacted)</a>', url)
 
 
 @admin.register(LearnerProfile)

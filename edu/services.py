@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.db import DatabaseError, models, transaction
 from django.urls import reverse
 from django.utils.encoding import force_bytes
@@ -169,28 +169,38 @@ def create_material(
     *,
     course: Course,
     filename: str,
-    content: bytes,
+    content: bytes | File,
     uploaded_by: AbstractBaseUser | None = None,
     title: str = "",
+    original_filename: str = "",
     objectives: Iterable[LearningObjective] = (),
 ) -> tuple[Material, bool]:
     """Store an upload. Returns (material, created); identical bytes in the same course are
-    recognised by their SHA-256 and return the existing material instead of a copy."""
+    recognised by their SHA-256 and return the existing material instead of a copy.
+
+    ``content`` is hashed and written in chunks (an upload streamed to disk is never read whole).
+    ``title`` and ``original_filename`` are stored as given: callers pass them redacted (rag's
+    ``ingest_upload``); the file is stored under a random name with the validated extension.
+    """
     kind = material_kind_for(filename)
-    digest = hashlib.sha256(content).hexdigest()
-    existing = Material.objects.filter(course=course, sha256=digest).first()
+    upload = ContentFile(content) if isinstance(content, bytes | bytearray) else content
+    digest, size = hashlib.sha256(), 0
+    for piece in upload.chunks():
+        digest.update(piece)
+        size += len(piece)
+    existing = Material.objects.filter(course=course, sha256=digest.hexdigest()).first()
     if existing is not None:
         return existing, False
     material = Material(
         course=course,
-        title=(title or PurePath(filename).stem.replace("_", " "))[:255],
-        original_filename=PurePath(filename).name[:255],
+        title=(title or "Untitled material")[:255],
+        original_filename=original_filename[:255],
         kind=kind,
-        sha256=digest,
-        size_bytes=len(content),
+        sha256=digest.hexdigest(),
+        size_bytes=size,
         uploaded_by=uploaded_by,
     )
-    material.file.save(PurePath(filename).name, ContentFile(content), save=False)
+    material.file.save(f"upload{PurePath(filename).suffix.lower()}", upload, save=False)
     material.save()
     material.objectives.set(objectives)
     return material, True

@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "axes",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "csp",
     "django_celery_results",
     "edu",
     "edu.rest",
@@ -93,6 +95,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "edu.sessions.SessionDeadlineMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -225,8 +229,8 @@ STORAGES = {
 # collectstatic needed, and independent of DEBUG, which is off); production serves collected files.
 WHITENOISE_USE_FINDERS = not IS_PRODUCTION
 WHITENOISE_AUTOREFRESH = not IS_PRODUCTION
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("GLOSSA_MAX_FORM_MB", 5) * 1024 * 1024  # a request's non-file data
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # larger uploads stream to a temporary file
 
 # --- REST API ---------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -243,6 +247,10 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Glossa API",
     "DESCRIPTION": "Materials, ingestion jobs, search, explanations, learner profile and data export.",
     "VERSION": "1.0.0",
+    # Swagger UI from the pinned, vendored drf-spectacular-sidecar package: no CDN script.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Glossa ---------------------------------------------------------------------------
@@ -310,6 +318,42 @@ if IS_PRODUCTION:
     if not SECURE_HSTS_PRELOAD:
         # Preloading is a commitment a school's domain owner opts into; not a default.
         SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+# Sessions: students on shared school computers get a short one that also ends when the browser
+# closes; teachers and staff a longer one (edu.sessions applies them at sign-in).
+GLOSSA_STUDENT_SESSION_MINUTES = env_int("GLOSSA_STUDENT_SESSION_MINUTES", 60)
+GLOSSA_STUDENT_SESSION_AT_BROWSER_CLOSE = env_bool("GLOSSA_STUDENT_SESSION_AT_BROWSER_CLOSE", True)
+GLOSSA_STAFF_SESSION_HOURS = env_int("GLOSSA_STAFF_SESSION_HOURS", 12)
+SESSION_COOKIE_AGE = GLOSSA_STAFF_SESSION_HOURS * 3600
+
+# Content-Security-Policy of every page (django-csp). Files served by edu.portal.files keep their
+# own stricter sandbox policy. No inline script or style: scripts are files in edu/static/glossa/.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "frame-src": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
+
+# Request size: uploads are counted while they stream (edu.uploads) and a file past
+# MAX_UPLOAD_BYTES is dropped before it is stored; form data and file counts are capped too.
+FILE_UPLOAD_HANDLERS = [
+    "edu.uploads.SizeLimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+DATA_UPLOAD_MAX_NUMBER_FILES = env_int("GLOSSA_MAX_UPLOAD_FILES", 50)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("GLOSSA_MAX_FORM_FIELDS", 1000)
+FILE_UPLOAD_PERMISSIONS = 0o640
 
 # --- Logging: never request bodies, never learner text, query strings or sign-in tokens ----------
 # gunicorn's access log: edu/gunicorn_config.py (path only, tokens masked).

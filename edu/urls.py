@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, JsonResponse
@@ -34,7 +33,5 @@ urlpatterns = [
     path("", include("edu.portal.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No media route, in any mode: uploads are served only by permission-checked views
+# (edu.portal.files), never from MEDIA_URL.

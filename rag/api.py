@@ -15,15 +15,17 @@ from rag.diagrams import (
 from rag.embeddings import get_embedder
 from rag.extractors import IngestionInputError
 from rag.models import Chunk, DiagramGraph, IngestionJob
+from rag.renditions import Rendition, RenditionUnavailable, student_rendition
 from rag.retrieval import SearchHit, SearchResponse, search
 from rag.selectors import MaterialDetail, jobs_for_course, material_detail
-from rag.services import ingest_upload, reembed, rerun_ingestion, run_ingestion
+from rag.services import UploadRefused, ingest_upload, reembed, rerun_ingestion, run_ingestion
 
 __all__ = ["Chunk", "DiagramGraph", "IngestionJob", "get_embedder"]
 __all__ += ["SearchHit", "SearchResponse", "search"]
 __all__ += ["DiagramAnalysis", "DiagramEdge", "DiagramError", "DiagramNode", "analyze_image", "analyze_svg", "describe"]
 __all__ += ["IngestionInputError", "MaterialDetail", "ingest_upload", "jobs_for_course", "material_detail"]
-__all__ += ["reembed", "rerun_ingestion", "run_ingestion"]
+__all__ += ["UploadRefused", "reembed", "rerun_ingestion", "run_ingestion"]
+__all__ += ["Rendition", "RenditionUnavailable", "student_rendition"]
 
 from rag.explainer import ExplainError, Explanation, explain, stream_explanation  # noqa: E402
 

@@ -70,6 +70,10 @@ class DiagramGraph(models.Model):
     # [{"source": "n1", "target": "n2", "directed": true, "label": ""}]
     edges = models.JSONField(default=list)
     description = models.TextField(blank=True, help_text="Plain-text description built from the graph.")
+    # Every piece of text read on the diagram, redacted: [{"text", "bbox", "role", "redacted"}]. The
+    # boxes whose text redaction changed are painted over in the picture students get; None for a
+    # diagram indexed before this was kept (students get no picture until it is indexed again).
+    text_blocks = models.JSONField(null=True, blank=True, default=None)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

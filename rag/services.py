@@ -20,14 +20,16 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from importlib import metadata
+from pathlib import PurePath
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.files.base import ContentFile, File
 from django.db import InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
-from edu.api import Course, LearningObjective, Material, create_material
+from edu.api import Course, LearningObjective, Material, create_material, material_kind_for
 from privacy.api import SPACY_MODEL, redact_texts
 from rag import selectors
 from rag.chunking import ChunkDraft, TextBlock, chunk_blocks, embedding_text, heading_text
@@ -60,12 +62,22 @@ def too_slow_reason(seconds: int) -> str:
 # --- Upload and re-run -------------------------------------------------------------------------
 
 
+class UploadRefused(ValueError):
+    """An upload Glossa will not keep (empty, too large); nothing of it was stored."""
+
+
+def upload_refusal(*, size: int) -> str:
+    """Why a file of ``size`` bytes is refused before anything is stored, or "" when it is accepted."""
+    limit = settings.GLOSSA["MAX_UPLOAD_BYTES"]
+    return EMPTY_FILE if size == 0 else oversized_reason(limit) if size > limit else ""
+
+
 @transaction.atomic
 def ingest_upload(
     *,
     course: Course,
     filename: str,
-    content: bytes,
+    content: bytes | File,
     uploaded_by: AbstractBaseUser | None = None,
     title: str = "",
     objectives: Iterable[LearningObjective] = (),
@@ -73,23 +85,34 @@ def ingest_upload(
 ) -> IngestionJob:
     """Store the upload and queue its ingestion; identical bytes return the existing material's latest job.
 
-    Raises ``edu.api.UnsupportedFileType`` (a ValueError) for an extension Glossa does not read at all.
-    An empty or oversized file still becomes a material with a failed job, so the teacher sees why.
+    ``content`` is bytes or a Django ``File`` (an upload streamed to disk): it is hashed and stored in
+    chunks, never read whole. Raises ``edu.api.UnsupportedFileType`` for an extension Glossa does not
+    read and ``UploadRefused`` for an empty or oversized file (both ValueErrors): nothing is stored.
+    The title and the kept original name go through course redaction (a filename may name a pupil).
     ``enqueue=False`` leaves the job for the caller to run (``run_ingestion``), as ``ingest --sync`` does.
     """
-    material, created = create_material(
-        course=course, filename=filename, content=content, uploaded_by=uploaded_by, title=title, objectives=objectives
+    material_kind_for(filename)  # refuses an unsupported type before anything else
+    upload = ContentFile(content) if isinstance(content, bytes | bytearray) else content
+    refusal = upload_refusal(size=upload.size)
+    if refusal:
+        raise UploadRefused(refusal)
+    name = PurePath(filename).name
+    suffix = PurePath(name).suffix.lower()
+    stem = PurePath(name).stem.replace("_", " ").strip()
+    redacted_title, redacted_stem = (
+        result.text for result in redact_texts([title or stem, stem], kind="course", course=course, where="upload")
     )
+    material, created = create_material(
+        course=course, filename=f"upload{suffix}", content=upload, uploaded_by=uploaded_by,
+        title=redacted_title.strip() or f"Untitled {suffix.lstrip('.')} material",
+        original_filename=f"{redacted_stem}{suffix}", objectives=objectives,
+    )  # fmt: skip
     if not created:
         existing = selectors.latest_job(material=material)
         if existing is not None:
             return existing
     job = IngestionJob.objects.create(material=material)
-    limit = settings.GLOSSA["MAX_UPLOAD_BYTES"]
-    refusal = EMPTY_FILE if not content else oversized_reason(limit) if len(content) > limit else ""
-    if refusal:
-        _fail(job, refusal)
-    elif enqueue:
+    if enqueue:
         _enqueue_on_commit(job)
     return job
 
@@ -155,6 +178,7 @@ def run_ingestion(*, job_id: int) -> IngestionJob:
             _process(job)
         except IngestionInputError as error:
             _fail(job, str(error))
+            _discard_refused_file(job.material)
         except FileNotFoundError:
             _fail(job, FILE_MISSING)
         except SoftTimeLimitExceeded:
@@ -243,6 +267,13 @@ def _fail(job: IngestionJob, reason: str) -> None:
     )
     Material.objects.filter(pk=job.material_id).update(status=Material.Status.FAILED)
     job.state, job.error_reason, job.finished_at = State.FAILED, reason, now
+
+
+def _discard_refused_file(material: Material) -> None:
+    """A file that failed validation is not kept: the material stays (failed, teachers see why), its bytes go."""
+    if material.file:
+        material.file.delete(save=False)
+        Material.objects.filter(pk=material.pk).update(file="")
 
 
 def _release(job: IngestionJob) -> None:
@@ -360,10 +391,22 @@ def _redacted_analysis(analysis: DiagramAnalysis, clean) -> DiagramAnalysis:
         title=clean(analysis.title),
         nodes=[replace(node, label=clean(node.label)) for node in analysis.nodes],
         edges=[replace(edge, label=clean(edge.label)) for edge in analysis.edges],
-        text_blocks=[replace(block, text=clean(block.text)) for block in analysis.text_blocks],
+        text_blocks=[
+            replace(block, text=clean(block.text), redacted=block.redacted or clean(block.text) != block.text)
+            for block in analysis.text_blocks
+        ],
     )
     redacted.description = describe(redacted)
     return redacted
+
+
+def stored_text_blocks(analysis: DiagramAnalysis) -> list[dict]:
+    """The (already redacted) text blocks as ``DiagramGraph.text_blocks`` keeps them."""
+    return [
+        {"text": block.text, "bbox": [round(value) for value in block.bbox], "role": block.role,
+         "redacted": block.redacted}
+        for block in analysis.text_blocks
+    ]  # fmt: skip
 
 
 def _diagram_text(analysis: DiagramAnalysis) -> str:
@@ -405,7 +448,13 @@ def _write_index(
     Chunk.objects.filter(material=material).delete()
     DiagramGraph.objects.filter(material=material).delete()
     graphs = DiagramGraph.objects.bulk_create(
-        [DiagramGraph(material=material, page=found.page, **found.analysis.to_dict()) for found in prepared.diagrams]
+        [
+            DiagramGraph(
+                material=material, page=found.page, text_blocks=stored_text_blocks(found.analysis),
+                **found.analysis.to_dict(),
+            )
+            for found in prepared.diagrams
+        ]
     )
     model_name = model_versions["embedding"]
     rows = [

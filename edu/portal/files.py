@@ -1,17 +1,20 @@
-"""Serving uploaded materials safely (never through MEDIA_URL).
+"""Serving materials safely (never through MEDIA_URL; Django serves no media route at all).
 
-The content type comes from the material's validated kind, not from the upload; only raster
-images and SVG display inline, SVG under a sandboxing CSP so a script inside never runs;
-everything else downloads as an attachment.
+The original upload goes to the course's teachers and administrators only: its content type comes
+from the material's validated kind, not from the upload; only raster images and SVG display
+inline, SVG under a sandboxing CSP so a script inside never runs; everything else downloads as an
+attachment. Students get Glossa's rendering of a diagram (``picture_response``): re-encoded pixels
+with redacted labels painted over, or an allow-listed SVG, under the same sandbox.
 """
 
 from __future__ import annotations
 
 from pathlib import PurePath
 
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 
 from edu.api import Material
+from rag import api as rag_api
 
 RASTER_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".webp": "image/webp"}
 ATTACHMENT_TYPES = {
@@ -21,6 +24,24 @@ ATTACHMENT_TYPES = {
     Material.Kind.PDF: "application/pdf",
 }
 SVG_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+
+
+def picture_response(material: Material) -> HttpResponse:
+    """The student-safe picture of an image or SVG material (404 when there is none)."""
+    try:
+        rendition = rag_api.student_rendition(material=material)
+    except rag_api.RenditionUnavailable as error:
+        raise Http404(str(error)) from None
+    response = HttpResponse(rendition.content, content_type=rendition.content_type)
+    response["Content-Disposition"] = f'inline; filename="diagram-{material.pk}.{_extension(rendition.content_type)}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = SVG_CSP
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+def _extension(content_type: str) -> str:
+    return "svg" if content_type == "image/svg+xml" else "png"
 
 
 def material_file_response(material: Material) -> FileResponse:
@@ -40,6 +61,6 @@ def material_file_response(material: Material) -> FileResponse:
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, max-age=300"
-    if material.kind == Material.Kind.SVG:
-        response["Content-Security-Policy"] = SVG_CSP
+    # Every original, whatever its kind, opens in a sandbox: no script, no same-origin access.
+    response["Content-Security-Policy"] = SVG_CSP
     return response

@@ -24,8 +24,10 @@ def course_diagram(*, course: Course, diagram_id: int) -> DiagramGraph | None:
     return course_diagrams(course=course).filter(pk=diagram_id).first()
 
 
-def course_materials(*, course: Course) -> QuerySet[Material]:
-    return course.materials.order_by("title")
+def course_materials(*, course: Course, indexed_only: bool = False) -> QuerySet[Material]:
+    """A course's materials; ``indexed_only`` (what students get) leaves out pending and refused ones."""
+    materials = course.materials.order_by("title")
+    return materials.filter(status=Material.Status.READY) if indexed_only else materials
 
 
 def course_students(*, course: Course):

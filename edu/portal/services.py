@@ -28,19 +28,18 @@ def upload_materials(
     uploaded_by: AbstractBaseUser,
     objectives: Iterable[LearningObjective] = (),
 ) -> UploadOutcome:
-    """Queue each file for ingestion. Unsupported types are reported here; empty or oversized files
-    become failed jobs (ingestion's rule), so the job list shows every file and why it failed."""
+    """Queue each file for ingestion. Unsupported, empty and oversized files are reported here and
+    nothing of them is kept; each upload is handed on as a file (streamed in chunks, never read whole)."""
     outcome = UploadOutcome()
     objectives = list(objectives)
     for upload in files:
         name = upload.name or "file"
         try:
             job = rag_api.ingest_upload(
-                course=course, filename=name, content=upload.read(), uploaded_by=uploaded_by, objectives=objectives
+                course=course, filename=name, content=upload, uploaded_by=uploaded_by, objectives=objectives
             )
-        except ValueError as error:  # an unsupported type and other readable refusals
+        except ValueError as error:  # an unsupported type, an empty or oversized file
             outcome.errors.append(f"{name}: {error}")
             continue
         outcome.jobs.append(job)
     return outcome
-

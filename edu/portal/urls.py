@@ -24,6 +24,7 @@ urlpatterns = [
     path("courses/<slug:slug>/privacy/", views.privacy_report, name="privacy_report"),
     path("materials/<int:pk>/", views.material_detail, name="material"),
     path("materials/<int:pk>/file/", views.material_file, name="material_file"),
+    path("materials/<int:pk>/picture/", views.material_picture, name="material_picture"),
     path("materials/<int:pk>/rerun/", views.rerun, name="rerun"),
     path("interactions/<int:pk>/feedback/", views.feedback, name="feedback"),
     path("practice/<int:pk>/", views.practice, name="practice"),

@@ -20,7 +20,7 @@ from edu import api as edu_api
 from edu import services as edu_services
 from edu.portal import permissions, selectors
 from edu.portal.diagrams import build_overlay, highlight_box
-from edu.portal.files import material_file_response
+from edu.portal.files import material_file_response, picture_response
 from edu.portal.forms import (
     AskForm,
     EraseForm,
@@ -34,6 +34,7 @@ from edu.portal.forms import (
 )
 from edu.portal.services import upload_materials
 from edu.rest.throttles import explain_allowed
+from edu.uploads import refused_uploads
 from privacy import api as privacy_api
 from rag import api as rag_api
 
@@ -71,7 +72,7 @@ def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "course": course,
         "teaches": teaches,
-        "materials": selectors.course_materials(course=course),
+        "materials": selectors.course_materials(course=course, indexed_only=not teaches),
         "objective_form": ObjectiveForm() if teaches else None,
     }
     if not teaches:
@@ -100,7 +101,15 @@ def material_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def material_file(request: HttpRequest, pk: int) -> FileResponse:
-    return material_file_response(permissions.visible_material(request.user, pk))
+    """The original upload: the course's teachers and administrators only (it is not redacted)."""
+    return material_file_response(permissions.taught_material(request.user, pk))
+
+
+@login_required
+@require_GET
+def material_picture(request: HttpRequest, pk: int) -> HttpResponse:
+    """Glossa's rendering of a diagram, with redacted labels painted over: for everyone in the course."""
+    return picture_response(permissions.visible_material(request.user, pk))
 
 
 @login_required
@@ -235,7 +244,7 @@ def materials(request: HttpRequest, slug: str) -> HttpResponse:
     """Upload many files at once; the job list below polls until every job is finished."""
     course = permissions.taught_course(request.user, slug)
     form = UploadForm(request.POST or None, request.FILES or None, course=course)
-    errors: list[str] = []
+    errors: list[str] = refused_uploads(request)  # files dropped while streaming, for their size
     if request.method == "POST" and form.is_valid():
         outcome = upload_materials(
             course=course,
@@ -243,7 +252,7 @@ def materials(request: HttpRequest, slug: str) -> HttpResponse:
             uploaded_by=request.user,
             objectives=form.cleaned_data["objectives"],
         )
-        errors = outcome.errors
+        errors += outcome.errors
         if outcome.jobs:
             messages.success(request, f"{len(outcome.jobs)} file(s) queued for indexing.")
         if not errors:

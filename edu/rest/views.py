@@ -13,9 +13,11 @@ from rest_framework.views import APIView
 from edu import api as edu_api
 from edu import services as edu_services
 from edu.portal import permissions
+from edu.portal import selectors as portal_selectors
 from edu.portal.services import upload_materials
 from edu.rest import serializers
 from edu.rest.throttles import ExplainThrottle
+from edu.uploads import refused_uploads
 from privacy import api as privacy_api
 from rag import api as rag_api
 
@@ -34,16 +36,24 @@ class MaterialListView(APIView):
     @extend_schema(responses=serializers.MaterialSerializer(many=True))
     def get(self, request: Request, slug: str) -> Response:
         course = permissions.visible_course(request.user, slug)
-        return Response(serializers.MaterialSerializer(course.materials.order_by("title"), many=True).data)
+        materials = portal_selectors.course_materials(
+            course=course, indexed_only=not permissions.can_teach_course(request.user, course)
+        )
+        return Response(serializers.MaterialSerializer(materials, many=True).data)
 
     @extend_schema(request=serializers.UploadSerializer, responses={201: serializers.UploadResultSerializer})
     def post(self, request: Request, slug: str) -> Response:
         """Queue files for ingestion (teachers); files that cannot be queued are listed in ``errors``."""
         course = permissions.taught_course(request.user, slug)
-        payload = serializers.UploadSerializer(data={"files": request.FILES.getlist("files")})
+        files = request.FILES.getlist("files")
+        refused = refused_uploads(request)  # files dropped while streaming, for their size
+        if not files and refused:
+            return Response({"jobs": [], "errors": refused}, status=400)
+        payload = serializers.UploadSerializer(data={"files": files})
         payload.is_valid(raise_exception=True)
         outcome = upload_materials(course=course, files=payload.validated_data["files"], uploaded_by=request.user)
-        data = {"jobs": serializers.JobSerializer(outcome.jobs, many=True).data, "errors": outcome.errors}
+        errors = refused + outcome.errors
+        data = {"jobs": serializers.JobSerializer(outcome.jobs, many=True).data, "errors": errors}
         return Response(data, status=201 if outcome.jobs else 400)
 
 

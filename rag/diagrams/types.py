@@ -46,6 +46,7 @@ class TextBlock:
     bbox: BBox
     score: float
     role: str
+    redacted: bool = False  # redaction changed this text: its region is painted over in what students see
 
 
 @dataclass

@@ -11,8 +11,9 @@ import pytest
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.test import APIClient
 
-from edu.api import Enrollment
-from tests.factories import UserFactory
+from edu.api import Enrollment, Material
+from rag.api import DiagramGraph
+from tests.factories import MaterialFactory, UserFactory
 from tests.portal.conftest import ROLES
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +45,7 @@ MATRIX = {
     # Portal: course members.
     "portal:course": ("get", None, COURSE_MEMBERS),
     "portal:material": ("get", None, COURSE_MEMBERS),
-    "portal:material_file": ("get", None, COURSE_MEMBERS),
+    "portal:material_picture": ("get", None, COURSE_MEMBERS),  # Glossa's redacted rendering of a diagram
     # Portal: the course's students.
     "portal:ask": ("get", None, {A: LOGIN, S: 200, OS: 404, T: 403, OT: 404, AD: 403}),
     "portal:ask_stream": ("post", {}, {A: LOGIN, S: 400, OS: 404, T: 403, OT: 404, AD: 403}),
@@ -52,6 +53,7 @@ MATRIX = {
     "portal:practice": ("post", {}, {A: LOGIN, S: 400, OS: 404, T: 403, OT: 404, AD: 403}),
     # Portal: the course's teachers.
     "portal:add_objective": ("post", {}, {**TEACHERS, T: 302, AD: 302}),
+    "portal:material_file": ("get", None, TEACHERS),  # the unredacted original: never for students
     "portal:materials": ("get", None, TEACHERS),
     "portal:jobs": ("get", None, TEACHERS),
     "portal:rerun": ("post", {}, {**TEACHERS, T: 302, AD: 302}),
@@ -107,10 +109,25 @@ def url_for(name: str, world) -> str:
             "portal:practice": world.item.pk,
             "portal:sign_in_link": passwordless_student(world).pk,
             "v1:job": world.job.pk,
+            "portal:material_picture": diagram_material(world).pk,
         }.get(name, world.material.pk)
     if "token" in probe:
         kwargs.update(uidb64="MQ", token="not-a-token")
     return reverse(name, kwargs=kwargs)
+
+
+def diagram_material(world):
+    """An indexed SVG diagram of the course, so its picture route answers 200 to those who may see it."""
+    existing = world.course.materials.filter(kind=Material.Kind.SVG).first()
+    if existing is not None:
+        return existing
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><rect width="40" height="20"/></svg>'
+    material = MaterialFactory(
+        course=world.course, kind=Material.Kind.SVG, original_filename="cycle.svg", content=svg,
+        status=Material.Status.READY,
+    )
+    DiagramGraph.objects.create(material=material, width=40, height=20, text_blocks=[])
+    return material
 
 
 def passwordless_student(world):

@@ -146,7 +146,7 @@ def test_ask_refuses_a_file_that_is_not_an_image(client, world):
 
 # --- Serving uploads safely ---------------------------------------------------------------------
 def test_text_materials_download_as_attachments_never_sniffed(client, world):
-    response = signed_in(client, world.users["student"]).get(reverse("portal:material_file", args=[world.material.pk]))
+    response = signed_in(client, world.users["teacher"]).get(reverse("portal:material_file", args=[world.material.pk]))
     assert response["Content-Disposition"].startswith("attachment")
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     assert response["X-Content-Type-Options"] == "nosniff"
@@ -156,7 +156,7 @@ def test_html_materials_are_served_as_plain_text(client, world):
     page = MaterialFactory(
         course=world.course, kind=Material.Kind.HTML, original_filename="x.html", content=b"<script>alert(1)</script>"
     )
-    response = signed_in(client, world.users["student"]).get(reverse("portal:material_file", args=[page.pk]))
+    response = signed_in(client, world.users["teacher"]).get(reverse("portal:material_file", args=[page.pk]))
     assert response["Content-Type"].startswith("text/plain")
     assert response["Content-Disposition"].startswith("attachment")
 
@@ -168,7 +168,7 @@ def test_svg_materials_display_only_inside_a_sandbox(client, world):
         original_filename="d.svg",
         content=b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
     )
-    response = signed_in(client, world.users["student"]).get(reverse("portal:material_file", args=[svg.pk]))
+    response = signed_in(client, world.users["teacher"]).get(reverse("portal:material_file", args=[svg.pk]))
     assert response["Content-Type"] == "image/svg+xml"
     assert response["Content-Security-Policy"].startswith("sandbox")
     assert "script-src" not in response["Content-Security-Policy"]  # default-src 'none' forbids scripts
@@ -178,7 +178,7 @@ def test_images_display_inline_with_their_real_type(client, world):
     image = MaterialFactory(
         course=world.course, kind=Material.Kind.IMAGE, original_filename="cycle.png", content=png_bytes()
     )
-    response = signed_in(client, world.users["student"]).get(reverse("portal:material_file", args=[image.pk]))
+    response = signed_in(client, world.users["teacher"]).get(reverse("portal:material_file", args=[image.pk]))
     assert response["Content-Type"] == "image/png"
     assert response["Content-Disposition"].startswith("inline")
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from edu.api import Course, UnsupportedFileType
 from rag.models import IngestionJob
-from rag.services import ingest_upload, run_ingestion
+from rag.services import UploadRefused, ingest_upload, run_ingestion
 
 POLL_SECONDS = 0.5
 
@@ -33,10 +34,11 @@ class Command(BaseCommand):
         jobs: dict[str, IngestionJob] = {}
         for path in self._files(paths):
             try:
-                jobs[path.name] = ingest_upload(
-                    course=course_obj, filename=path.name, content=path.read_bytes(), enqueue=not sync
-                )
-            except (UnsupportedFileType, OSError) as error:
+                with path.open("rb") as handle:  # streamed to storage in chunks
+                    jobs[path.name] = ingest_upload(
+                        course=course_obj, filename=path.name, content=File(handle), enqueue=not sync
+                    )
+            except (UnsupportedFileType, UploadRefused, OSError) as error:
                 refused += 1
                 self.stderr.write(f"{path.name}: {error}")
         if sync:

@@ -9,7 +9,7 @@ import zipfile
 import pytest
 
 from edu.api import Material, UnsupportedFileType
-from rag.api import Chunk, IngestionJob, ingest_upload, run_ingestion
+from rag.api import Chunk, IngestionJob, UploadRefused, ingest_upload, run_ingestion
 from tests.factories import CourseFactory
 from tests.rag.ingestion import files
 
@@ -37,7 +37,6 @@ BAD_UPLOADS = [
     ("corrupt.pdf", b"%PDF-1.4\n" + random.Random(1).randbytes(3000) + b"\n%%EOF\n", "damaged"),
     ("truncated.pdf", GOOD_PDF[: len(GOOD_PDF) // 2], "incomplete"),
     ("locked.pdf", files.encrypted_pdf(), "password-protected"),
-    ("empty.txt", b"", "empty"),
     ("actually-a-pdf.png", files.pdf_lesson(pages=[("Lakes", "Lakes hold fresh water.")]), "content is a PDF document"),
     ("actually-a-zip.pdf", _zip(), "content is a ZIP archive"),
     ("bomb.png", files.decompression_bomb_png(), "too large"),
@@ -67,21 +66,23 @@ def test_each_bad_upload_fails_alone_with_a_readable_reason_while_a_good_one_is_
         assert expected.lower() in job.error_reason.lower(), (name, job.error_reason)
         assert job.material.status == Material.Status.FAILED
         assert not Chunk.objects.filter(material=job.material).exists()
+        assert not job.material.file, f"{name}: a file that failed validation is not kept"
     assert "brûlée" not in bad["latin1.txt"].error_reason, "reasons never quote the file"
 
 
-def test_an_oversized_upload_is_kept_as_a_failed_job_under_the_configured_limit(settings):
+def test_an_oversized_upload_is_refused_under_the_configured_limit_and_stores_nothing(settings):
     settings.GLOSSA = {**settings.GLOSSA, "MAX_UPLOAD_BYTES": 1024 * 1024}
-    job = ingest_upload(course=CourseFactory(), filename="big.txt", content=b"a" * (1024 * 1024 + 1), enqueue=False)
-    assert job.state == IngestionJob.State.FAILED
-    assert job.error_reason.startswith("This file is larger than the 1 MB upload limit")
-    assert run_ingestion(job_id=job.pk).attempts == 0, "a failed job is never run"
+    course = CourseFactory()
+    with pytest.raises(UploadRefused, match="larger than the 1 MB upload limit"):
+        ingest_upload(course=course, filename="big.txt", content=b"a" * (1024 * 1024 + 1), enqueue=False)
+    assert not Material.objects.filter(course=course).exists()
 
 
-def test_a_zero_byte_upload_fails_at_once_without_being_queued():
-    job = ingest_upload(course=CourseFactory(), filename="notes.md", content=b"", enqueue=False)
-    assert (job.state, job.celery_task_id) == (IngestionJob.State.FAILED, "")
-    assert "empty" in job.error_reason
+def test_a_zero_byte_upload_is_refused_and_stores_nothing():
+    course = CourseFactory()
+    with pytest.raises(UploadRefused, match="empty"):
+        ingest_upload(course=course, filename="notes.md", content=b"", enqueue=False)
+    assert not Material.objects.filter(course=course).exists()
 
 
 def test_an_unsupported_extension_is_refused_at_upload_and_stores_nothing():
