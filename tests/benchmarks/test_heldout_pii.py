@@ -105,6 +105,16 @@ def test_the_set_has_the_promised_shape(data):
     assert sum(1 for r in courses if any(e["roster"] for e in r["entities"])) >= 50
 
 
+def test_the_readme_counts_are_those_of_the_default_seed(data):
+    readme = (Path(__file__).resolve().parents[2] / "benchmarks" / "heldout_pii" / "README.md").read_text()
+    totals = re.findall(r"^\| \*\*all\*\* \| (.+) \|$", readme, flags=re.MULTILINE)
+    for kind, row in zip(("learner", "course"), totals, strict=True):
+        spans = summarize(data)[f"{kind}_spans"]
+        records = [r for r in data["records"] if r["kind"] == kind]
+        expected = [len(records), *(spans.get(t, 0) for t in ENTITY_TYPES), sum(len(r["keep"]) for r in records)]
+        assert [int(n) for n in row.split(" | ")] == expected, kind
+
+
 def test_the_command_writes_records_and_rosters_as_json_lines(tmp_path, capsys):
     assert main([str(tmp_path)]) == 0
     records = [json.loads(line) for line in (tmp_path / "records.jsonl").read_text().splitlines()]
