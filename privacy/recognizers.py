@@ -549,8 +549,11 @@ class LearnerNameRecognizer(LocalRecognizer):
         return results
 
     def _name_word(self, token, neighbour, names: frozenset[str]) -> bool:
-        if not token.is_alpha or len(token) < 2 or token.is_stop or token.pos_ not in _NAME_POS:
-            return False
+        if (
+            not token.is_alpha or len(token) < 2 or token.is_stop or token.pos_ in _FUNCTION_POS
+            or token.pos_ == "VERB" or token.tag_.startswith("VB")
+        ):
+            return False  # the tagger may call an unknown name ADJ or ADV, never a verb that "said" is
         same_case = (token.is_upper == neighbour.is_upper) and (token.is_lower == neighbour.is_lower)
         known_word = token.lower_ in self.english_words or token.lemma_.lower() in self.english_words
         return same_case and (token.lower_ in names or not known_word)
