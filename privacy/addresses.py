@@ -119,11 +119,11 @@ PATTERNS = {
     # Number first, English type last; a unit may come first ("Flat 2, 14 Baker Street", "Flat 17\nJanet Meadows").
     "english": _pattern(
         rf"(?P<value>(?:{_EN_UNIT}\s*\d{{1,5}}[A-Za-z]?\s*,?\s+)?(?:(?P<number>{_NUMBER})\s*,?\s+)"
-        rf"(?P<name>(?:{_WORD}\s+){{0,4}}?)(?P<type>(?:{_SAFE_EN_TYPES}|{_BROAD_EN_TYPES})\b\.?)"
+        rf"(?P<name>(?:{_WORD}\s+){{0,4}})(?P<type>(?:{_SAFE_EN_TYPES}|{_BROAD_EN_TYPES})\b\.?)"
         rf"(?:{_EN_SECONDARY})?{_PLACE_AFTER})"
     ),
     "english_unit_first": _pattern(
-        rf"(?P<value>{_EN_UNIT}\s*\d{{1,5}}[A-Za-z]?\s*,?\s+(?P<name>(?:{_WORD}\s+){{1,4}}?)"
+        rf"(?P<value>{_EN_UNIT}\s*\d{{1,5}}[A-Za-z]?\s*,?\s+(?P<name>(?:{_WORD}\s+){{1,4}})"
         rf"(?P<type>(?:{_SAFE_EN_TYPES}|{_BROAD_EN_TYPES})\b\.?){_PLACE_AFTER})"
     ),
     # Romance: type, name (with its links: "de la", "della"), house number, then interior/floor/door.
