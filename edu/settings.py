@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "edu",
     "edu.rest",
     "privacy",
+    "edu.safeguarding",
     "rag",
 ]
 
@@ -295,6 +296,33 @@ GLOSSA = {
     "PSEUDONYM_KEY_FILE": Path(env_str("GLOSSA_PSEUDONYM_KEY_FILE", str(VAR_DIR / "pseudonym.key"))),
     # Whitespace-separated regexes (commas occur inside regexes, e.g. {6,8}; use \s for a space).
     "STUDENT_ID_PATTERNS": env_str("GLOSSA_STUDENT_ID_PATTERNS", r"\b[Ss]\d{6,8}\b").split(),
+    # Safeguarding (edu/safeguarding/README.md). Contacts and helplines: "|" separates entries.
+    "SAFEGUARDING_HELP_CONTACTS": [item.strip() for item in env_str("GLOSSA_SAFEGUARDING_HELP_CONTACTS").split("|")
+                                   if item.strip()],
+    "SAFEGUARDING_HELPLINES": [item.strip() for item in env_str("GLOSSA_SAFEGUARDING_HELPLINES").split("|")
+                               if item.strip()],
+    "SAFEGUARDING_FALLBACK_EMAILS": env_list("GLOSSA_SAFEGUARDING_FALLBACK_EMAILS"),
+    "SAFEGUARDING_RETENTION_DAYS": env_int("GLOSSA_SAFEGUARDING_RETENTION_DAYS", 365),
+    "SAFEGUARDING_MODEL": env_str("GLOSSA_SAFEGUARDING_MODEL"),
+    "SAFEGUARDING_MODERATION_URL": env_str("GLOSSA_SAFEGUARDING_MODERATION_URL"),
+    "SAFEGUARDING_MODERATION_KEY": env_str("GLOSSA_SAFEGUARDING_MODERATION_KEY"),
+    "SAFEGUARDING_MODERATION_MODEL": env_str("GLOSSA_SAFEGUARDING_MODERATION_MODEL"),
+    "SAFEGUARDING_MODEL_THRESHOLD": float(env_str("GLOSSA_SAFEGUARDING_MODEL_THRESHOLD", "0.5")),
+    # Links in alert emails.
+    "SITE_URL": env_str("GLOSSA_SITE_URL", "http://127.0.0.1:8000"),
+}
+
+# Email: alerts to safeguarding leads. Development prints them on the console.
+EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("DJANGO_EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("DJANGO_EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "glossa@localhost")
+# Celery beat (docker-compose's beat service): daily purge of safeguarding alerts past retention.
+CELERY_BEAT_SCHEDULE = {
+    "safeguarding-retention": {"task": "safeguarding.purge_expired_alerts", "schedule": 24 * 3600},
 }
 
 # Redis redelivers a message its consumer never acknowledged after this many seconds: longer than
