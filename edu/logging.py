@@ -55,6 +55,12 @@ class PrivateAccessLogger(GunicornLogger):
 
     _QUERY_ATOMS = ("q", "{query_string}e")
 
+    def setup(self, cfg) -> None:
+        super().setup(cfg)
+        # The error log too: "Invalid request from ..." lines can quote the request line.
+        for handler in (*self.error_log.handlers, *self.access_log.handlers):
+            handler.addFilter(StripRequestDataFilter())
+
     def atoms(self, resp, req, environ, request_time) -> dict:
         atoms = super().atoms(resp, req, environ, request_time)
         for key, value in atoms.items():  # request line, path, referer, and every header and environ atom

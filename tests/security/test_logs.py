@@ -209,3 +209,16 @@ def test_nothing_a_pupil_types_nor_a_sign_in_token_reaches_any_log_file(running_
         for secret in (NAME, EMAIL, STUDENT_ID, quoted, urllib.parse.quote(EMAIL), link_token, api_token,
                        "Mirabel", "Quistgaard", "8675309"):
             assert secret not in text, f"{secret!r} found in {name}"
+
+
+def test_gunicorn_error_log_lines_are_scrubbed_too(tmp_path):
+    from gunicorn.config import Config
+
+    config = Config()
+    config.set("errorlog", str(tmp_path / "error.log"))
+    logger = PrivateAccessLogger(config)
+    logger.error("Invalid request from ip=127.0.0.1: GET /x/?q=%s HTTP/1.1", urllib.parse.quote(EMAIL))
+    for handler in logger.error_log.handlers:
+        handler.flush()
+    written = (tmp_path / "error.log").read_text()
+    assert "Invalid request" in written and "example.org" not in written
