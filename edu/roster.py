@@ -135,7 +135,7 @@ def import_roster(
 # --- Reading the file -------------------------------------------------------------------------
 
 def _read_csv(content: bytes | str) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """(lower-cased header, [(row number, cells)]) without blank rows; row 1 is the header."""
+    """(lower-cased header, [(row number, cells)]) without blank rows; the header is the first row."""
     raw = content.encode("utf-8", "surrogatepass") if isinstance(content, str) else content
     if len(raw) > MAX_ROSTER_BYTES:
         raise RosterFileError(f"The roster is larger than {MAX_ROSTER_BYTES // (1024 * 1024)} MB; split it into "
@@ -148,7 +148,8 @@ def _read_csv(content: bytes | str) -> tuple[list[str], list[tuple[int, list[str
     records: list[tuple[int, list[str]]] = []
     header: list[str] | None = None
     try:
-        for values in reader:
+        # Numbered as a spreadsheet numbers its rows (blank ones count; a cell may span lines).
+        for number, values in enumerate(reader, start=1):
             if not any(value.strip() for value in values):
                 continue
             if header is None:
@@ -156,7 +157,7 @@ def _read_csv(content: bytes | str) -> tuple[list[str], list[tuple[int, list[str
                 continue
             if len(records) >= MAX_ROSTER_ROWS:
                 raise RosterFileError(f"The roster has more than {MAX_ROSTER_ROWS} rows; split it into several files.")
-            records.append((reader.line_num, values))
+            records.append((number, values))
     except csv.Error:
         raise RosterFileError(f"The roster is not a readable CSV file (line {reader.line_num}).") from None
     if header is None:
