@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from edu.api import Material
 from rag.api import DiagramGraph
@@ -99,3 +100,24 @@ def test_an_admin_opening_uploaded_html_and_svg_runs_none_of_their_script(live_s
     # tests/security/test_files.py checks that Glossa's URLConf has none, in any mode.)
 
     assert probe.events == [], probe.events
+
+
+def test_portal_admin_and_api_docs_pages_work_under_the_csp_without_violations(live_server, page, hostile_uploads):
+    html, svg = hostile_uploads
+    base = live_server.url
+    violations: list[str] = []
+    page.on("console", lambda message: "Content Security Policy" in message.text and violations.append(message.text))
+    sign_in(page, base, "root")
+    for url in (
+        reverse("portal:home"),
+        reverse("portal:material", args=[svg.pk]),
+        reverse("portal:materials", args=[svg.course.slug]),
+        reverse("admin:index"),
+        reverse("admin:edu_material_change", args=[html.pk]),
+        reverse("v1:docs"),
+    ):
+        page.goto(base + url)
+        page.wait_for_load_state("networkidle")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("Glossa API")  # Swagger UI ran
+    assert violations == [], violations
+
