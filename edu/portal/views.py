@@ -184,8 +184,10 @@ def ask_stream(request: HttpRequest, slug: str) -> HttpResponse:
     if image is None and form.cleaned_data["diagram"]:
         diagram = selectors.course_diagram(course=course, diagram_id=form.cleaned_data["diagram"])
         if diagram is not None:
-            with diagram.material.file.open("rb") as stored:
-                image = stored.read()
+            try:  # what students may see of it (redacted labels painted over), never the raw upload
+                image = rag_api.student_rendition(material=diagram.material).content
+            except rag_api.RenditionUnavailable as error:
+                return JsonResponse({"errors": {"diagram": [str(error)]}}, status=400)
     events = rag_api.stream_explanation(
         learner=request.user,
         course=course,
