@@ -116,6 +116,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "edu.portal.safeguarding_views.nav",  # the safeguarding lead's badge of waiting alerts
             ],
         },
     },

@@ -28,6 +28,7 @@ from edu.api import (
     mastery_by_objective,
     role_in_course,
 )
+from edu.safeguarding import api as safeguarding_api
 from privacy.api import ContentKind, pseudonymize, redact_text, redact_texts, reidentify
 from rag.diagrams import DiagramAnalysis, DiagramError, analyze_image, analyze_svg, describe
 from rag.embeddings import get_embedder
@@ -212,10 +213,20 @@ def _pipeline(
     store = profile is None
     profile = profile or LearnerProfile.objects.filter(user=learner).first() or LearnerProfile(user=learner)
 
+    # Safeguarding first: a disclosure or a harmful request gets a reply for the student, never retrieval.
+    screened = safeguarding_api.screen_student_message(student=learner, course=course, text=question,
+                                                       grade=profile.grade_level)
+    if not screened.answered:
+        return _safeguarding_reply(screened, clock=clock, conversation_id=conversation_id)
     asked = pseudonymize(question, owner=learner, conversation_id=conversation_id, course=course, where="query").text
     clock.lap("redact")
     with _model_failures():
         reading = _read_image(image, course=course) if image is not None else None
+    if reading is not None:  # the words in a photo are the student's words too
+        screened = safeguarding_api.screen_student_message(student=learner, course=course, source="image_text",
+                                                           text=_image_words(reading), grade=profile.grade_level)
+        if not screened.answered:
+            return _safeguarding_reply(screened, clock=clock, conversation_id=conversation_id)
     clock.lap("image")
     hits = _retrieve(learner=learner, course=course, question=asked, reading=reading)
     sources = _sources(hits, reading)
@@ -246,6 +257,7 @@ def _pipeline(
     generator = _generator()
     pieces: list[str] = []
     generation_started = time.perf_counter()
+    guard = safeguarding_api.AnswerScreen(course=course)  # shows a sentence once the answer so far passes
     with _model_failures():
         for piece in _restored(generator.stream(messages, _options()), learner=learner,
                                conversation_id=conversation_id):
@@ -253,7 +265,10 @@ def _pipeline(
                 clock.timings["first_token"] = round(time.perf_counter() - generation_started, 4)
                 clock.timings["time_to_first_token"] = round(clock.since_start(), 4)
             pieces.append(piece)
-            yield piece
+            if shown := guard.feed(piece):
+                yield shown
+        if rest := guard.finish():
+            yield rest
     clock.lap("generate")
     raw = "".join(pieces)
     tokens = len(generator.tokenizer(raw, add_special_tokens=False)["input_ids"])
@@ -266,11 +281,31 @@ def _pipeline(
     )
     if context.screen_reader:
         text_redacted += _diagram_descriptions(sources, reading)
+    if not guard.allows(text_redacted):  # a flagged answer is not shown (safeguarding)
+        text_redacted, citations = safeguarding_api.ANSWER_WITHHELD, []
+        grounding = {**grounding, "status": "withheld"}
     clock.lap("grounding")
     return finish(text_redacted, citations, grounding, model_name=generator.model_name)
 
 
 # --- Steps -------------------------------------------------------------------------------------
+def _safeguarding_reply(decision, *, clock: _Clock, conversation_id: uuid.UUID) -> Explanation:
+    """What the student reads instead of a course answer (supportive, or a refusal); nothing about the
+    message is stored here: a disclosure lives in the safeguarding alert, encrypted, for the lead."""
+    return Explanation(
+        text=decision.reply, text_redacted=decision.reply, citations=[],
+        grounding={"status": "safeguarding", "action": decision.action, "sentences": 0, "supported": 0,
+                   "rate": None},
+        diagram=None, timings=clock.timings, interaction_id=None, conversation_id=str(conversation_id),
+    )
+
+
+def _image_words(reading: _ImageReading) -> str:
+    analysis = reading.analysis
+    return "\n".join([analysis.title, *(node.label for node in analysis.nodes),
+                      *(block.text for block in analysis.text_blocks)])
+
+
 def _validated_question(question: str) -> str:
     if not isinstance(question, str) or not question.strip():
         raise ExplainError("Type a question first.")

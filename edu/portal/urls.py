@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import safeguarding_views, views
 
 app_name = "portal"
 
@@ -28,4 +28,7 @@ urlpatterns = [
     path("materials/<int:pk>/rerun/", views.rerun, name="rerun"),
     path("interactions/<int:pk>/feedback/", views.feedback, name="feedback"),
     path("practice/<int:pk>/", views.practice, name="practice"),
+    path("safeguarding/", safeguarding_views.alerts, name="safeguarding_alerts"),
+    path("safeguarding/<int:pk>/", safeguarding_views.alert_detail, name="safeguarding_alert"),
+    path("safeguarding/<int:pk>/act/", safeguarding_views.alert_action, name="safeguarding_act"),
 ]

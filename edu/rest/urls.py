@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from edu.rest import views
+from edu.rest import safeguarding_views, views
 from edu.rest.token_views import ObtainExpiringToken
 
 urlpatterns = [
@@ -18,4 +18,8 @@ urlpatterns = [
     path("jobs/<int:pk>/", views.JobDetailView.as_view(), name="job"),
     path("profile/", views.ProfileView.as_view(), name="profile"),
     path("export/", views.ExportView.as_view(), name="export"),
+    path("safeguarding/alerts/", safeguarding_views.AlertListView.as_view(), name="safeguarding_alerts"),
+    path("safeguarding/alerts/<int:pk>/", safeguarding_views.AlertDetailView.as_view(), name="safeguarding_alert"),
+    path("safeguarding/alerts/<int:pk>/act/", safeguarding_views.AlertActionView.as_view(),
+         name="safeguarding_act"),
 ]

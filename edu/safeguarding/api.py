@@ -33,6 +33,7 @@ from edu.safeguarding.services import (
     screen_student_message,
     update_course_safeguarding,
 )
+from edu.safeguarding.streaming import AnswerScreen
 
 __all__ = [
     "ACTIONS",
@@ -40,6 +41,7 @@ __all__ = [
     "CATEGORIES",
     "SEVERITIES",
     "AlertActionError",
+    "AnswerScreen",
     "AlertDetail",
     "Decision",
     "Flag",

@@ -63,6 +63,10 @@ MATRIX = {
     "portal:preview": ("get", None, TEACHERS),
     "portal:preview_stream": ("post", {}, {**TEACHERS, T: 400, AD: 400}),
     "portal:privacy_report": ("get", None, TEACHERS),
+    # Portal: the designated safeguarding lead (here the course's teacher; an admin is not a lead by default).
+    "portal:safeguarding_alerts": ("get", None, {A: LOGIN, S: 403, OS: 403, T: 200, OT: 403, AD: 403}),
+    "portal:safeguarding_alert": ("get", None, {A: LOGIN, S: 404, OS: 404, T: 200, OT: 404, AD: 404}),
+    "portal:safeguarding_act": ("post", {}, {A: LOGIN, S: 404, OS: 404, T: 400, OT: 404, AD: 404}),
     # REST API v1.
     "v1:schema": ("get", None, {role: 200 for role in ROLES}),
     "v1:docs": ("get", None, {role: 200 for role in ROLES}),
@@ -76,6 +80,9 @@ MATRIX = {
     "v1:explain": ("post", {}, {A: 401, S: 400, OS: 404, T: 403, OT: 404, AD: 403}),
     "v1:jobs": ("get", None, API_TEACHERS),
     "v1:job": ("get", None, API_TEACHERS),
+    "v1:safeguarding_alerts": ("get", None, {A: 401, S: 403, OS: 403, T: 200, OT: 403, AD: 403}),
+    "v1:safeguarding_alert": ("get", None, {A: 401, S: 404, OS: 404, T: 200, OT: 404, AD: 404}),
+    "v1:safeguarding_act": ("post", {}, {A: 401, S: 404, OS: 404, T: 400, OT: 404, AD: 404}),
 }
 SKIPPED_NAMESPACES = {"admin"}  # Django's own admin: staff-only as a whole, checked via admin:index
 
@@ -113,7 +120,22 @@ def url_for(name: str, world) -> str:
         }.get(name, world.material.pk)
     if "token" in probe:
         kwargs.update(uidb64="MQ", token="not-a-token")
+    if "safeguarding" in name:
+        alert = safeguarding_alert(world)
+        kwargs.update({"pk": alert.pk} if "pk" in probe else {})
     return reverse(name, kwargs=kwargs)
+
+
+def safeguarding_alert(world):
+    """The course's teacher designated its safeguarding lead, and one alert about its student."""
+    from edu.safeguarding.api import assign_lead, screen_student_message
+
+    assign_lead(user=world.users["teacher"], course=world.course)
+    existing = world.course.safeguarding_alerts.first()
+    if existing is not None:
+        return existing
+    screen_student_message(student=world.users["student"], course=world.course, text="my dad hits me")
+    return world.course.safeguarding_alerts.get()
 
 
 def diagram_material(world):
