@@ -69,7 +69,8 @@ _DE_PREPOSITIONS = (
 )
 _WORD = r"[^\W\d_][\w'’.\-]*"
 _CAPITAL = r"(?-i:[A-ZÀ-Ý])[\w'’\-]*"
-_NUMBER = r"\d{1,5}[A-Za-z]?(?:\s?[-/]\s?\d{1,5}[A-Za-z]?){0,3}(?:\s+(?:bis|ter))?"
+_NUMBER = r"\d{1,5}[A-Za-z]?(?:\s?[-/]\s?\d{1,5}[A-Za-z]?){0,3}(?:/[A-Za-z](?!\w))?(?:\s+(?:bis|ter))?"
+_EN_NAME_WORD = rf"(?:{_WORD}|\d{{1,3}}(?:st|nd|rd|th))"
 _EN_UNIT = (
     r"(?:flat|apartment|apt\.?|unit|studio|suite|ste\.?|room|rm\.?|floor|fl\.?|h\.?\s?no\.?|house\s+no\.?|"
     r"plot(?:\s+no\.?)?|door\s+no\.?|#)"
@@ -83,9 +84,12 @@ _POSTCODE = (
     r"(?-i:\d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}|[A-Z]\d[A-Z]\s?\d[A-Z]\d|\d{6}|\d{4}|"
     r"\d{2}-\d{3}|\d{3}\s\d{2})"
 )
-_CITY = r"(?-i:[A-ZÀ-Ý][\w'’.\-]*(?:\s+[A-ZÀ-Ý][\w'’.\-]*){0,2})"
+_CITY = (
+    r"(?-i:[A-ZÀ-Ý](?:[^\W\d]|['’.\-])*(?:\s+(?:(?:am|an\s+der|im|bei|upon|on|sur|sous|de|del|di)\s+)?"
+    r"[A-ZÀ-Ý](?:[^\W\d]|['’.\-])*){0,2})"
+)
 _PLACE_AFTER = (
-    rf"(?:,?\s+{_CITY}(?:,\s*(?-i:[A-Z]{{2,3}}))?(?:[\s,\-]+{_POSTCODE})?(?![\w]))?"
+    rf"(?:,[ \t]*{_CITY}(?:,\s*(?-i:[A-Z]{{2,3}}))?(?:[\s,\-]+{_POSTCODE})?(?![\w]))?"
     rf"(?:,?\s*{_POSTCODE}(?:\s+{_CITY})?(?!\w))?"
 )
 _ROMANCE_SECONDARY = (
@@ -119,7 +123,7 @@ PATTERNS = {
     # Number first, English type last; a unit may come first ("Flat 2, 14 Baker Street", "Flat 17\nJanet Meadows").
     "english": _pattern(
         rf"(?P<value>(?:{_EN_UNIT}\s*\d{{1,5}}[A-Za-z]?\s*,?\s+)?(?:(?P<number>{_NUMBER})\s*,?\s+)"
-        rf"(?P<name>(?:{_WORD}\s+){{0,4}})(?P<type>(?:{_SAFE_EN_TYPES}|{_BROAD_EN_TYPES})\b\.?)"
+        rf"(?P<name>(?:{_EN_NAME_WORD}\s+){{0,4}})(?P<type>(?:{_SAFE_EN_TYPES}|{_BROAD_EN_TYPES})\b\.?)"
         rf"(?:{_EN_SECONDARY})?{_PLACE_AFTER})"
     ),
     "english_unit_first": _pattern(
@@ -130,7 +134,8 @@ PATTERNS = {
     "romance": _pattern(
         rf"(?P<value>(?P<type>(?:{_SAFE_ROMANCE_TYPES}|{_BROAD_ROMANCE_TYPES})(?!\w))\s+"
         rf"(?P<name>(?:(?:{_ROMANCE_LINKS})\s+|{_WORD}\s+){{0,5}}?{_WORD})\s*,?\s*(?:(?:no\.?|n[º°o]\.?|#|n[úu]m(?:ero)?\.?)\s*)?"
-        rf"(?P<number>\d{{1,5}}[A-Za-z]?(?:\s?[-/]\s?\d{{1,5}}[A-Za-z]?)?|s/n)(?!\d)(?:\s+(?:bis|ter))?"
+        rf"(?P<number>\d{{1,5}}[A-Za-z]?(?:\s?[-/]\s?\d{{1,5}}[A-Za-z]?)?(?:/[A-Za-z](?!\w))?|s/n)(?!\d)"
+        r"(?:\s+(?:bis|ter))?(?:\s+\d{1,5}(?![\w/.,]\w))?"
         rf"{_ROMANCE_SECONDARY}{_PLACE_AFTER})"
     ),
     # French: "12, rue de la Paix", "8 bis avenue Victor Hugo".
@@ -157,6 +162,49 @@ PATTERNS = {
         rf"(?P<number>\d{{1,4}}[a-zA-Z]?(?:\s?[-/]\s?\d{{1,4}}[a-zA-Z]?){{0,3}})(?![\d.,]\d){_DE_SECONDARY})"
     ),
 }
+_HOUSE_WORDS = (
+    r"house|cottage|lodge|farm|barn|villa|mansions?|apartments|apts\.?|building|bldg\.?|towers?|hall|manor|"
+    r"residency|complex|society|niwas|nivas|bhavan|chambers|flats"
+)
+_UNIT_WORDS = (
+    r"flat|apartment|appartement|appt\.?|apt\.?|b[âa]t(?:iment)?\.?|building|bldg\.?|block|bloc|unit|studio|suite|"
+    r"escalier|esc\.?|wohnung|top|stiege|piso|depto\.?|interior|house\s+no\.?|h\.?\s?no\.?|plot(?:\s+no\.?)?|door\s+no\.?"
+)
+_HOUSE_NAME = rf"(?:[^\W\d_][\w'’\-]*\s+){{1,3}}(?:{_HOUSE_WORDS})(?!\w)"
+# Building names and flat numbers: "Flat 5B, Wood House, Church Close"; Indian blocks: "D-1091, Cheema Apartments,
+# Anna Nagar", "H.No. 4-4-98, Jayanagar", "803, Sector 31".
+PATTERNS["house_named"] = _pattern(
+    rf"(?P<value>(?:(?:{_UNIT_WORDS})\s*[\w-]{{1,6}}\s*,\s*)?(?P<type>{_HOUSE_NAME})\s*[,\n]\s*"
+    rf"(?:(?P<number>{_NUMBER})\s*,?\s+)?(?P<name>(?:{_EN_NAME_WORD}\s+){{0,3}})"
+    rf"(?:{_SAFE_EN_TYPES}|{_BROAD_EN_TYPES})\b\.?{_PLACE_AFTER})"
+)
+PATTERNS["indian"] = re.compile(
+    rf"(?<![\w/])(?P<value>(?P<number>(?-i:[A-Z]{{1,2}})-\d{{1,5}}[A-Za-z]?|(?i:h\.?\s?no\.?|house\s+no\.?|plot\s+no\.?|"
+    rf"door\s+no\.?|flat(?:\s+no\.?)?)\s*[\w]*\d[\w/-]*)\s*,\s*(?P<type>(?i:{_HOUSE_NAME})\s*,\s*)?"
+    rf"(?P<name>(?:[A-Z][\w'’\-]*|(?i:sector|phase|block)\s+\d+)(?:\s+[A-Z][\w'’\-]*){{0,2}}))"
+    rf"|(?<![\w/])(?P<sector>(?!(?:1[89]|20)\d\d\b)\d{{1,5}}\s*,\s*(?i:sector|phase)\s+\d{{1,3}}[A-Za-z]?)"
+)
+# After a street: place components that end in a postcode ("south leonard g20 1wr", "Col. Del Valle, C.P. 22608,
+# Monterrey", "West Daniel, OR 77018"), or a capitalised place name before the end of the sentence (", Monterrey.").
+_ANY_POSTCODE = (
+    r"(?:c\.?\s?p\.?\s*|pin\s*:?\s*)?(?:\d{5}(?:-\d{4})?|[a-z]{1,2}\d[a-z\d]?\s*\d[a-z]{2}|[a-z]\d[a-z]\s?\d[a-z]\d|"
+    r"\d{6}|\d{3}\s\d{3}|\d{4})"
+)
+_PLACE_STOP = r"(?:and|but|or|the|to|in|on|at|y|et|e|und|por|pour|per|mon|ma|my|please|pls|thanks|call|tel|if|so)"
+_PLACE_WORD = rf"(?!{_PLACE_STOP}\b)[^\W\d_][\w'’.\-]*"
+_RIGHT_WITH_POSTCODE = re.compile(
+    rf"(?:\s*,\s*(?:col(?:onia)?\.?\s+)?{_PLACE_WORD}(?:[ \-]{_PLACE_WORD}){{0,3}}){{0,2}}\s*[,\-]?\s*"
+    rf"(?:[a-z]{{2,3}}\s+)?{_ANY_POSTCODE}(?!\w)(?:\s*,?\s*{_PLACE_WORD}(?:[ \-]{_PLACE_WORD}){{0,2}})?",
+    re.IGNORECASE,
+)
+_AFTER_POSTCODE = re.compile(rf"(?<=\d)\s*,?\s*{_PLACE_WORD}(?:[ \-]{_PLACE_WORD}){{0,2}}", re.IGNORECASE)
+_ENDS_IN_POSTCODE = re.compile(rf"{_ANY_POSTCODE}$", re.IGNORECASE)
+_RIGHT_CAPITALISED = re.compile(r"\s*,\s*[A-ZÀ-Ý][\w'’\-]*(?:\s+[A-ZÀ-Ý][\w'’\-]*){0,2}(?=\s*(?:[.,;!?)\n]|$))")
+_LEFT_PREFIX = re.compile(
+    rf"(?:(?:{_UNIT_WORDS})\s*[\w-]{{1,6}}|(?-i:[A-Z]{{1,2}})-\d{{1,5}}[A-Za-z]?|{_HOUSE_NAME}|"
+    r"(?:(?:rose|ivy|holly|orchard|mill|rose|old)\s+)?cottage)\s*[,\n]\s*$",
+    re.IGNORECASE,
+)
 _BROAD_EN = re.compile(rf"(?:{_BROAD_EN_TYPES})\b\.?", re.IGNORECASE)
 _BROAD_ROMANCE = re.compile(rf"(?:{_BROAD_ROMANCE_TYPES})", re.IGNORECASE)
 _AMBIGUOUS_DE = re.compile(r"(?:hof|wall|tor|berg|feld|park|garten|au|bach|ring|see|plan|steg|markt|h[öo]he)", re.I)
@@ -182,13 +230,41 @@ class StreetAddressRecognizer(LocalRecognizer):
         results = []
         for family, pattern in PATTERNS.items():
             for match in pattern.finditer(text):
-                if self._plausible(family, match, text):
+                if match.group("value") is None:  # the Indian "803, Sector 31"
+                    start, end = match.span("sector")
+                elif self._plausible(family, match, text):
                     start, end = match.span("value")
-                    results.append(make_result(self, "STREET_ADDRESS", start, end, self.SCORE))
+                else:
+                    continue
+                start, end = self._extended(text, start, end)
+                results.append(make_result(self, "STREET_ADDRESS", start, end, self.SCORE))
         return results
 
     @staticmethod
+    def _extended(text: str, start: int, end: int) -> tuple[int, int]:
+        """The street plus the building, flat and place parts written around it."""
+        for _ in range(3):
+            prefix = _LEFT_PREFIX.search(text, max(0, start - 60), start)
+            if prefix is None or prefix.start() == start:
+                break
+            start = prefix.start()
+        after = _RIGHT_WITH_POSTCODE.match(text, end)
+        if after is not None:
+            end = after.end()
+        elif _ENDS_IN_POSTCODE.search(text, max(0, end - 12), end):
+            city = _AFTER_POSTCODE.match(text, end)  # "75011 paris"
+            end = city.end() if city else end
+        for _ in range(2):
+            place = _RIGHT_CAPITALISED.match(text, end)
+            if place is None:
+                break
+            end = place.end()
+        return start, end
+
+    @staticmethod
     def _plausible(family: str, match: re.Match[str], text: str) -> bool:
+        if family in ("house_named", "indian"):
+            return True  # a building name or a block number says it is an address
         name = match.group("name") or ""
         words = name.split()
         if any(word.casefold() in _STOP_WORDS for word in words):

@@ -31,7 +31,8 @@ _FAMILY = (
     r"grand(?:son|daughter|child|ma|pa|mother|father)|niece|nephew|cousin"
 )
 _CUE_BEFORE = re.compile(
-    r"(?:\b(?:mr|mrs|ms|miss|mx)\.?"
+    r"(?:\b(?:mr|mrs|ms|miss|mx|dr|prof|professor|herr|frau|mme|sig(?:\.ra|ra)?|dott(?:\.ssa|ssa)?)\.?"
+    r"|\b(?:contact|(?:prepared|compiled)\s+by|questions\s+to|per\s+domande:?|kontakt:?|send\s+[\w\s]{0,30}?\s+to)"
     r"|\b(?:student|pupil|classmate|learner|parent|guardian|mom|mum|dad)s?"
     rf"|\b(?:my|our|your)\s+(?:{_FAMILY})s?)\s*,?\s*$",
     re.IGNORECASE,

@@ -184,7 +184,7 @@ DATE_REGEX = (
 )
 _BIRTH_CUE = (
     r"(?:\bborn|\bbirth\s*(?:day|date)|\bb-?day|\bdate\s+of\s+birth|\bd\.?\s?o\.?\s?b\.?|\bgeb(?:oren|\.)|"
-    r"\bgeburts(?:tag|datum)|\bnacid[oa]|\bfecha\s+de\s+nacimiento|\bcumplea[ñn]os|\bn[ée]e?\b|"
+    r"\bgeburts(?:tag|datum)|\bnacid[oa]|\bnac[íi](?!\w)|\bvine\s+al\s+mundo|\bfecha\s+de\s+nacimiento|\bcumplea[ñn]os|\bn[ée]e?\b|"
     r"\bdate\s+de\s+naissance|\banniversaire|\bnat[oa]\b|\bdata\s+di\s+nascita|\bcompleanno|\bf\.\s?nac\.?)"
 )
 _BIRTH_FILLER = (
@@ -198,23 +198,29 @@ def date_of_birth_recognizer() -> GroupPatternRecognizer:
     regex = re.compile(
         rf"{_BIRTH_CUE}\w*{_BIRTH_FILLER}\s*[:\-=]?\s*(?P<value>{DATE_REGEX})(?!\d)", re.IGNORECASE
     )
+    # German and Romance word order puts the cue after the date: "ich bin am 3.5.2013 geboren".
+    after = re.compile(rf"(?<![\d.])(?P<value>{DATE_REGEX})\s+(?:geboren|born|nacid[oa]|n[ée]e?|nat[oa])\b", re.I)
     return GroupPatternRecognizer(
-        entity="DATE_OF_BIRTH", patterns=[GroupPattern(regex, 0.9)], name="DateOfBirthRecognizer"
+        entity="DATE_OF_BIRTH", patterns=[GroupPattern(regex, 0.9), GroupPattern(after, 0.9)],
+        name="DateOfBirthRecognizer",
     )
 
 
 # After a phone cue any run of digits that could be a phone goes, even one libphonenumber calls invalid
 # (a typo, a reserved range, one digit too many): "call me on 555-01234", "tel 0664 12 345".
 _PHONE_CUE = (
-    r"(?:\b(?:tele?phone|phone|ph|tel|mobile|mob|cell(?:phone)?|cell\s+phone|landline|whats\s?app|handy|"
-    r"telefon|tel[ée]fono|m[óo]vil|celular|cellulare|telefonino|portable|n[úu]mero)\b\.?"
+    r"(?:\b(?:tele?phone|phone|ph|tel|t[ée]l|mobile|mob|cell(?:phone)?|cel|cell\s+phone|landline|whats\s?app|"
+    r"handy|telefon|tel[ée]fono|m[óo]vil|celular|cellulare|telefonino|portable|n[úu]mero|num[ée]ro|"
+    r"ll[áa]ma(?:me|nos)|m[áa]ndame\s+un\s+(?:mensaje|whats(?:app)?)|escr[íi]beme|appelle[sz]?[-\s]moi|"
+    r"t[ée]l[ée]phone[sz]?[-\s]moi|ruf(?:\s+mich)?(?:\s+an)?|anrufen|chiamami|scrivimi)\b\.?"
     r"|\b(?:call|ring|text|phone|sms|message|reach|contact)(?:\s+(?:me|us|him|her|them|my\s+\w+|mum|mom|dad))?"
     r"(?:\s+(?:on|at|using))?"
     r"|\b(?:my|his|her|their|our|your)\s+(?:\w+\s+)?number|['’]s\s+number)"
 )
 _PHONE_RUN = r"(?P<value>\+?\s?\(?\d[\d\s().\-/]{3,22}\d\)?)"
 _PHONE_CUE_FILLER = (
-    r"(?:\s*(?:is|was|=|:|#|no\.?|nr\.?|number|num|ist|est|es|è|\(?[a-z]{2,6}\)?\s*:)\s*|\s+|[:\-.,]\s*){1,4}"
+    r"(?:\s*(?:is|was|=|:|#|no\.?|nr\.?|number|num|ist|est|es|è|al|au|a|unter|an|on|at|mi|mon|ma|mein|"
+    r"\(?[a-z]{2,6}\)?\s*:)\s*|\s+|[:\-.,]\s*){1,4}"
 )
 
 
@@ -244,10 +250,13 @@ _ID_CUE = (
     r"(?:\b(?:student|learner|pupil|candidate|admission|enrol?ment|registration|roll|exam|school|matriculation|"
     r"library|class|sch[üu]ler|alumno|[ée]l[èe]ve|studente|alunno)[\s\-]*(?:id(?:entifier|entification)?|"
     r"no\.?|nr\.?|num(?:ber|ero|éro)?\.?|n[º°o]\.?|#|code|card|ausweis|nummer|matricule|matricola)"
+    r"|\bn[úu]mero\s+de\s+(?:alumn[oa]|estudiante|matr[íi]cula|control|cuenta|boleta|expediente)"
+    r"|\bnum[ée]ro\s+(?:d['’]\s*)?(?:[ée]l[èe]ve|[ée]tudiant|ine|matricule)|\bidentifiant(?:\s+(?:[ée]l[èe]ve|[ée]tudiant))?"
+    r"|\bsch[üu]ler(?:nummer|-?id|ausweis(?:nummer)?)|\bnumero\s+di\s+matricola|\bcodice\s+(?:studente|alunno)"
     r"|\bid(?:\s*(?:no\.?|number|num|nr|code|card|#))?|\bmatr[ií]cula|\bmatricola|\bmatricule|\bmatrikel(?:nummer)?|"
     r"\bupn|\buci|\buln|\bcandidate|\broll)\b\.?"
 )
-_ID_FILLER = r"(?:\s*(?:is|was|=|:|#|-|no\.?|ist|est|es|è|number|of)\s*|\s+){1,3}"
+_ID_FILLER = r"(?:\s*(?:is|was|=|:|#|-|no\.?|ist|est|es|è|lautet|number|of)\s*|\s+){1,3}"
 _ID_VALUE = r"(?P<value>(?=[A-Za-z0-9\-/.]*\d)[A-Za-z0-9]+(?:[-/.][A-Za-z0-9]+|\s\d+(?=\s|$|[,.;!?)]))*)"
 
 
@@ -256,6 +265,29 @@ def student_id_cue_recognizer() -> GroupPatternRecognizer:
     regex = re.compile(rf"{_ID_CUE}{_ID_FILLER}{_ID_VALUE}(?![\w-])", re.IGNORECASE)
     return GroupPatternRecognizer(
         entity="STUDENT_ID", patterns=[GroupPattern(regex, 0.85)], name="StudentIdCueRecognizer"
+    )
+
+
+_NOTE_NAME = r"[A-ZÀ-Ý][\w'’\-]+"
+_HONORIFIC = (
+    r"(?i:mr|mrs|ms|miss|mx|dr|prof|professor|herr|frau|mme|mlle|sig(?:\.ra|ra)?|sr|sra|srta|dott(?:\.ssa|ssa)?)"
+)
+_NOTE_CUE = (
+    r"(?i:\b(?:contact|prepared\s+by|compiled\s+by|questions\s+to|per\s+domande|kontakt|contacter|"
+    r"send\s+[\w\s]{0,30}?\s+to))"
+)
+
+
+def teacher_note_name_recognizer() -> GroupPatternRecognizer:
+    """Names in a teacher's note that NER misses: after an honorific ("Contact Dr Little", "prof. Armani")
+    or a contact cue ("Prepared by Florentina Schmied"). In course text they are judged like NER names."""
+    honorific = re.compile(rf"\b{_HONORIFIC}\.?[ \t]+(?P<value>{_NOTE_NAME}(?:[ \t]+{_NOTE_NAME})?)")
+    cue = re.compile(
+        rf"{_NOTE_CUE}[ \t]*:?[ \t]+(?:{_HONORIFIC}\.?[ \t]+)?(?P<value>{_NOTE_NAME}(?:[ \t]+{_NOTE_NAME}){{0,2}})"
+    )
+    return GroupPatternRecognizer(
+        entity="PERSON", patterns=[GroupPattern(honorific, 0.6), GroupPattern(cue, 0.6)],
+        name="TeacherNoteNameRecognizer",
     )
 
 
@@ -461,6 +493,7 @@ def base_recognizers(student_id_patterns: Iterable[str]) -> list[EntityRecognize
         UsSsnRecognizer(),
         StudentIdRecognizer(student_id_patterns, name="SchoolStudentIdRecognizer"),
         street_address_recognizer(),
+        teacher_note_name_recognizer(),
         date_of_birth_recognizer(),
         personal_location_recognizer(),
     ]
@@ -551,9 +584,9 @@ class LearnerNameRecognizer(LocalRecognizer):
     def _name_word(self, token, neighbour, names: frozenset[str]) -> bool:
         if (
             not token.is_alpha or len(token) < 2 or token.is_stop or token.pos_ in _FUNCTION_POS
-            or token.pos_ == "VERB" or token.tag_.startswith("VB")
+            or token.tag_ in ("VBD", "VBN", "VBZ", "VBG")
         ):
-            return False  # the tagger may call an unknown name ADJ or ADV, never a verb that "said" is
+            return False  # an unknown name may be tagged ADJ, ADV or a bare VERB, never an inflected verb ("said")
         same_case = (token.is_upper == neighbour.is_upper) and (token.is_lower == neighbour.is_lower)
         known_word = token.lower_ in self.english_words or token.lemma_.lower() in self.english_words
         return same_case and (token.lower_ in names or not known_word)

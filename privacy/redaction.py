@@ -30,6 +30,8 @@ HISTORICAL_BIRTH_YEARS = 100  # birth dates older than this in course material a
 # Detectors in order of trust when spans overlap: the roster first, exact patterns next, NER last.
 PRIORITY = {"RosterRecognizer": 3, "ErasedRosterRecognizer": 3, "SpacyRecognizer": 1}
 ROSTER_RECOGNIZERS = frozenset({"RosterRecognizer", "ErasedRosterRecognizer"})
+# Names found without knowing who they are: in course text judged by their context (``privacy.context``).
+NAME_GUESSERS = frozenset({"SpacyRecognizer", "TeacherNoteNameRecognizer"})
 # When spans overlap, the most specific entity names the merged span: an email or a URL holding a
 # name is an email or a URL ("anna.q@school.local" is never "<PERSON>.q@...").
 SPECIFICITY = {"EMAIL_ADDRESS": 4, "URL": 4, "IP_ADDRESS": 4, "CREDIT_CARD": 3, "US_SSN": 3, "PHONE_NUMBER": 3,
@@ -37,6 +39,9 @@ SPECIFICITY = {"EMAIL_ADDRESS": 4, "URL": 4, "IP_ADDRESS": 4, "CREDIT_CARD": 3, 
 # Names and places that may be kept as words of the course (diagram labels such as "Producer").
 VOCABULARY_TYPES = frozenset({"PERSON", "LOCATION"})
 _YEAR = re.compile(r"\b(\d{4})\b")
+_WORD_BEFORE = re.compile(r"([A-ZÀ-Ý][\w'’\-]*)[ \t]+$")
+_WORD_AFTER = re.compile(r"[ \t]+([A-ZÀ-Ý][\w'’\-]*)")
+_JOINERS = "-'’"  # inside a word: double-barrelled names, O'Brien
 _TERM_WORDS = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 _PERSONAL_URL = re.compile(
     r"(?:facebook|instagram|tiktok|twitter|x|linkedin|snapchat|youtube|twitch|reddit|pinterest|tumblr|medium|"
@@ -153,10 +158,20 @@ def _whole_words(text: str, entities: list[DetectedEntity]) -> list[DetectedEnti
     grown: list[DetectedEntity] = []
     for entity in entities:
         start, end = entity.start, entity.end
-        while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
-            start -= 1
-        while end < len(text) and text[end].isalnum() and text[end - 1].isalnum():
-            end += 1
+        while start > 0 and text[start].isalnum():
+            if text[start - 1].isalnum():
+                start -= 1  # "<STREET_ADDRESS>ston" would leave a piece of the word
+            elif text[start - 1] in _JOINERS and start > 1 and text[start - 2].isalpha():
+                start -= 2  # "Gérard-<PERSON>"
+            else:
+                break
+        while end < len(text) and text[end - 1].isalnum():
+            if text[end].isalnum():
+                end += 1
+            elif text[end] in _JOINERS and end + 1 < len(text) and text[end + 1].isalpha():
+                end += 2
+            else:
+                break
         if grown and start < grown[-1].end:  # growing met the previous span: one span
             previous = grown.pop()
             best = previous if SPECIFICITY.get(previous.type, 2) >= SPECIFICITY.get(entity.type, 2) else entity
@@ -187,8 +202,10 @@ def _keep(
         if result.score < rules.threshold(result.entity_type) or result.entity_type not in rules.entities:
             continue
         recognizer = (result.recognition_metadata or {}).get(RecognizerResult.RECOGNIZER_NAME_KEY, "")
-        if kind == ContentKind.COURSE and recognizer == "SpacyRecognizer":
+        if kind == ContentKind.COURSE and recognizer in NAME_GUESSERS:
             course_names.append(result)  # judged below, by what else the text gives away
+        elif kind == ContentKind.COURSE and recognizer in ROSTER_RECOGNIZERS and _in_public_name(result, text, rules):
+            continue
         elif not _is_public(result, recognizer, text[result.start : result.end], kind=kind, rules=rules):
             candidates.append(_candidate(result, offset, PRIORITY.get(recognizer, 2)))
     if course_names:
@@ -200,6 +217,24 @@ def _keep(
             and context.is_personal(result.entity_type, result.start, result.end)
         )
     return candidates
+
+
+def _in_public_name(result: RecognizerResult, text: str, rules: CourseRules) -> bool:
+    """A roster first or last name inside a public name the lesson is about: "Frederick" of a pupil in
+    "Frederick Douglass", "Holmes" in "Sherlock Holmes", a double first name "Maria Theresa"."""
+    if result.entity_type != "PERSON":
+        return False
+    span = text[result.start : result.end]
+    before = _WORD_BEFORE.search(text, max(0, result.start - 40), result.start)
+    after = _WORD_AFTER.match(text, result.end)
+    forms = [span] if len(span.split()) > 1 else []
+    if before:
+        forms.append(f"{before.group(1)} {span}")
+    if after:
+        forms.append(f"{span} {after.group(1)}")
+    if before and after:
+        forms.append(f"{before.group(1)} {span} {after.group(1)}")
+    return any(rules.public.is_public_name(form) and " " in form.strip() for form in forms)
 
 
 def _candidate(result: RecognizerResult, offset: int, priority: int) -> _Candidate:

@@ -8,6 +8,7 @@ and placeholders are put back (``reidentify``) only in what the learner who aske
 from __future__ import annotations
 
 import logging
+import re
 import time
 import uuid
 from collections.abc import Callable, Generator, Iterator, Sequence
@@ -32,7 +33,7 @@ from edu.safeguarding import api as safeguarding_api
 from privacy.api import ContentKind, pseudonymize, redact_text, redact_texts, reidentify
 from rag.diagrams import DiagramAnalysis, DiagramError, analyze_image, analyze_svg, describe
 from rag.embeddings import get_embedder
-from rag.generation.llm import GenerationSettings, ModelUnavailableError, get_generator
+from rag.generation.backends import GenerationSettings, GeneratorBusyError, ModelUnavailableError, get_generator
 from rag.generation.vision import get_image_describer, get_image_embedder
 from rag.grounding import GroundingSource, SentenceVerdict, check_grounding, content_terms, split_sentences
 from rag.models import Chunk, DiagramGraph
@@ -71,6 +72,10 @@ IMAGE_MARK = " [your image]"
 
 class ExplainError(Exception):
     """The explanation cannot be given; the message is safe to show and contains no personal data."""
+
+
+class ExplainBusyError(ExplainError):
+    """Too many explanations are being generated right now; asking again shortly will work."""
 
 
 @dataclass
@@ -258,9 +263,9 @@ def _pipeline(
     pieces: list[str] = []
     generation_started = time.perf_counter()
     guard = safeguarding_api.AnswerScreen(course=course)  # shows a sentence once the answer so far passes
+    stream = generator.stream(messages, _options())
     with _model_failures():
-        for piece in _restored(generator.stream(messages, _options()), learner=learner,
-                               conversation_id=conversation_id):
+        for piece in _restored(stream, learner=learner, conversation_id=conversation_id):
             if not pieces:
                 clock.timings["first_token"] = round(time.perf_counter() - generation_started, 4)
                 clock.timings["time_to_first_token"] = round(clock.since_start(), 4)
@@ -271,7 +276,7 @@ def _pipeline(
             yield rest
     clock.lap("generate")
     raw = "".join(pieces)
-    tokens = len(generator.tokenizer(raw, add_special_tokens=False)["input_ids"])
+    tokens = stream.tokens
     clock.timings["tokens"] = tokens
     clock.timings["tokens_per_s"] = round(tokens / clock.timings["generate"], 2) if clock.timings["generate"] else 0.0
 
@@ -335,9 +340,14 @@ def _read_image(image: bytes, *, course: Course) -> _ImageReading:
     lines = diagram_lines(labels, [asdict(edge) for edge in analysis.edges])
     describer = get_image_describer()
     model_description = describer.describe(bytes(image)) if describer else ""
-    # An uploaded photo may show a name or an email (a worksheet header): redact as learner text.
+    # An uploaded photo may show a name or an email (a worksheet header): redact as learner text, but
+    # keep the labels the course's own diagrams and materials use ("Algae", "Producer", "Primary").
+    course_words = _course_words(
+        course, [node.label for node in analysis.nodes] + [edge.label for edge in analysis.edges]
+        + [block.text for block in analysis.text_blocks],
+    )
     redacted = redact_texts([analysis.description or describe(analysis), model_description, *lines],
-                            kind=ContentKind.LEARNER, course=course, where="image")
+                            kind=ContentKind.LEARNER, course=course, where="image", keep_terms=course_words)
     return _ImageReading(
         analysis=analysis,
         description=redacted[0].text,
@@ -345,6 +355,26 @@ def _read_image(image: bytes, *, course: Course) -> _ImageReading:
         lines=[result.text for result in redacted[2:]],
         matched_diagram=_matching_course_diagram(analysis, image=bytes(image), course=course),
     )
+
+
+_LABEL_WORD = re.compile(r"[^\W\d_]{3,}")
+MAX_LABEL_WORDS = 60
+
+
+def _course_words(course: Course, labels: Sequence[str]) -> set[str]:
+    """The words of a photo's labels that the course's own diagrams or indexed materials contain."""
+    words = {word.casefold() for label in labels if label for word in _LABEL_WORD.findall(label)}
+    if not words:
+        return set()
+    known: set[str] = set()
+    for title, nodes in DiagramGraph.objects.filter(material__course=course).values_list("title", "nodes"):
+        texts = [title, *(node.get("label", "") for node in nodes or [] if isinstance(node, dict))]
+        known.update(word.casefold() for text in texts if text for word in _LABEL_WORD.findall(text))
+    found = words & known
+    for word in sorted(words - known)[:MAX_LABEL_WORDS]:
+        if Chunk.objects.filter(course_id=course.pk, text__iregex=rf"\m{re.escape(word)}\M").exists():
+            found.add(word)
+    return found
 
 
 def _looks_like_svg(data: bytes | bytearray) -> bool:
@@ -455,6 +485,8 @@ def _model_failures() -> Iterator[None]:
     """Turn a model failure during generation into a readable ExplainError (type logged, never text)."""
     try:
         yield
+    except GeneratorBusyError as error:
+        raise ExplainBusyError(str(error)) from None
     except ModelUnavailableError as error:
         logger.warning("explanation model failed: %s", type(error.__cause__ or error).__name__)
         raise ExplainError(str(error)) from None

@@ -368,7 +368,8 @@ def _redact(extraction: Extraction, *, course: Course) -> tuple[list[Section], l
         for text in (analysis.title, *(n.label for n in analysis.nodes), *(e.label for e in analysis.edges),
                      *(b.text for b in analysis.text_blocks)):  # fmt: skip
             slot(text)
-    results = redact_texts(list(strings), kind="course", course=course, where="ingestion")
+    # One document: a name removed from a section is removed from its heading and diagram labels too.
+    results = redact_texts(list(strings), kind="course", course=course, where="ingestion", one_document=True)
     counts: Counter[str] = Counter()
     for result in results:
         counts.update(result.counts)

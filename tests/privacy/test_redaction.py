@@ -70,15 +70,16 @@ def test_roster_first_names_in_lower_case_go_while_the_lesson_stays():
     assert result.text == "<PERSON>, read how <PERSON> planted trees in Kenya."
 
 
-def test_roster_names_win_in_course_text_even_lower_case_and_public():
+def test_roster_names_win_in_course_text_even_lower_case_but_not_inside_a_public_name():
+    """A pupil called Isaac is not the Isaac of "Isaac Newton": the lesson keeps Newton whole."""
     course = CourseFactory()
     student_in(course, first_name="Isaac", last_name="Brown")
     teacher_of(course, first_name="Priya", last_name="Raman")
     result = redact_text(
-        "Isaac Newton's laws. ask priya raman or isaac about it.", kind=ContentKind.COURSE, course=course,
-        where="ingestion",
+        "Isaac Newton's laws. ask priya raman or isaac about it. Isaac was absent.", kind=ContentKind.COURSE,
+        course=course, where="ingestion",
     )
-    assert result.text == "<PERSON> Newton's laws. ask <PERSON> or <PERSON> about it."
+    assert result.text == "Isaac Newton's laws. ask <PERSON> or <PERSON> about it. <PERSON> was absent."
 
 
 def test_guardian_names_are_on_the_roster():

@@ -1,0 +1,149 @@
+"""Personal data in the formats of the countries Glossa's schools are in, and the look-alikes that must stay."""
+
+import pytest
+
+from privacy.recognizers import (
+    AnyDomainEmailRecognizer,
+    date_of_birth_recognizer,
+    phone_cue_recognizer,
+    street_address_recognizer,
+    student_id_cue_recognizer,
+)
+
+
+def spans(recognizer, text):
+    return [text[r.start : r.end] for r in recognizer.analyze(text, recognizer.supported_entities, None)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("my student ID is S-2569-6679", "S-2569-6679"),
+        ("ID: PX-155533", "PX-155533"),
+        ("student number 20242968, class 5", "20242968"),
+        ("student no. 2024/00123", "2024/00123"),
+        ("candidate number AB12CD34", "AB12CD34"),
+        ("learner number is 5512.", "5512"),
+        ("pupil number: 77-123-X", "77-123-X"),
+        ("mi matrícula es 2024 00123", "2024 00123"),
+        ("my id card is 993311", "993311"),
+    ],
+)
+def test_any_token_with_a_digit_after_an_id_cue_is_a_student_id(text, expected):
+    assert spans(student_id_cue_recognizer(), text) == [expected]
+
+
+@pytest.mark.parametrize("text", ["I'd 3 apples", "Did 1234 people vote?", "the ID card is blue", "ideas 1 and 2"])
+def test_id_cue_needs_the_word_and_a_token_with_digits(text):
+    assert spans(student_id_cue_recognizer(), text) == []
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "42 Maple Street, Apt 3, Riverton, OH 44123",  # US
+        "123 Main St Apt 4",
+        "141 Carter Mountains",  # a USPS suffix that is also an everyday word
+        "Flat 2, 14 Baker Street",  # UK
+        "Flat 17\nJanet Meadows",
+        "1 Elm Rd, Toronto, ON M5V 2T6",  # Canada
+        "Periférico Sur 766 Interior 450",  # Mexico
+        "Cerrada México 406 Interior 812",
+        "Calle Mayor 12, 3º B",  # Spain
+        "Calle de Alcalá 45, 2º izq",
+        "Etzlergasse 8-8",  # Austria / Germany
+        "Bolnbachring 54",
+        "Anika-Erler-Straße 7/6",
+        "Linzer Straße 5, Stiege 2, Top 5",
+        "Am Graben 4",
+        "Hauptstrasse 12a",  # Switzerland
+        "12 rue de la Paix",  # France
+        "214, avenue Charlotte Gilles",
+        "Via Roma 15",  # Italy
+        "Stretto Gianfrancesco, 47 Appartamento 17",
+        "Flat 12B, MG Road",  # India
+        "H.No. 806, Sami Ganj",
+        "14/17, Sodhi Chowk",
+    ],
+)
+def test_street_addresses_of_each_country_are_found_whole(address):
+    text = f"Please write to {address}. Thanks"
+    found = spans(street_address_recognizer(), text)
+    assert address in found or any(address in span for span in found), found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Nile is 6650 km long.",
+        "In 1953 Hillary climbed Mount Everest.",
+        "Vienna was the capital in 1815.",
+        "The square root of 16 is 4.",
+        "Place the 3 beakers on the bench.",
+        "During 5 minutes the ice melts.",
+        "In spring 2019 we planted seeds.",
+        "There are 3 main causes.",
+        "Route 66 crosses 8 states.",
+        "Place de la Concorde is in Paris.",
+        "The 3 large islands are volcanic.",
+        "Via Appia was built in 312 BC.",
+        "Chapter 3 covers the water cycle.",
+    ],
+)
+def test_lesson_places_and_numbers_are_not_addresses(text):
+    assert spans(street_address_recognizer(), text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("mail j.doe@stmarys.local now", "j.doe@stmarys.local"),
+        ("kim.lee@pupils.school.internal.", "kim.lee@pupils.school.internal"),
+        ("x anna+maths@mail.co.uk", "anna+maths@mail.co.uk"),
+        ("écris à zoë@école.fr", "zoë@école.fr"),
+    ],
+)
+def test_emails_on_any_syntactically_valid_domain(text, expected):
+    assert spans(AnyDomainEmailRecognizer(), text) == [expected]
+
+
+@pytest.mark.parametrize("text", ["not@an", "meet @ noon", "a@b", "price: 3@5.00"])
+def test_strings_with_an_at_sign_that_are_no_email(text):
+    assert spans(AnyDomainEmailRecognizer(), text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("call me on 555-01234", "555-01234"),  # one digit too many
+        ("my mobile is 0664 12 345", "0664 12 345"),  # too short
+        ("text me 07700 900123 pls", "07700 900123"),  # a reserved drama range
+        ("my mum's number is 555 1234", "555 1234"),
+        ("Tel. 06 12 34 56 78", "06 12 34 56 78"),
+    ],
+)
+def test_phone_like_digits_after_a_phone_cue_even_when_invalid(text, expected):
+    assert spans(phone_cue_recognizer(), text) == [expected]
+
+
+@pytest.mark.parametrize("text", ["call me at 3pm", "we called 12 times", "phone: 12/03/2011", "the number 42"])
+def test_phone_cue_without_a_phone_like_number(text):
+    assert spans(phone_cue_recognizer(), text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("born 12 March 2014", "12 March 2014"),
+        ("DOB: 03/07/2013", "03/07/2013"),
+        ("my birthday is 7th of May 2012", "7th of May 2012"),
+        ("geboren am 3.5.2013", "3.5.2013"),
+        ("nacido el 3 de mayo de 2013", "3 de mayo de 2013"),
+        ("née le 3 mai 2013", "3 mai 2013"),
+        ("nata il 3 maggio 2013", "3 maggio 2013"),
+        ("date of birth: 2013-05-03", "2013-05-03"),
+        ("born in March 2014", "March 2014"),
+    ],
+)
+def test_dates_of_birth_written_and_numeric_after_a_birth_cue(text, expected):
+    assert spans(date_of_birth_recognizer(), text) == [expected]
