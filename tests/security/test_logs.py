@@ -106,6 +106,13 @@ class Browser:
         body = urllib.parse.urlencode({"csrfmiddlewaretoken": self._csrf(), **data}).encode()
         return self._open(urllib.request.Request(self.base + path, data=body, headers=headers or {}))  # noqa: S310
 
+    def upload(self, path: str, filename: str, content: bytes, headers: dict) -> tuple[int, str, str]:
+        boundary = "glossa-test-boundary-7f3a"
+        body = (f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="{filename}"\r\n'
+                f"Content-Type: text/plain\r\n\r\n").encode() + content + f"\r\n--{boundary}--\r\n".encode()
+        headers = {**headers, "Content-Type": f"multipart/form-data; boundary={boundary}"}
+        return self._open(urllib.request.Request(self.base + path, data=body, headers=headers))  # noqa: S310
+
     def _open(self, request: urllib.request.Request) -> tuple[int, str, str]:
         try:
             with self.opener.open(request, timeout=300) as response:
@@ -120,11 +127,12 @@ class Browser:
 
 
 @pytest.fixture
-def running_portal(tmp_path, celery_test_broker):
+def running_portal(tmp_path, celery_test_broker, settings):
     """`manage.py serve` on the test database: real gunicorn and a real worker, logs under tmp_path/log."""
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": test_database_url(), "CELERY_BROKER_URL": celery_test_broker,
-           "GLOSSA_VAR_DIR": str(tmp_path), "CELERY_WORKER_CONCURRENCY": "1"}
+           "GLOSSA_VAR_DIR": str(tmp_path), "CELERY_WORKER_CONCURRENCY": "1",
+           "GLOSSA_MEDIA_ROOT": str(settings.MEDIA_ROOT)}
     env.pop("DJANGO_DEBUG", None)
     # As `make run` does before serve: the database cache that rate limits share.
     subprocess.run([sys.executable, "manage.py", "createcachetable"], cwd=REPO_ROOT, env=env, check=True, timeout=120)
@@ -200,6 +208,26 @@ def test_nothing_a_pupil_types_nor_a_sign_in_token_reaches_any_log_file(running_
     status, _, form_page = Browser(base).get(link_path)
     assert status == 200 and "password" in form_page.lower()
 
+    # Last (its sources would make the question above wait for the language model): the teacher
+    # uploads a note naming the pupil, and the worker started by serve ingests it.
+    status, _, body = staff.post("/api/v1/auth/token/", {"username": teacher.username,
+                                                          "password": "correct-horse-battery"})
+    teacher_auth = {"Authorization": f"Token {json.loads(body)['token']}"}
+    note = (f"Condensation notes. {NAME} ({EMAIL}, student {STUDENT_ID}) asked why cold glass gets wet.\n"
+            "Water vapour in warm air cools on the cold glass and condenses into droplets.\n").encode()
+    status, _, body = staff.upload(f"/api/v1/courses/{course.slug}/materials/", "condensation.txt", note,
+                                   teacher_auth)
+    assert status == 201, body
+    job_id = json.loads(body)["jobs"][0]["id"]
+    deadline = time.monotonic() + 420
+    while True:
+        job = json.loads(staff.get(f"/api/v1/jobs/{job_id}/", headers=teacher_auth)[2])
+        if job["state"] in ("indexed", "failed"):
+            break
+        assert time.monotonic() < deadline, f"ingestion did not finish: {job}"
+        time.sleep(1)
+    assert job["state"] == "indexed", job
+
     time.sleep(1.5)  # gunicorn writes access lines after the response
     logs = {path.name: path.read_text(errors="replace") for path in Path(log_dir).rglob("*") if path.is_file()}
     assert {"web.log", "worker.log"} <= set(logs)
@@ -207,6 +235,7 @@ def test_nothing_a_pupil_types_nor_a_sign_in_token_reaches_any_log_file(running_
         for secret in (NAME, EMAIL, STUDENT_ID, quoted, urllib.parse.quote(EMAIL), link_token, api_token,
                        "Mirabel", "Quistgaard", "8675309"):
             assert secret not in text, f"{secret!r} found in {name}"
+    assert "Task rag.tasks.ingest_material[" in logs["worker.log"]  # the worker did log its work
     # ...while the access log still records each request, by path.
     assert f"GET /api/v1/courses/{course.slug}/search/ " in logs["web.log"]
     assert "/accounts/set-password/<uid>/<token>/" in logs["web.log"]
