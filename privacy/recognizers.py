@@ -406,9 +406,11 @@ class ErasedRosterRecognizer(LocalRecognizer):
         for match in self._EMAILS.finditer(text):
             self._look_up("email", match.group(), match.start(), match.end(), results)
         for match in self._IDS.finditer(text):
-            for piece in {match.group(), *match.group().split()}:
-                offset = match.start() + match.group().index(piece)
-                self._look_up("id", piece, offset, offset + len(piece), results)
+            tokens = list(re.finditer(r"\S+", match.group()))
+            for first in range(len(tokens)):  # every run of tokens: "ID S 2569 6679" holds "S 2569 6679"
+                for last in range(first, len(tokens)):
+                    start, end = match.start() + tokens[first].start(), match.start() + tokens[last].end()
+                    self._look_up("id", text[start:end], start, end, results)
         return results
 
     def _look_up(self, kind: str, value: str, start: int, end: int, results: list[RecognizerResult]) -> None:
