@@ -50,6 +50,9 @@ def test_serve_starts_the_portal_and_a_worker_and_stops_them(tmp_path, celery_te
         assert (status, body) == (200, '{"status": "ok"}')
         status, login_page = _get(f"http://127.0.0.1:{port}/accounts/login/")
         assert status == 200 and "Sign in" in login_page
+        # DEBUG is off (as in every environment unless DJANGO_DEBUG=1): whitenoise serves the static files.
+        assert "/static/glossa/glossa.css" in login_page
+        assert _get(f"http://127.0.0.1:{port}/static/glossa/glossa.css")[0] == 200
         # The worker that serve started answers tasks (no other worker runs in this test).
         assert ping.delay("from serve").get(timeout=60)["echo"] == "from serve"
     finally:
