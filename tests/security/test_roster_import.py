@@ -200,3 +200,17 @@ def test_generated_hostile_rows_through_the_cli_end_in_a_report_or_a_clear_comma
     own_words = (REPO_ROOT / "edu" / "roster.py").read_text()  # the importer's own messages are not echoes
     _rejected_values_absent(rows, errors, out.getvalue() + err.getvalue(), own_words)
     assert not Enrollment.objects.filter(course=world.course, user__username__in=["otto", "olive"]).exists()
+
+
+def test_an_import_refreshes_the_roster_redaction_uses_guardians_included(client, world):
+    from privacy.models import PrivacyPolicy
+    from privacy.selectors import roster_identifiers
+
+    version_before = PrivacyPolicy.objects.filter(course=world.course).values_list("version", flat=True).first() or 0
+    rows = [["nia", "Nia", "Brook", "nia@example.org", "student", "5", "S7000001"],
+            ["", "Ngozi", "Brook", "ngozi@home.org", "guardian", "", "S7000001"]]
+    post_roster(client, world, csv_bytes(rows))
+    roster = roster_identifiers(course=world.course)
+    assert {("Nia", "Brook"), ("Ngozi", "Brook")} <= set(roster.names)
+    assert {"nia@example.org", "ngozi@home.org"} <= set(roster.emails) and "S7000001" in roster.student_ids
+    assert PrivacyPolicy.objects.get(course=world.course).version > version_before  # cached rosters are stale now
