@@ -78,6 +78,7 @@ class SchoolPhoneRecognizer(PhoneRecognizer):
     # Canada shares the US (NANP) numbering plan, so "US" covers it.
     REGIONS = ("US", "GB", "IN", "DE", "FR", "MX", "ES", "IT", "AT", "AU", "BR")
     MIN_DIGITS = 7
+    MAX_RUN = 40  # the longest written phone number ("+44 (0) 20 7946 0958 ext. 1234" is shorter)
     # Without a country code, fewer than 9 digits is more often a year range ("1642-1727") than a phone.
     MIN_NATIONAL_DIGITS = 9
     # North-American-shaped numbers even when libphonenumber says the area code is not in service, and
@@ -103,6 +104,8 @@ class SchoolPhoneRecognizer(PhoneRecognizer):
         results = []
         # libphonenumber scans the text once per region: give it only the digit runs that could be phones.
         for run in self.CANDIDATE_RUN.finditer(text):
+            if len(run.group()) > self.MAX_RUN:
+                continue  # a table of numbers, not a phone: libphonenumber would try it in every region
             digits = _digits(run.group())
             if digits < self.MIN_DIGITS or self.NOT_A_PHONE.fullmatch(run.group()):
                 continue
@@ -141,6 +144,8 @@ class GroupPattern:
 
     regex: re.Pattern[str]
     score: float
+    # A cheap search that must succeed before ``regex`` is run (long texts without the cue skip it).
+    requires: re.Pattern[str] | None = None
 
 
 class GroupPatternRecognizer(LocalRecognizer):
@@ -157,6 +162,8 @@ class GroupPatternRecognizer(LocalRecognizer):
         entity = self.supported_entities[0]
         results = []
         for pattern in self.patterns:
+            if pattern.requires is not None and not pattern.requires.search(text):
+                continue
             for match in pattern.regex.finditer(text):
                 start, end = match.span("value")
                 if end > start:
@@ -199,9 +206,12 @@ def date_of_birth_recognizer() -> GroupPatternRecognizer:
         rf"{_BIRTH_CUE}\w*{_BIRTH_FILLER}\s*[:\-=]?\s*(?P<value>{DATE_REGEX})(?!\d)", re.IGNORECASE
     )
     # German and Romance word order puts the cue after the date: "ich bin am 3.5.2013 geboren".
-    after = re.compile(rf"(?<![\d.])(?P<value>{DATE_REGEX})\s+(?:geboren|born|nacid[oa]|n[ée]e?|nat[oa])\b", re.I)
+    cue_after = r"(?:geboren|born|nacid[oa]|n[ée]e?|nat[oa])\b"
+    after = re.compile(rf"(?<![\d.])(?P<value>{DATE_REGEX})\s+{cue_after}", re.I)
     return GroupPatternRecognizer(
-        entity="DATE_OF_BIRTH", patterns=[GroupPattern(regex, 0.9), GroupPattern(after, 0.9)],
+        entity="DATE_OF_BIRTH",
+        patterns=[GroupPattern(regex, 0.9, re.compile(_BIRTH_CUE, re.I)),
+                  GroupPattern(after, 0.9, re.compile(rf"\d\s+{cue_after}|[a-z.]\s+{cue_after}", re.I))],
         name="DateOfBirthRecognizer",
     )
 
