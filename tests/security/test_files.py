@@ -137,6 +137,34 @@ def test_a_diagram_indexed_before_text_boxes_were_kept_shows_students_no_picture
     assert _as(client, student).get(reverse("portal:material_picture", args=[photo.pk])).status_code == 404
 
 
+def test_asking_about_a_course_diagram_hands_the_explainer_the_students_picture_not_the_upload(
+    client, course_people, monkeypatch
+):
+    course, student, _ = course_people
+    raw = _photo_with_metadata()
+    photo = MaterialFactory(
+        course=course, kind=Material.Kind.IMAGE, original_filename="cycle.jpg", content=raw,
+        status=Material.Status.READY,
+    )
+    diagram = DiagramGraph.objects.create(material=photo, title="Cycle", width=200, height=100, text_blocks=[
+        {"text": "<PERSON>", "bbox": [20, 20, 80, 40], "role": "node", "redacted": True},
+    ])  # fmt: skip
+    received: list[bytes] = []
+
+    def explainer_spy(**kwargs):  # records what the view hands over; the explainer itself is tested elsewhere
+        received.append(kwargs["image"])
+        return iter([])
+
+    monkeypatch.setattr("edu.portal.views.rag_api.stream_explanation", explainer_spy)
+    response = _as(client, student).post(
+        reverse("portal:ask_stream", args=[course.slug]), {"question": "What is this?", "diagram": diagram.pk}
+    )
+    b"".join(response.streaming_content)
+    assert len(received) == 1 and received[0] != raw
+    picture = Image.open(io.BytesIO(received[0]))
+    assert picture.format == "PNG" and picture.getpixel((50, 30)) == PAINT
+
+
 HOSTILE_SVG = b"""<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"
      width="300" height="120" onload="alert('svg')">
   <script>alert('script')</script>
