@@ -10,14 +10,17 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
-from edu.models import ITEM_PROMPT_MAX_CHARS, PracticeItem
-from edu.services import ITEM_CSV_MAX_ROWS, ItemImportError, import_items_csv
+from edu.models import PracticeItem
+from edu.services import ItemImportError, import_items_csv
 from tests.factories import CourseFactory, ObjectiveFactory
 
 pytestmark = pytest.mark.django_db
 
 HEADER = "objective_code,kind,prompt,choices,answer,explanation\n"
 GOOD_FIRST = "water,short_answer,What falls from clouds?,,rain,\n"
+# The limits the README documents (edu/models.py ITEM_PROMPT_MAX_CHARS, edu/services.py ITEM_CSV_MAX_ROWS).
+ITEM_PROMPT_MAX_CHARS = 2000
+ITEM_CSV_MAX_ROWS = 5000
 GOOD_LAST = "water,multiple_choice,Which is a gas?,Steam|Ice|Snow,Steam,\n"
 
 

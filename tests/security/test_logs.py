@@ -27,7 +27,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.log import log_response
 
-from edu.logging import PrivateAccessLogger, StripRequestDataFilter, scrub_url
+from edu.logging import StripRequestDataFilter
 from tests.conftest import REPO_ROOT, test_database_url
 from tests.factories import CourseFactory, student_in, teacher_of
 
@@ -37,6 +37,8 @@ TYPED = f"Why does {NAME} ({EMAIL}, {STUDENT_ID}) see condensation on cold glass
 
 # --- The pieces -------------------------------------------------------------------------------
 def test_scrub_url_drops_query_strings_and_masks_sign_in_links():
+    from edu.logging import scrub_url
+
     line = f"GET /api/v1/courses/x/search/?q={EMAIL}&k=3 HTTP/1.1"
     assert scrub_url(line) == "GET /api/v1/courses/x/search/ HTTP/1.1"
     assert scrub_url("/accounts/set-password/MTI/cf3x-9f0e2b1c/") == "/accounts/set-password/<uid>/<token>/"
@@ -44,6 +46,8 @@ def test_scrub_url_drops_query_strings_and_masks_sign_in_links():
 
 
 def test_the_sign_in_link_route_is_the_one_the_scrubber_masks():
+    from edu.logging import scrub_url
+
     path = reverse("set_password", kwargs={"uidb64": "MTI", "token": "cf3x-9f0e2b1c"})
     assert "cf3x" not in scrub_url(path) and "MTI" not in scrub_url(path)
 
@@ -68,6 +72,8 @@ def test_django_request_log_lines_lose_query_strings_and_tokens():
 
 
 def test_gunicorn_access_log_atoms_hold_no_query_string_referer_query_or_token():
+    from edu.logging import PrivateAccessLogger
+
     class Response:
         status, headers, sent = "200 OK", [], 12
 
@@ -243,6 +249,8 @@ def test_nothing_a_pupil_types_nor_a_sign_in_token_reaches_any_log_file(running_
 
 def test_gunicorn_error_log_lines_are_scrubbed_too(tmp_path):
     from gunicorn.config import Config
+
+    from edu.logging import PrivateAccessLogger
 
     config = Config()
     config.set("errorlog", str(tmp_path / "error.log"))
