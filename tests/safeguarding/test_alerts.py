@@ -144,3 +144,36 @@ def test_the_students_export_withholds_the_record_and_erasure_removes_it(school)
     assert "stepdad" not in str(exported)
     erase_learner(user=student, requested_by=student)
     assert not Alert.objects.exists() and not AlertEvent.objects.exists()
+
+
+def test_the_rest_api_gives_the_lead_the_alert_and_takes_actions(school):
+    from django.urls import reverse
+    from rest_framework.test import APIClient
+
+    course, student, lead, _, other_lead = school
+    alert_id = disclose(course, student).alert_id
+    client = APIClient()
+    client.force_authenticate(lead)
+    listed = client.get(reverse("v1:safeguarding_alerts")).json()
+    assert [item["id"] for item in listed] == [alert_id] and "original" not in listed[0]
+    detail = client.get(reverse("v1:safeguarding_alert", args=[alert_id]))
+    assert detail.json()["original"] == "how do magnets work? also my stepdad hits me"
+    assert AlertEvent.objects.filter(alert_id=alert_id, action="viewed", where="api").count() == 1
+    closing = client.post(reverse("v1:safeguarding_act", args=[alert_id]), {"action": "close"}, format="json")
+    assert closing.status_code == 409 and "note" in closing.json()["detail"]
+    closed = client.post(reverse("v1:safeguarding_act", args=[alert_id]), {"action": "close", "note": "ok"},
+                         format="json")
+    assert closed.json()["status"] == "closed"
+    client.force_authenticate(other_lead)
+    assert client.get(reverse("v1:safeguarding_alert", args=[alert_id])).status_code == 404
+
+
+def test_the_admin_shows_alerts_without_the_words(school, client):
+    from django.urls import reverse
+
+    course, student, *_ = school
+    alert_id = disclose(course, student).alert_id
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    page = client.get(reverse("admin:safeguarding_alert_change", args=[alert_id]))
+    assert page.status_code == 200 and b"abuse" in page.content
+    assert b"stepdad" not in page.content and b"original_encrypted" not in page.content
