@@ -76,7 +76,7 @@ class SchoolPhoneRecognizer(PhoneRecognizer):
     """Phones in US and international formats; texts with too few digits are skipped cheaply."""
 
     # Canada shares the US (NANP) numbering plan, so "US" covers it.
-    REGIONS = ("US", "GB", "IN", "DE", "FR", "MX", "ES", "IT", "AT", "AU", "BR")
+    REGIONS = ("US", "GB", "IN", "DE", "FR", "AU", "BR")
     MIN_DIGITS = 7
     MAX_RUN = 40  # the longest written phone number ("+44 (0) 20 7946 0958 ext. 1234" is shorter)
     # Without a country code, fewer than 9 digits is more often a year range ("1642-1727") than a phone.
@@ -485,6 +485,21 @@ def split_full_name(full_name: str) -> tuple[str, str]:
     return " ".join(parts[:-1]) if len(parts) > 1 else parts[0], parts[-1] if len(parts) > 1 else ""
 
 
+_IP_LIKE = re.compile(r"\d\.\d|[0-9A-Fa-f]:[0-9A-Fa-f]*:")
+_URL_LIKE = re.compile(r"[^\W_]\.[^\W\d_]{2}|://|\bwww\b", re.IGNORECASE)
+
+
+def only_if(recognizer: EntityRecognizer, needed: Callable[[str], object]) -> EntityRecognizer:
+    """The recognizer, skipped for texts that cannot hold what it finds: its regexes cost more than the check."""
+    analyze = recognizer.analyze
+
+    def analyze_if_needed(text: str, entities: list[str], nlp_artifacts: NlpArtifacts = None, **kwargs):
+        return analyze(text, entities, nlp_artifacts, **kwargs) if needed(text) else []
+
+    recognizer.analyze = analyze_if_needed
+    return recognizer
+
+
 def base_recognizers(student_id_patterns: Iterable[str]) -> list[EntityRecognizer]:
     """The process-wide recognizers (not course-specific) added to the spaCy NER recognizer."""
     from presidio_analyzer.predefined_recognizers import (
@@ -497,12 +512,12 @@ def base_recognizers(student_id_patterns: Iterable[str]) -> list[EntityRecognize
     return [
         AnyDomainEmailRecognizer(),
         SchoolPhoneRecognizer(),
-        phone_cue_recognizer(),
-        student_id_cue_recognizer(),
-        CreditCardRecognizer(),
-        IpRecognizer(),
-        UrlRecognizer(),
-        UsSsnRecognizer(),
+        only_if(phone_cue_recognizer(), lambda text: _digits(text) >= PhoneCueRecognizer.MIN_DIGITS),
+        only_if(student_id_cue_recognizer(), lambda text: any(char.isdigit() for char in text)),
+        only_if(CreditCardRecognizer(), lambda text: _digits(text) >= 12),
+        only_if(IpRecognizer(), _IP_LIKE.search),
+        only_if(UrlRecognizer(), _URL_LIKE.search),
+        only_if(UsSsnRecognizer(), lambda text: _digits(text) >= 9),
         StudentIdRecognizer(student_id_patterns, name="SchoolStudentIdRecognizer"),
         street_address_recognizer(),
         teacher_note_name_recognizer(),
