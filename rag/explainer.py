@@ -240,6 +240,11 @@ def _pipeline(
             diagram=reading.to_dict() if reading else None, clock=clock, model_name=model_name, store=store,
         )
 
+    practice = safeguarding_api.practice_item_for(course=course, question=question)
+    if practice is not None:  # the course is set to "hints first": questions and steps, never the answer
+        hints = safeguarding_api.hints_reply(item=practice, sources=[source.text for source in sources],
+                                             grade=profile.grade_level)
+        return finish(hints, [], {"status": "hints", "sentences": 0, "supported": 0, "rate": None})
     if not sources and reading is None:
         return finish(NOT_FOUND, [], {"status": "no_sources", "sentences": 0, "supported": 0, "rate": None})
 

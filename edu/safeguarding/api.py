@@ -1,5 +1,6 @@
 """What rag and the web layer import from safeguarding (functions and frozen dataclasses)."""
 
+from edu.safeguarding.hints import gives_away, hints_reply, practice_item_for
 from edu.safeguarding.replies import ANSWER_WITHHELD, refusal, supportive_reply
 from edu.safeguarding.screening import (
     CATEGORIES,
@@ -52,12 +53,15 @@ __all__ = [
     "alerts_for_lead",
     "answer_blocked",
     "assign_lead",
+    "gives_away",
     "course_context",
     "help_contacts",
     "hints_first",
+    "hints_reply",
     "is_lead",
     "is_lead_for",
     "open_alert_count",
+    "practice_item_for",
     "purge_expired_alerts",
     "read_alert",
     "refusal",
