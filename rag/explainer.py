@@ -33,7 +33,7 @@ from edu.safeguarding import api as safeguarding_api
 from privacy.api import ContentKind, pseudonymize, redact_text, redact_texts, reidentify
 from rag.diagrams import DiagramAnalysis, DiagramError, analyze_image, analyze_svg, describe
 from rag.embeddings import get_embedder
-from rag.generation.llm import GenerationSettings, ModelUnavailableError, get_generator
+from rag.generation.backends import GenerationSettings, GeneratorBusyError, ModelUnavailableError, get_generator
 from rag.generation.vision import get_image_describer, get_image_embedder
 from rag.grounding import GroundingSource, SentenceVerdict, check_grounding, content_terms, split_sentences
 from rag.models import Chunk, DiagramGraph
@@ -72,6 +72,10 @@ IMAGE_MARK = " [your image]"
 
 class ExplainError(Exception):
     """The explanation cannot be given; the message is safe to show and contains no personal data."""
+
+
+class ExplainBusyError(ExplainError):
+    """Too many explanations are being generated right now; asking again shortly will work."""
 
 
 @dataclass
@@ -264,9 +268,9 @@ def _pipeline(
     pieces: list[str] = []
     generation_started = time.perf_counter()
     guard = safeguarding_api.AnswerScreen(course=course)  # shows a sentence once the answer so far passes
+    stream = generator.stream(messages, _options())
     with _model_failures():
-        for piece in _restored(generator.stream(messages, _options()), learner=learner,
-                               conversation_id=conversation_id):
+        for piece in _restored(stream, learner=learner, conversation_id=conversation_id):
             if not pieces:
                 clock.timings["first_token"] = round(time.perf_counter() - generation_started, 4)
                 clock.timings["time_to_first_token"] = round(clock.since_start(), 4)
@@ -277,7 +281,7 @@ def _pipeline(
             yield rest
     clock.lap("generate")
     raw = "".join(pieces)
-    tokens = len(generator.tokenizer(raw, add_special_tokens=False)["input_ids"])
+    tokens = stream.tokens
     clock.timings["tokens"] = tokens
     clock.timings["tokens_per_s"] = round(tokens / clock.timings["generate"], 2) if clock.timings["generate"] else 0.0
 
@@ -486,6 +490,8 @@ def _model_failures() -> Iterator[None]:
     """Turn a model failure during generation into a readable ExplainError (type logged, never text)."""
     try:
         yield
+    except GeneratorBusyError as error:
+        raise ExplainBusyError(str(error)) from None
     except ModelUnavailableError as error:
         logger.warning("explanation model failed: %s", type(error.__cause__ or error).__name__)
         raise ExplainError(str(error)) from None

@@ -142,6 +142,8 @@ class ExplainView(APIView):
                 image=payload.validated_data.get("image"),
                 conversation_id=payload.validated_data.get("conversation_id"),
             )
+        except rag_api.ExplainBusyError as error:  # every generation slot is taken: a retry soon will work
+            return Response({"detail": str(error)}, status=503, headers={"Retry-After": "30"})
         except rag_api.ExplainError as error:
             return Response({"detail": str(error)}, status=422)
         return Response(explanation.to_dict())

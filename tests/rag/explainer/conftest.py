@@ -1,4 +1,5 @@
-"""A small science course indexed with the real embedder, learners of two reading levels, the real generator."""
+"""A small science course indexed with the real embedder, learners of two reading levels, the real generator
+(on every backend)."""
 
 from __future__ import annotations
 
@@ -6,11 +7,13 @@ import re
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
+from django.test import override_settings
 
 import edu.demo
 from edu.api import LearnerProfile
 from rag.embeddings import get_embedder
-from rag.generation.llm import get_generator
+from rag.generation.backends import BACKENDS, get_generator
 from rag.models import Chunk, DiagramGraph
 from tests.factories import CourseFactory, MaterialFactory, ObjectiveFactory, student_in
 
@@ -32,10 +35,32 @@ DIAGRAM_DESCRIPTION = (
 DIAGRAM_LABELS = ["Evaporation", "Condensation", "Precipitation", "Collection"]
 
 
+def backend_settings(backend: str, request: pytest.FixtureRequest) -> dict:
+    """Settings that select ``backend`` on the packaged SmolLM2-135M weights."""
+    if backend == "openai":
+        server = request.getfixturevalue("llama_server")
+        return {"LLM_BACKEND": "openai", "LLM_BASE_URL": server.base_url, "LLM_MODEL": "", "LLM_API_KEY": ""}
+    return {"LLM_BACKEND": backend, "LLM_MODEL": ""}
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def generator_settings(request) -> dict:
+    return backend_settings(request.param, request)
+
+
 @pytest.fixture(scope="session")
-def generator():
-    """The default model, converted once and shared by the whole session."""
-    return get_generator()
+def generator(generator_settings):
+    """The packaged model on each backend in turn (llama.cpp in process, a real llama.cpp server, transformers),
+    loaded once; every test that asks for it runs on all three."""
+    with override_settings(GLOSSA={**django_settings.GLOSSA, **generator_settings}):
+        return get_generator()
+
+
+@pytest.fixture(autouse=True)
+def _generator_backend(request, settings):
+    """A test that uses the generator explains with it (the explainer asks ``get_generator`` for it)."""
+    if "generator" in request.fixturenames:
+        settings.GLOSSA = {**settings.GLOSSA, **request.getfixturevalue("generator_settings")}
 
 
 def _index(material, texts: list[tuple[str, str]], *, diagram=None) -> list[Chunk]:

@@ -13,7 +13,7 @@ from edu.api import Interaction, LearnerProfile
 from edu.demo.assets import water_cycle_png
 from privacy.api import pseudonymize
 from rag.explainer import NOT_FOUND, QUOTED_INTRO, ExplainError, _restored, explain, stream_explanation
-from rag.generation import llm
+from rag.generation import backends
 from rag.tailoring import fk_grade
 from tests.factories import UserFactory, teacher_of
 from tests.rag.explainer.conftest import DIAGRAM_DESCRIPTION, learner_in
@@ -134,7 +134,7 @@ def test_a_photographed_diagram_is_read_matched_to_the_course_diagram_and_descri
 
 
 def test_the_generator_is_loaded_once_per_process(generator):
-    assert llm.get_generator() is generator
+    assert backends.get_generator() is generator
 
 
 def test_a_teacher_preview_profile_is_not_stored(water_course, generator):

@@ -1,4 +1,4 @@
-"""The default generator: converted once from the packaged GGUF, then fast to load, streamed as it generates."""
+"""The transformers backend: the packaged GGUF converted once, then fast to load, streamed as it generates."""
 
 from __future__ import annotations
 
@@ -7,11 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from rag.generation.llm import DEFAULT_MODEL_NAME, GenerationSettings, ModelUnavailableError, load_generator
+from rag.generation.base import GenerationSettings, ModelUnavailableError
+from rag.generation.llm import DEFAULT_MODEL_NAME, load_generator
 
 pytestmark = pytest.mark.slow
 
 MESSAGES = [{"role": "user", "content": "Say one sentence about rain."}]
+
+
+@pytest.fixture(scope="module")
+def generator():
+    return load_generator("")
 
 
 def test_the_packaged_model_is_converted_once_and_then_loads_quickly(generator, settings):
@@ -21,17 +27,22 @@ def test_the_packaged_model_is_converted_once_and_then_loads_quickly(generator, 
     reloaded = load_generator("")
     assert time.perf_counter() - started < 10  # < 1 s on an idle 2-core machine; CI shares its cores
     assert reloaded.model_name == DEFAULT_MODEL_NAME
+    assert reloaded.backend == "transformers"
     assert not hasattr(reloaded.model.config, "quantization_config")
 
 
 def test_stream_yields_pieces_while_the_model_is_still_generating(generator):
     arrivals = []
     started = time.perf_counter()
-    for piece in generator.stream(MESSAGES, GenerationSettings(max_new_tokens=24)):
+    stream = generator.stream(MESSAGES, GenerationSettings(max_new_tokens=24))
+    for piece in stream:
         arrivals.append((time.perf_counter() - started, piece))
     assert len(arrivals) >= 3
     assert arrivals[0][0] < arrivals[-1][0]
-    assert "".join(piece for _, piece in arrivals).strip()
+    text = "".join(piece for _, piece in arrivals)
+    assert text.strip()
+    assert stream.tokens == generator.count_tokens(text)
+    assert 0 < stream.tokens <= 24
 
 
 def test_greedy_generation_is_reproducible(generator):
