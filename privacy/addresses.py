@@ -84,9 +84,9 @@ _POSTCODE = (
     r"(?-i:\d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}|[A-Z]\d[A-Z]\s?\d[A-Z]\d|\d{6}|\d{4}|"
     r"\d{2}-\d{3}|\d{3}\s\d{2})"
 )
-_CITY = (
-    r"(?-i:[A-ZÀ-Ý](?:[^\W\d]|['’.\-])*(?:\s+(?:(?:am|an\s+der|im|bei|upon|on|sur|sous|de|del|di)\s+)?"
-    r"[A-ZÀ-Ý](?:[^\W\d]|['’.\-])*){0,2})"
+_CITY = (  # a full stop only inside a name ("St.Gallen"), never the end of the sentence
+    r"(?!(?i:col|colonia|fracc|c\.p)\b)(?-i:[A-ZÀ-Ý](?:[^\W\d]|['’\-]|\.(?=\w))*(?:\s+(?:(?:am|an\s+der|im|bei|upon|on|sur|sous|de|del|di)\s+)?"
+    r"[A-ZÀ-Ý](?:[^\W\d]|['’\-]|\.(?=\w))*){0,2})"
 )
 _PLACE_AFTER = (
     rf"(?:,[ \t]*{_CITY}(?:,\s*(?-i:[A-Z]{{2,3}}))?(?:[\s,\-]+{_POSTCODE})?(?![\w]))?"
@@ -191,7 +191,7 @@ _ANY_POSTCODE = (
     r"\d{6}|\d{3}\s\d{3}|\d{4})"
 )
 _PLACE_STOP = r"(?:and|but|or|the|to|in|on|at|y|et|e|und|por|pour|per|mon|ma|my|please|pls|thanks|call|tel|if|so)"
-_PLACE_WORD = rf"(?!{_PLACE_STOP}\b)[^\W\d_][\w'’.\-]*"
+_PLACE_WORD = rf"(?!{_PLACE_STOP}\b)[^\W\d_](?:[\w'’\-]|\.(?=\w))*"
 _RIGHT_WITH_POSTCODE = re.compile(
     rf"(?:\s*,\s*(?:col(?:onia)?\.?\s+)?{_PLACE_WORD}(?:[ \-]{_PLACE_WORD}){{0,3}}){{0,2}}\s*[,\-]?\s*"
     rf"(?:[a-z]{{2,3}}\s+)?{_ANY_POSTCODE}(?!\w)(?:\s*,?\s*{_PLACE_WORD}(?:[ \-]{_PLACE_WORD}){{0,2}})?",

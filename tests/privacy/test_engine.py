@@ -25,3 +25,21 @@ def test_fast_pipeline_matches_the_models_attribute_ruler_and_presidio_artifacts
             theirs.lemmas, theirs.keywords, theirs.tokens_indices, theirs.scores
         )
         assert [(e.start_char, e.label_) for e in ours.entities] == [(e.start_char, e.label_) for e in theirs.entities]
+
+
+def test_batch_analysis_finds_what_presidios_own_analyze_finds():
+    """``privacy.engine.analyze`` skips Presidio's per-text overhead, not any of its results or scores."""
+    from privacy.engine import analyze, get_analyzer, recognizers_for
+    from privacy.recognizers import RosterRecognizer
+
+    texts = TEXTS + ["ssn 219-09-9999, card 4111 1111 1111 1111, ip 10.0.0.12, see https://example.org/x"]
+    entities = sorted(get_analyzer().get_supported_entities(LANGUAGE))
+    roster = [RosterRecognizer(["Jose"])]
+    recognizers = recognizers_for(entities, roster)
+    for text, artifacts in zip(texts, annotate(texts, batch_size=8), strict=True):
+        ours = analyze(text, recognizers=recognizers, entities=entities, nlp_artifacts=artifacts)
+        theirs = get_analyzer().analyze(text, LANGUAGE, entities=entities, nlp_artifacts=artifacts,
+                                        ad_hoc_recognizers=roster, score_threshold=0.0)
+        assert sorted((r.entity_type, r.start, r.end, round(r.score, 4)) for r in ours) == sorted(
+            (r.entity_type, r.start, r.end, round(r.score, 4)) for r in theirs
+        )
