@@ -96,3 +96,23 @@ def test_screening_is_fast():
     for _ in range(200):
         SCREENER.screen("how do plants grow btw i feel sad at home", context=ScreeningContext(subject="biology"))
     assert (time.perf_counter() - started) / 200 < 0.01
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    ("my friend's dad hits her", "abuse"),
+    ("a girl in my class said her uncle touches her", "abuse"),
+    ("my friend gets called names every day", "bullying"),
+    ("my brother took a lot of pills", "self_harm"),
+])
+def test_a_disclosure_about_a_friend_or_sibling_is_read_as_theirs(text, category):
+    assert category in flags(text)
+
+
+def test_the_friend_perspective_leaves_ordinary_news_alone():
+    assert flags("my friend's dad is a doctor") == {}
+    assert flags("my friend is sad because she lost her cat") == {}
+
+
+def test_grooming_is_both_abuse_and_sexual():
+    found = flags("a man on snapchat keeps asking me to send pics of my body and said not to tell my mum")
+    assert found.get("abuse") == "high" and "sexual" in found

@@ -6,7 +6,9 @@ and the course's own multi-word terms; then match each category's patterns. A ma
 a negation stands just before it ("I'm not sad"), unless the category's wording already carries the
 negation ("I don't want to live"). A message in study context (it names a lesson topic, a story or
 a historical event, and no one in the first person) raises no disclosure: "why does Juliet kill
-herself" is a literature question. Patterns marked generic (a bare "suicide", "naked") are dropped
+herself" is a literature question. A disclosure about a friend or sibling ("my friend's dad hits
+her") is matched again with their words shifted to the first person ("my dad hits me"), for the
+disclosure categories only. Patterns marked generic (a bare "suicide", "naked") are dropped
 in study context even with first-person words ("I am writing an essay on suicide in Hamlet").
 """
 
@@ -18,7 +20,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from edu.safeguarding.screening.base import CATEGORIES, Flag, ScreeningContext
+from edu.safeguarding.screening.base import CATEGORIES, DISCLOSURE_CATEGORIES, Flag, ScreeningContext
 
 LEXICON_PATH = Path(__file__).resolve().parent / "data" / "lexicon.json"
 NEGATION_WINDOW = 24  # characters before a match searched for a negation
@@ -46,6 +48,8 @@ class Lexicon:
     negation_ok: frozenset[str]
     rules: tuple[_Rule, ...]
     subject_vocabulary: dict[str, tuple[re.Pattern, ...]]
+    perspective_cue: re.Pattern | None = None
+    perspective_shifts: tuple[tuple[re.Pattern, str], ...] = ()
 
 
 def _expand(pattern: str, macros: dict[str, str]) -> str:
@@ -78,6 +82,9 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
             subject: tuple(re.compile(pattern) for pattern in patterns)
             for subject, patterns in data.get("subject_vocabulary", {}).items()
         },
+        perspective_cue=re.compile(data["perspective"]["cue"]) if "perspective" in data else None,
+        perspective_shifts=tuple((re.compile(pattern), replacement)
+                                 for pattern, replacement in data.get("perspective", {}).get("shifts", ())),
     )
 
 
@@ -132,6 +139,17 @@ class RuleScreener:
         if in_study:  # quoted lines of a story or source are the text's words, not the student's
             prepared = QUOTED.sub(lambda match: " " * len(match.group(0)), prepared)
             personal = bool(lexicon.first_person.search(prepared))
+        flags = self._matched(prepared, in_study=in_study, personal=personal)
+        if lexicon.perspective_cue is not None and lexicon.perspective_cue.search(prepared):
+            shifted = prepared
+            for pattern, replacement in lexicon.perspective_shifts:
+                shifted = pattern.sub(replacement, shifted)
+            flags += [flag for flag in self._matched(shifted, in_study=in_study, personal=True)
+                      if flag.category in DISCLOSURE_CATEGORIES and flag.severity != "low"]
+        return flags
+
+    def _matched(self, prepared: str, *, in_study: bool, personal: bool) -> list[Flag]:
+        lexicon = self.lexicon
         flags = []
         for rule in lexicon.rules:
             if in_study and rule.category not in ALWAYS_SCREENED and (rule.generic or not personal):
