@@ -199,6 +199,9 @@ _RIGHT_WITH_POSTCODE = re.compile(
 )
 _AFTER_POSTCODE = re.compile(rf"(?<=\d)\s*,?\s*{_PLACE_WORD}(?:[ \-]{_PLACE_WORD}){{0,2}}", re.IGNORECASE)
 _ENDS_IN_POSTCODE = re.compile(rf"{_ANY_POSTCODE}$", re.IGNORECASE)
+_RIGHT_COLONIA = re.compile(  # Mexican neighbourhoods: ", Col. Roma Norte"
+    r"\s*,\s*(?i:col(?:onia)?|fracc(?:ionamiento)?|barrio)\.?\s+[A-ZÀ-Ý][\w'’\-]*(?:\s+[A-ZÀ-Ý][\w'’\-]*){0,2}"
+)
 _RIGHT_CAPITALISED = re.compile(r"\s*,\s*[A-ZÀ-Ý][\w'’\-]*(?:\s+[A-ZÀ-Ý][\w'’\-]*){0,2}(?=\s*(?:[.,;!?)\n]|$))")
 _LEFT_PREFIX = re.compile(
     rf"(?:(?:{_UNIT_WORDS})\s*[\w-]{{1,6}}|(?-i:[A-Z]{{1,2}})-\d{{1,5}}[A-Za-z]?|{_HOUSE_NAME}|"
@@ -254,6 +257,9 @@ class StreetAddressRecognizer(LocalRecognizer):
         elif _ENDS_IN_POSTCODE.search(text, max(0, end - 12), end):
             city = _AFTER_POSTCODE.match(text, end)  # "75011 paris"
             end = city.end() if city else end
+        colonia = _RIGHT_COLONIA.match(text, end)
+        if colonia is not None:
+            end = colonia.end()
         for _ in range(2):
             place = _RIGHT_CAPITALISED.match(text, end)
             if place is None:

@@ -49,6 +49,8 @@ def test_id_cue_needs_the_word_and_a_token_with_digits(text):
         "1 Elm Rd, Toronto, ON M5V 2T6",  # Canada
         "Periférico Sur 766 Interior 450",  # Mexico
         "Cerrada México 406 Interior 812",
+        "Calle Luna 12, Col. Centro Histórico",
+        "Av. Insurgentes 1195 Int. 20, C.P. 14199, Puebla",
         "Calle Mayor 12, 3º B",  # Spain
         "Calle de Alcalá 45, 2º izq",
         "Etzlergasse 8-8",  # Austria / Germany
@@ -64,6 +66,13 @@ def test_id_cue_needs_the_word_and_a_token_with_digits(text):
         "Flat 12B, MG Road",  # India
         "H.No. 806, Sami Ganj",
         "14/17, Sodhi Chowk",
+        "B-204, Shanti Apartments, Koramangala",
+        "411, Sector 15",
+        "Flat 3A, Elm House, Mill Close",  # UK building names
+        "Ivy Cottage, 12 Park Road, Oxford OX1 2AB",
+        "Bât. B, 5 bis rue Victor Hugo, 75011 paris",
+        "Via Garibaldi 5/C, 20121 Milano",
+        "10 e 42nd st apt 3, springfield, il 62704",
     ],
 )
 def test_street_addresses_of_each_country_are_found_whole(address):
@@ -88,6 +97,8 @@ def test_street_addresses_of_each_country_are_found_whole(address):
         "The 3 large islands are volcanic.",
         "Via Appia was built in 312 BC.",
         "Chapter 3 covers the water cycle.",
+        "In 1492, Columbus sailed west.",
+        "In 2020, Sector 5 grew fastest.",
     ],
 )
 def test_lesson_places_and_numbers_are_not_addresses(text):
