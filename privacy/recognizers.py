@@ -114,6 +114,8 @@ class SchoolPhoneRecognizer(PhoneRecognizer):
                 or (run.start() > 0 and text[run.start() - 1].isalpha())  # part of an ID: "S14195792", "PX-1555"
             ):
                 continue
+            if self.LOCAL_NUMBER.fullmatch(run.group().rstrip(" .-/")):
+                continue  # North-American shape: taken below without asking libphonenumber (the slow part)
             # The first region that reads the run as phones wins; a "+" number reads the same in every region.
             regions = self.supported_regions[:1] if run.group().startswith("+") else self.supported_regions
             for region in regions:
