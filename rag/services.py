@@ -98,10 +98,12 @@ def ingest_upload(
         raise UploadRefused(refusal)
     name = PurePath(filename).name
     suffix = PurePath(name).suffix.lower()
-    stem = PurePath(name).stem.replace("_", " ").strip()
+    stem = PurePath(name).stem.replace("_", " ").strip()  # spaced, so "Jo_Bloggs" is read as two words
     redacted_title, redacted_stem = (
         result.text for result in redact_texts([title or stem, stem], kind="course", course=course, where="upload")
     )
+    if redacted_stem == stem:  # nothing personal: keep the name as uploaded
+        redacted_stem = PurePath(name).stem
     material, created = create_material(
         course=course, filename=f"upload{suffix}", content=upload, uploaded_by=uploaded_by,
         title=redacted_title.strip() or f"Untitled {suffix.lstrip('.')} material",
