@@ -2,7 +2,8 @@
 
 Redact at every boundary with ``redact_text``/``redact_texts`` (``where`` names the boundary:
 "ingestion", "query", "prompt", "generation", "cli", ...); use ``pseudonymize``/``reidentify``
-for a learner's conversation; ``record_action`` audits every action on personal data (imports,
+for a learner's conversation; ``encrypt_json``/``decrypt_json`` seal what must be kept but
+never read in clear (a safeguarding alert's words); ``record_action`` audits every action on personal data (imports,
 links, exports, erasures, ...): who, what, when and which course, never the values.
 """
 
@@ -20,6 +21,7 @@ from privacy.services import (
     redact_texts,
     reidentify,
 )
+from privacy.vault import decrypt_json, encrypt_json
 
 __all__ = [
     "AuditEvent",
@@ -29,6 +31,8 @@ __all__ = [
     "RedactionResult",
     "SPACY_MODEL",
     "audit_roster_import",
+    "decrypt_json",
+    "encrypt_json",
     "erase_learner",
     "export_learner_data",
     "pseudonymize",

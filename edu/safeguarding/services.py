@@ -27,8 +27,7 @@ from edu.safeguarding.screening import (
     screen_text,
     severity_rank,
 )
-from privacy.api import AuditEvent, record_action
-from privacy.vault import decrypt_json, encrypt_json
+from privacy.api import AuditEvent, decrypt_json, encrypt_json, record_action
 
 logger = logging.getLogger(__name__)
 
