@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 
 import pytest
 
@@ -11,6 +10,7 @@ from rag.generation import backends
 from rag.generation.base import GenerationSettings, ModelUnavailableError
 from rag.generation.gate import generation_gate
 from rag.generation.llamacpp import PACKAGED_MODEL_NAME, load_llamacpp
+from tests.rag.generation.streaming import assert_streams_while_generating
 
 pytestmark = pytest.mark.slow
 
@@ -44,14 +44,8 @@ def test_the_chat_template_is_the_one_stored_in_the_gguf(generator):
 
 
 def test_stream_yields_pieces_while_the_model_is_still_generating(generator):
-    arrivals = []
-    started = time.perf_counter()
     stream = generator.stream(MESSAGES, GenerationSettings(max_new_tokens=24))
-    for piece in stream:
-        arrivals.append((time.perf_counter() - started, piece))
-    assert len(arrivals) >= 3
-    assert arrivals[0][0] < arrivals[-1][0]
-    text = "".join(piece for _, piece in arrivals)
+    text = assert_streams_while_generating(stream)
     assert "rain" in text.lower()
     assert stream.tokens == generator.count_tokens(text)
     assert 0 < stream.tokens <= 24

@@ -9,6 +9,7 @@ import pytest
 
 from rag.generation.base import GenerationSettings, ModelUnavailableError
 from rag.generation.llm import DEFAULT_MODEL_NAME, load_generator
+from tests.rag.generation.streaming import assert_streams_while_generating
 
 pytestmark = pytest.mark.slow
 
@@ -32,14 +33,8 @@ def test_the_packaged_model_is_converted_once_and_then_loads_quickly(generator, 
 
 
 def test_stream_yields_pieces_while_the_model_is_still_generating(generator):
-    arrivals = []
-    started = time.perf_counter()
     stream = generator.stream(MESSAGES, GenerationSettings(max_new_tokens=24))
-    for piece in stream:
-        arrivals.append((time.perf_counter() - started, piece))
-    assert len(arrivals) >= 3
-    assert arrivals[0][0] < arrivals[-1][0]
-    text = "".join(piece for _, piece in arrivals)
+    text = assert_streams_while_generating(stream)
     assert text.strip()
     assert stream.tokens == generator.count_tokens(text)
     assert 0 < stream.tokens <= 24

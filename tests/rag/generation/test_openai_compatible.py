@@ -19,6 +19,7 @@ from rag.generation.llamacpp import load_llamacpp
 from rag.generation.llm import packaged_gguf
 from rag.generation.openai_compatible import STOPPED, TOO_SLOW, UNREACHABLE, OpenAICompatibleGenerator
 from tests.rag.conftest import SERVER_THREADS
+from tests.rag.generation.streaming import assert_streams_while_generating
 
 pytestmark = pytest.mark.slow
 
@@ -44,14 +45,8 @@ def test_the_backend_is_chosen_by_settings_and_shared_by_the_process(settings, l
 
 
 def test_tokens_stream_as_the_server_sends_them(generator):
-    arrivals = []
-    started = time.perf_counter()
     stream = generator.stream(MESSAGES, GenerationSettings(max_new_tokens=24))
-    for piece in stream:
-        arrivals.append((time.perf_counter() - started, piece))
-    assert len(arrivals) >= 3
-    assert arrivals[0][0] < arrivals[-1][0]
-    assert "rain" in "".join(piece for _, piece in arrivals).lower()
+    assert "rain" in assert_streams_while_generating(stream).lower()
     assert 0 < stream.tokens <= 24
 
 
