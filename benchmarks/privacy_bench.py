@@ -435,6 +435,22 @@ def heldout_sets(seed: int | None) -> dict[str, dict]:
     return sets
 
 
+def _identifier(value: str) -> str:
+    """An identifier compared in any casing and spacing ("LH7A0433" is "lh-7a-0433")."""
+    return "".join(char for char in value.casefold() if char.isalnum())
+
+
+def _roster_values(rows: list[dict]) -> frozenset[str]:
+    """Every identifier a roster holds: names (whole and by part), emails, student IDs, guardians."""
+    values = set()
+    for row in rows:
+        for field in ("email", "student_id", "guardian_email"):
+            values.add(row.get(field) or "")
+        for name in (f"{row['first_name']} {row['last_name']}", row.get("guardian_name") or ""):
+            values.update([name, *name.split()])
+    return frozenset(_identifier(value) for value in values if _identifier(value))
+
+
 def evaluate_heldout(name: str, data: dict) -> dict:
     """One held-out set: its rosters imported as courses, its records redacted with their course.
 
@@ -445,6 +461,7 @@ def evaluate_heldout(name: str, data: dict) -> dict:
     from privacy.api import ContentKind, redact_texts
 
     courses = {}
+    roster_values = {key: _roster_values(rows) for key, rows in data["rosters"].items()}
     for number, (key, rows) in enumerate(sorted(data["rosters"].items())):
         course = Course.objects.create(slug=f"heldout-{name}-{number}", title=f"Held-out course {name}{number}")
         courses[key] = course
@@ -460,6 +477,7 @@ def evaluate_heldout(name: str, data: dict) -> dict:
     recall: dict[str, dict[str, list[int]]] = {"learner": defaultdict(lambda: [0, 0]),
                                                 "course": defaultdict(lambda: [0, 0])}
     kept = {"learner": [0, 0], "course": [0, 0]}
+    roster_removed = [0, 0]  # labelled spans in course text that are one of the course roster's identifiers
     by_locale: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for (kind, course_key), records in sorted(by_group.items(), key=lambda item: (item[0][0], str(item[0][1]))):
         results = redact_texts([r["text"] for r in records], kind=ContentKind(kind), course=courses.get(course_key),
@@ -472,6 +490,10 @@ def evaluate_heldout(name: str, data: dict) -> dict:
                 recall[kind][entity["type"]][1] += 1
                 by_locale[record["locale"]][0] += hit
                 by_locale[record["locale"]][1] += 1
+                value = _identifier(record["text"][entity["start"] : entity["end"]])
+                if kind == "course" and value in roster_values.get(course_key, ()):
+                    roster_removed[0] += hit
+                    roster_removed[1] += 1
             for span in record.get("keep", []):
                 kept[kind][0] += not any(s < span["end"] and span["start"] < e for s, e in detected)
                 kept[kind][1] += 1
@@ -482,6 +504,7 @@ def evaluate_heldout(name: str, data: dict) -> dict:
         "course_removed": {t: rate(*v) for t, v in sorted(recall["course"].items())},
         "course_entities": {t: v[1] for t, v in sorted(recall["course"].items())},
         "course_public_kept": rate(*kept["course"]), "course_public_names": kept["course"][1],
+        "course_roster_removed": rate(*roster_removed), "course_roster_identifiers": roster_removed[1],
         "learner_public_kept": rate(*kept["learner"]), "learner_public_names": kept["learner"][1],
         "recall_by_locale": {locale: rate(*v) for locale, v in sorted(by_locale.items())},
     }
@@ -510,6 +533,8 @@ def print_report(report: dict) -> None:
         print(f"Held-out set {name}, course text: removed per type (target 1.000)")
         for kind, value in heldout["course_removed"].items():
             print(f"  {kind:<16} {value:6.3f}  (n={heldout['course_entities'][kind]})")
+        print(f"  roster identifiers     {heldout['course_roster_removed']:6.3f}  (target 1.000, "
+              f"n={heldout['course_roster_identifiers']})")
         print(f"  public names kept      {heldout['course_public_kept']:.3f}  (target >= 0.95, "
               f"n={heldout['course_public_names']})")
         print("  recall by locale: " + ", ".join(f"{k} {v:.3f}" for k, v in heldout["recall_by_locale"].items()))

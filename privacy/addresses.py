@@ -40,16 +40,17 @@ _BROAD_EN_TYPES = (
     "plaza|points?|ports?|prairie|radial|ramp|ranch|rapids?|rest|ridges?|river|roads|route|row|rue|run|"
     "shoals?|shores?|skyway|springs?|spurs?|squares?|sq|station|streams?|streets|summit|throughway|trace|"
     "track|trafficway|trail|trl|tunnel|underpass|unions?|valleys?|viaduct|views?|villages?|ville|vista|walks?|"
-    "wall|ways?|wells?|circle|hill|walk|yard|wharf|quay|parade|broadway|rise|vale|wynd|end|approach|chase"
+    "wall|ways?|wells?|circle|hill|walk|yard|wharf|quay|parade|broadway|rise|vale|wynd|end|approach|chase|cross|main|"
+    "lu|jie|dajie|dadao|hutong"  # Chinese streets in pinyin: "37 Xueyuan Lu"
 )
 # Spanish, Italian, Portuguese, French: the type comes before the name.
 _SAFE_ROMANCE_TYPES = (
-    r"calle|c/|avenida|avda\.?|av\.|avinguda|paseo|carrera|cra\.?|carretera|calzada|bulevar|perif[eé]rico|"
+    r"calle|c/|avenida|avda\.?|av\.|avinguda|paseo|p[º°]\.?|pza\.?|pla[çc]a|carrer|passeig|ctra\.?|rda\.?|carrera|cra\.?|carretera|calzada|bulevar|perif[eé]rico|"
     r"circuito|cerrada|privada|prolongaci[oó]n|andador|callej[oó]n|circunvalaci[oó]n|continuaci[oó]n|"
     r"corredor|eje\s+vial|pasaje|peatonal|viaducto|ampliaci[oó]n|rambla|glorieta|urbanizaci[oó]n|"
     r"ca[ñn]ada|alameda|ronda|cuesta|pasadizo|traves[ií]a|viale|piazza|piazzale|corso|vicolo|contrada|"
-    r"borgo|strada|rotonda|incrocio|stretto|lungomare|lungotevere|salita|rua|travessa|avenue|boulevard|bd|"
-    r"chemin|impasse|all[ée]e|quai|cours|rue|faubourg|sentier|hameau|lotissement|r[ée]sidence"
+    r"borgo|strada|rotonda|incrocio|stretto|lungomare|lungotevere|salita|rua|travessa|pra[çc]a|estrada|rodovia|"
+    r"ladeira|beco|viela|avenue|boulevard|bd|chemin|impasse|all[ée]e|mont[ée]e|quai|cours|rue|faubourg|sentier|hameau|lotissement|r[ée]sidence"
 )
 _BROAD_ROMANCE_TYPES = r"via|vial|plaza|place|route|square|passage|camino|largo|canale|acceso|diagonal|retorno"
 _ROMANCE_LINKS = (
@@ -60,7 +61,13 @@ _ROMANCE_LINKS = (
 _SAFE_DE_TYPES = (
     r"stra(?:ß|ss)e|str\.|gasse|weg|platz|allee|damm|ufer|steig|pfad|zeile|g[üu]rtel|graben|kai|chaussee|"
     r"promenade|stieg|lände|laende|gässchen|gaessle|twiete|redder|kamp|anger|markt|steg|hof|wall|tor|"
-    r"berg|feld|park|garten|siedlung|br[üu]cke|h[öo]he|au|bach|ring|kehre|winkel|zeile|plan|see"
+    r"berg|feld|park|garten|siedlung|br[üu]cke|h[öo]he|au|bach|ring|kehre|winkel|zeile|plan|see|"
+    r"straat|laan|gracht|plein|kade|singel|dijk|steeg"
+)
+# "Wiedner Hauptstraße", "Alte Landstraße": a capitalised place adjective before a glued street name.
+_DE_ADJECTIVE = (
+    r"(?:(?!(?i:die|eine|meine|deine|seine|ihre|unsere|jede|diese|keine|der|oder|aber|oder|über|unter|hinter|"
+    r"the|we|are|were|here|there|where|over|after|never|ever|other)\b)(?-i:[A-ZÄÖÜ][\wäöüß]+(?:er|e))\s+)?"
 )
 _DE_SEPARATE_TYPES = r"stra(?:ß|ss)e|str\.|gasse|weg|platz|allee|ring|damm|ufer|g[üu]rtel|zeile|kai|markt|graben"
 _DE_PREPOSITIONS = (
@@ -76,28 +83,30 @@ _EN_UNIT = (
     r"plot(?:\s+no\.?)?|door\s+no\.?|#)"
 )
 _EN_SECONDARY = (
+    r"(?:\s+(?-i:[NSEW]|NE|NW|SE|SW|North|South|East|West|Upper|Lower)\b\.?|\s*\((?-i:[NSEW])\))?"  # "Ave NW", "Rd (W)"
     rf"(?:,?\s*{_EN_UNIT}\s*#?\s*[\w-]*\d[\w-]*"
-    r"|,?\s*\d{1,3}(?:st|nd|rd|th)\s+floor)"
+    r"|,?\s*\d{1,3}(?:st|nd|rd|th)\s+floor)?"
 )
 # A place and postcode after the street: "Riverton, OH 44123", "London SW1A 1AA", "Toronto, ON M5V 2T6".
 _POSTCODE = (
-    r"(?-i:\d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}|[A-Z]\d[A-Z]\s?\d[A-Z]\d|\d{6}|\d{4}|"
-    r"\d{2}-\d{3}|\d{3}\s\d{2})"
+    r"(?-i:\d{5}-\d{3}|\d{4}-\d{3}|\d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}|[A-Z]\d[A-Z]\s?\d[A-Z]\d|"
+    r"[A-Z]\d[\dW]\s?[A-Z\d]{4}|\d{4}\s?[A-Z]{2}(?![\w])|[A-Z]\d{4}[A-Z]{3}|\d{6}|\d{4}|\d{2}-\d{3}|\d{3}\s\d{2})"
 )
 _CITY = (  # a full stop only inside a name ("St.Gallen"), never the end of the sentence
     r"(?!(?i:col|colonia|fracc|c\.p)\b)(?-i:[A-ZÀ-Ý](?:[^\W\d]|['’\-]|\.(?=\w))*(?:\s+(?:(?:am|an\s+der|im|bei|upon|on|sur|sous|de|del|di)\s+)?"
     r"[A-ZÀ-Ý](?:[^\W\d]|['’\-]|\.(?=\w))*){0,2})"
 )
-_PLACE_AFTER = (
-    rf"(?:,[ \t]*{_CITY}(?:,\s*(?-i:[A-Z]{{2,3}}))?(?:[\s,\-]+{_POSTCODE})?(?![\w]))?"
-    rf"(?:,?\s*{_POSTCODE}(?:\s+{_CITY})?(?!\w))?"
+_PLACE_AFTER = (  # a named group, so that the place can be read again more widely (see _extended)
+    rf"(?P<place>(?:,[ \t]*{_CITY}(?:\s\d{{1,2}}(?!\d))?(?:,\s*(?-i:[A-Z]{{2,3}}))?(?:[\s,\-]+{_POSTCODE})?(?![\w]))?"
+    rf"(?:,?\s*{_POSTCODE}(?:\s+{_CITY})?(?!\w))?)"
 )
 _ROMANCE_SECONDARY = (
     r"(?:\s*,?\s*(?:interior|int\.?|depto\.?|dpto\.?|departamento|edif\.?|edificio|piso|puerta|pta\.?|apt\.?|"
     r"appartamento|app\.?|piano|scala|interno|esc\.?|escalera|local|casa|bloque|bl\.?|mz\.?|lt\.?|torre|"
-    r"b[âa]t(?:iment)?\.?|[ée]tage|porte|appt\.?|apartamento|no\.?|n[º°o]\.?|#)\s*[\w-]*\d?[\w-]*"
-    r"|\s*,?\s*\d{1,2}\s*[º°ªo]\.?(?:\s*[A-Za-z\d][ºª]?)?(?!\w)"
-    r"|\s*,?\s*(?:izq(?:uierda)?|dcha|derecha|centro)\.?){0,3}"
+    r"apto\.?|ap\.?|andar|sala|bloco|conj(?:unto)?\.?|"
+    r"b[âa]t(?:iment)?\.?|[ée]tage|porte|appt\.?|apartamento|oficina|of\.?|suite|bureau|no\.?|n[º°o]\.?|#)(?![^\W\d_])\s*[\w-]*\d?[\w-]*"
+    r"|\s*[,–-]?\s*\d{1,2}\.?\s*[º°ªo]\.?(?:\s*[A-Za-z\d][ºª]?)?(?!\w)"
+    r"|\s*,?\s*(?:izq(?:uierda)?|dcha|derecha|centro|esq(?:uerdo)?|dt[oa]|direito|frente)\.?){0,3}"
 )
 _DE_SECONDARY = (
     r"(?:\s*[,/]?\s*(?:stiege|stg\.?|top|t[üu]r|etage|stock|og|eg|dg|wohnung|whg\.?)\s*\d{1,3}[a-z]?){0,3}"
@@ -109,7 +118,10 @@ _STOP_WORDS = frozenset({
     "if", "so",
 })
 _ADDRESS_CUE = re.compile(
-    r"(?:\b(?:live|lives|living|lived|stay|stays|staying|address|addr|moved|move|at|visit|house|home|flat)\b|[:@])"
+    r"(?:\b(?:live|lives|living|lived|stay|stays|staying|address|addr|moved|move|at|visit|house|home|flat|"
+    r"(?:vivo|vive|vivimos)(?:\s+en)?|direcci[oó]n|domicilio|(?:abito|abita)(?:\s+(?:in|a))?|indirizzo|"
+    r"(?:wohne|wohnt|wohnen)(?:\s+in)?|adresse|j['’]habite(?:\s+au)?|habite(?:\s+au)?|morada|moro(?:\s+na)?|"
+    r"endere[çc]o)\b|[:@])"
     r"[\s,:]*$",
     re.IGNORECASE,
 )
@@ -122,7 +134,7 @@ def _pattern(body: str, *, flags: int = re.IGNORECASE) -> re.Pattern[str]:
 PATTERNS = {
     # Number first, English type last; a unit may come first ("Flat 2, 14 Baker Street", "Flat 17\nJanet Meadows").
     "english": _pattern(
-        rf"(?P<value>(?:{_EN_UNIT}\s*\d{{1,5}}[A-Za-z]?\s*,?\s+)?(?:(?P<number>{_NUMBER})\s*,?\s+)"
+        rf"(?P<value>(?:{_EN_UNIT}\s*\d{{1,5}}[A-Za-z]?\s*,?\s+)?(?:(?:no\.?\s*)?(?P<number>{_NUMBER})\s*,?\s+)"
         rf"(?P<name>(?:{_EN_NAME_WORD}\s+){{0,4}})(?P<type>(?:{_SAFE_EN_TYPES}|{_BROAD_EN_TYPES})\b\.?)"
         rf"(?:{_EN_SECONDARY})?{_PLACE_AFTER})"
     ),
@@ -133,21 +145,21 @@ PATTERNS = {
     # Romance: type, name (with its links: "de la", "della"), house number, then interior/floor/door.
     "romance": _pattern(
         rf"(?P<value>(?P<type>(?:{_SAFE_ROMANCE_TYPES}|{_BROAD_ROMANCE_TYPES})(?!\w))\s+"
-        rf"(?P<name>(?:(?:{_ROMANCE_LINKS})\s+|{_WORD}\s+){{0,5}}?{_WORD})\s*,?\s*(?:(?:no\.?|n[º°o]\.?|#|n[úu]m(?:ero)?\.?)\s*)?"
-        rf"(?P<number>\d{{1,5}}[A-Za-z]?(?:\s?[-/]\s?\d{{1,5}}[A-Za-z]?)?(?:/[A-Za-z](?!\w))?|s/n)(?!\d)"
+        rf"(?P<name>(?:\d{{1,2}}\s+de\s+)?(?:(?:{_ROMANCE_LINKS})\s+|{_WORD}\s+){{0,5}}?{_WORD})\s*,?\s*(?:(?:no\.?|n\.?\s?[º°o]\.?|#|n[úu]m(?:ero)?\.?)\s*)?"
+        rf"(?P<number>\d{{1,5}}[A-Za-z]?(?:\s?[-/]\s?\d{{1,5}}[A-Za-z]?(?![º°ª]))?(?:/[A-Za-z](?!\w))?|s/n)(?!\d)"
         r"(?:\s+(?:bis|ter))?(?:\s+\d{1,5}(?![\w/.,]\w))?"
         rf"{_ROMANCE_SECONDARY}{_PLACE_AFTER})"
     ),
     # French: "12, rue de la Paix", "8 bis avenue Victor Hugo".
     "french": _pattern(
         rf"(?P<value>(?P<number>\d{{1,5}}(?:\s?(?:bis|ter|[a-z]))?)\s*,?\s+(?P<type>rue|avenue|av\.|boulevard|bd|"
-        r"chemin|impasse|all[ée]e|place|quai|route|cours|square|passage|faubourg|sentier|rond-point|voie|"
+        r"chemin|impasse|all[ée]e?|mont[ée]e|place|quai|route|cours|square|passage|faubourg|sentier|rond-point|voie|"
         rf"r[ée]sidence)\s+(?P<name>(?:(?:{_ROMANCE_LINKS})\s*)*(?:{_CAPITAL}(?:\s+(?:(?:{_ROMANCE_LINKS})\s*)*{_CAPITAL}){{0,4}}"
-        rf"|{_WORD}(?:\s+{_WORD})?)){_PLACE_AFTER})"
+        rf"|{_WORD}(?:\s+{_WORD})?))(?:(?<=\b[A-Z])\.|\s+(?-i:Ouest|Est|Nord|Sud)\b)?{_ROMANCE_SECONDARY}{_PLACE_AFTER})"
     ),
     # German compounds and hyphenated names: "Etzlergasse 8-8", "Anna-Weber-Straße 7/6".
     "german": _pattern(
-        rf"(?P<value>(?P<name>(?:[^\W\d_]\w*-){{1,3}}|[^\W\d_]\w*?)(?P<type>{_SAFE_DE_TYPES})\s+"
+        rf"(?P<value>{_DE_ADJECTIVE}(?P<name>(?:[^\W\d_]\w*-){{1,3}}|[^\W\d_]\w*?)(?P<type>{_SAFE_DE_TYPES})\s+"
         rf"(?P<number>\d{{1,4}}[a-zA-Z]?(?:\s?[-/]\s?\d{{1,4}}[a-zA-Z]?){{0,3}})(?![\d.,]\d){_DE_SECONDARY}"
         rf"{_PLACE_AFTER})"
     ),
@@ -162,13 +174,38 @@ PATTERNS = {
         rf"(?P<number>\d{{1,4}}[a-zA-Z]?(?:\s?[-/]\s?\d{{1,4}}[a-zA-Z]?){{0,3}})(?![\d.,]\d){_DE_SECONDARY})"
     ),
 }
+# Colombia and neighbours: the street is a number, the house a pair ("Carrera 7 # 45-12", "Calle 10 No. 5-51").
+PATTERNS["colombian"] = _pattern(
+    r"(?P<value>(?P<type>avenida\s+(?:calle|carrera)|calle|cl\.?|carrera|cra\.?|kr\.?|avenida|av\.?|diagonal|dg\.?|"
+    r"transversal|tv\.?)\s+(?P<name>\d{1,3}\s?[A-Za-zªº]?(?:\s+bis)?)\s*(?:#|no\.?|n[º°o]\.?)\s*"
+    rf"(?P<number>\d{{1,3}}\s?[A-Za-z]?\s?-\s?\d{{1,3}})(?!\d)(?:\s+(?:este|sur|norte|oeste))?"
+    rf"{_ROMANCE_SECONDARY}{_PLACE_AFTER})"
+)
+# A house number and place names that end in a postcode of a shape no other number has ("23-B, gandhi nagar,
+# jaipur 302015", "7, Ashok Vihar, Delhi 110052"): the postcode says it is an address (see `_plausible`).
+PATTERNS["number_then_places"] = _pattern(
+    r"(?<![\w/.,-])(?P<value>(?P<number>\d{1,5}(?:\s?[-/]\s?[A-Za-z\d]{1,4})?)\s*,\s*"
+    rf"(?P<name>{_WORD}(?:\s+{_WORD}){{0,3}}))(?P<type>)"
+)
+# Roads known by a number: "Plot 12, Road No. 5, Banjara Hills".
+PATTERNS["numbered_road"] = _pattern(
+    rf"(?P<value>(?P<type>road|street|lane|cross|main)\s+no\.?\s*(?P<number>\d{{1,3}})(?!\d)(?P<name>){_PLACE_AFTER})"
+)
+# Post office boxes in the languages of the schools ("PO Box 4412", "Apartado Postal 17", "Postfach 1021").
+PATTERNS["po_box"] = _pattern(
+    r"(?P<value>(?:(?:p\.?\s?o\.?\s?box|post\s+office\s+box|apartado(?:\s+postal)?|postfach|case\s+postale|"
+    r"casella\s+postale|bo[iî]te\s+postale|caixa\s+postal)\s*(?:no\.?\s*)?\d{1,6}(?!\d)"
+    r"|(?:unit|psc)\s+\d{1,5}\s*,?\s*box\s+\d{1,5}(?!\d))"  # US military mail: "PSC 1234, Box 5678, APO AE 09012"
+    rf"{_PLACE_AFTER})"
+)
 _HOUSE_WORDS = (
     r"house|cottage|lodge|farm|barn|villa|mansions?|apartments|apts\.?|building|bldg\.?|towers?|hall|manor|"
-    r"residency|complex|society|niwas|nivas|bhavan|chambers|flats"
+    r"residency|complex|society|niwas|nivas|bhavan|chambers|flats|rectory|vicarage|grange|croft|farmhouse|mill|court"
 )
 _UNIT_WORDS = (
     r"flat|apartment|appartement|appt\.?|apt\.?|b[âa]t(?:iment)?\.?|building|bldg\.?|block|bloc|unit|studio|suite|"
-    r"escalier|esc\.?|wohnung|top|stiege|piso|depto\.?|interior|house\s+no\.?|h\.?\s?no\.?|plot(?:\s+no\.?)?|door\s+no\.?"
+    r"escalier|esc\.?|wohnung|top|stiege|piso|depto\.?|interior|house\s+no\.?|h\.?\s?no\.?|plot(?:\s+no\.?)?|door\s+no\.?|"
+    r"room|rm\.?"
 )
 _HOUSE_NAME = rf"(?:[^\W\d_][\w'’\-]*\s+){{1,3}}(?:{_HOUSE_WORDS})(?!\w)"
 # Building names and flat numbers: "Flat 5B, Wood House, Church Close"; Indian blocks: "D-1091, Cheema Apartments,
@@ -180,38 +217,83 @@ PATTERNS["house_named"] = _pattern(
 )
 PATTERNS["indian"] = re.compile(
     rf"(?<![\w/])(?P<value>(?P<number>(?-i:[A-Z]{{1,2}})-\d{{1,5}}[A-Za-z]?|(?i:h\.?\s?no\.?|house\s+no\.?|plot\s+no\.?|"
-    rf"door\s+no\.?|flat(?:\s+no\.?)?)\s*[\w]*\d[\w/-]*)\s*,\s*(?P<type>(?i:{_HOUSE_NAME})\s*,\s*)?"
-    rf"(?P<name>(?:[A-Z][\w'’\-]*|(?i:sector|phase|block)\s+\d+)(?:\s+[A-Z][\w'’\-]*){{0,2}}))"
-    rf"|(?<![\w/])(?P<sector>(?!(?:1[89]|20)\d\d\b)\d{{1,5}}\s*,\s*(?i:sector|phase)\s+\d{{1,3}}[A-Za-z]?)"
+    rf"door\s+no\.?|flat(?:\s+no\.?)?)\s*[\w]*\d[\w/-]*)\s*,\s*(?:\d{{1,2}}(?i:st|nd|rd|th)\s+(?i:floor)\s*,\s*)?"
+    rf"(?P<type>(?i:{_HOUSE_NAME})\s*,\s*)?"
+    rf"(?P<name>(?:(?i:sector|phase|block|ward|gali|khasra)\s+\d+|(?i:plot|house|door|shop)\s+(?i:no)\.?\s*\d[\w/-]*|[A-Z][\w'’\-]*|(?(type)[a-z][\w'’\-]*|(?!)))"
+    rf"(?:\s+[A-Z][\w'’\-]*){{0,2}}))"
+    rf"|(?<![\w/])(?P<sector>(?!(?:1[89]|20)\d\d\b)\d{{1,5}}(?:/\d{{1,4}})?\s*,?\s*(?i:sector|phase)\s+\d{{1,3}}[A-Za-z]?)"
 )
 # After a street: place components that end in a postcode ("south leonard g20 1wr", "Col. Del Valle, C.P. 22608,
 # Monterrey", "West Daniel, OR 77018"), or a capitalised place name before the end of the sentence (", Monterrey.").
 _ANY_POSTCODE = (
-    r"(?:c\.?\s?p\.?\s*|pin\s*:?\s*)?(?:\d{5}(?:-\d{4})?|[a-z]{1,2}\d[a-z\d]?\s*\d[a-z]{2}|[a-z]\d[a-z]\s?\d[a-z]\d|"
-    r"\d{6}|\d{3}\s\d{3}|\d{4})"
+    r"(?:c\.?\s?p\.?\s*|cep\s*:?\s*|pin\s*:?\s*)?(?:\d{5}-\d{3}|\d{4}-\d{3}|\d{5}(?:-\d{4})?|"
+    r"[a-z]{1,2}\d[a-z\d]?\s*\d[a-z]{2}|[a-z]\d[a-z]\s?\d[a-z]\d|[a-z]\d[\dw]\s?[a-z\d]{4}(?!\w)|"
+    r"(?-i:\d{4}\s?[A-Z]{2})(?!\w)|(?-i:[A-Z]\d{4}[A-Z]{3})|\d{6}|\d{3}\s\d{3}|\d{4})"
 )
-_PLACE_STOP = r"(?:and|but|or|the|to|in|on|at|y|et|e|und|por|pour|per|mon|ma|my|please|pls|thanks|call|tel|if|so)"
-_PLACE_WORD = rf"(?!{_PLACE_STOP}\b)[^\W\d_](?:[\w'’\-]|\.(?=\w))*"
+_PLACE_STOP = (  # words that end an address written in lower case ("75011 paris before friday")
+    r"(?:and|but|or|the|to|in|on|at|y|et|e|und|por|pour|per|mon|ma|my|please|pls|thanks|call|tel|if|so|"
+    r"before|after|by|for|from|with|is|are|was|were|will|can|until|since|when|because|as|we|i|you|he|she|they|"
+    r"it|today|tomorrow|next|this|que|para|avant|bis|vor|prima|entro)"
+)
+_PLACE_WORD = rf"(?!(?-i:{_PLACE_STOP})\b)[^\W\d_](?:[\w'’\-]|\.(?=\w))*"
 _RIGHT_WITH_POSTCODE = re.compile(
-    rf"(?:\s*,\s*(?:col(?:onia)?\.?\s+)?{_PLACE_WORD}(?:[ \-]{_PLACE_WORD}){{0,3}}){{0,2}}\s*[,\-]?\s*"
-    rf"(?:[a-z]{{2,3}}\s+)?{_ANY_POSTCODE}(?!\w)(?:\s*,?\s*{_PLACE_WORD}(?:[ \-]{_PLACE_WORD}){{0,2}})?",
+    rf"(?:[ \-]{_PLACE_WORD}){{0,3}}"  # the rest of a place the street's own pattern stopped in ("andheri| east")
+    rf"(?:\s*[,–-]\s*(?:(?:col(?:onia)?\.?\s+|co\.?\s+|\d{{1,3}}(?:st|nd|rd|th)\s+)?{_PLACE_WORD}"
+    rf"(?:[ \-]{_PLACE_WORD}){{0,5}}(?:\s\d{{1,2}}(?!\d)|\s*\({_PLACE_WORD}(?:[ \-]{_PLACE_WORD}){{0,2}}\))?"
+    r"|(?:ward|sector|phase|block|plot|gali|lane|road|street|cross|main|no\.?)\s*(?:no\.?\s*)?\d{1,4}[a-z]?(?!\w))){0,4}"
+    r"\s*[,–-]?\s*"
+    rf"(?:[a-z]{{2,3}}\s+)?{_ANY_POSTCODE}(?!\w)"
+    rf"(?:\s*,?\s*{_PLACE_WORD}(?:[ \-]{_PLACE_WORD}){{0,3}}(?:\s\d{{1,2}}(?!\d))?){{0,2}}",
     re.IGNORECASE,
 )
+# A town written without a comma before a postcode of an unmistakable shape: "27 holloway road london n7 8jg".
+_RIGHT_TOWN_POSTCODE = re.compile(
+    rf"\s+{_PLACE_WORD}(?:\s+{_PLACE_WORD}){{0,2}}\s+(?:[a-z]{{2,3}}\s+)?"
+    r"(?:\d{5}(?:-\d{3,4})?|\d{4}-\d{3}|[a-z]{1,2}\d[a-z\d]?\s*\d[a-z]{2}|[a-z]\d[a-z]\s?\d[a-z]\d|\d{6})(?!\w)",
+    re.IGNORECASE,
+)
+# An Irish county after the town, with or without commas: "swords co dublin", ", Co. Cork".
+_RIGHT_COUNTY = re.compile(
+    rf"(?:\s*,?\s*{_PLACE_WORD}){{0,2}}\s*,?\s*(?:co\.?|county)\s+{_PLACE_WORD}(?!\w)", re.IGNORECASE
+)
+# A state or region code after the town: ", CDMX", " - SP", ", NSW", " (SI)", ", Jal.".
+_RIGHT_REGION = re.compile(r"(?:\s*[,–/-]\s*|\s+\()(?-i:[A-Z]{2,4})\)?(?![\w@])")
+_DISTINCT_POSTCODE = re.compile(  # Indian PIN, UK, Canadian, Irish, Brazilian and Portuguese shapes
+    r"(?<![\w-])(?:\d{6}|\d{3}\s\d{3}|\d{5}-\d{3}|\d{4}-\d{3}|[a-z]{1,2}\d[a-z\d]?\s*\d[a-z]{2}|[a-z]\d[a-z]\s?\d[a-z]\d|"
+    r"[a-z]\d[\dw]\s?[a-z\d]{4})(?!\w)",
+    re.IGNORECASE,
+)
+_STATE_ABBREVIATION = re.compile(r",\s*[A-ZÀ-Ý][a-zà-ÿ]{1,3}$")
 _AFTER_POSTCODE = re.compile(rf"(?<=\d)\s*,?\s*{_PLACE_WORD}(?:[ \-]{_PLACE_WORD}){{0,2}}", re.IGNORECASE)
 _ENDS_IN_POSTCODE = re.compile(rf"{_ANY_POSTCODE}$", re.IGNORECASE)
 _RIGHT_COLONIA = re.compile(  # Mexican neighbourhoods: ", Col. Roma Norte"
     r"\s*,\s*(?i:col(?:onia)?|fracc(?:ionamiento)?|barrio)\.?\s+[A-ZÀ-Ý][\w'’\-]*(?:\s+[A-ZÀ-Ý][\w'’\-]*){0,2}"
 )
-_RIGHT_CAPITALISED = re.compile(r"\s*,\s*[A-ZÀ-Ý][\w'’\-]*(?:\s+[A-ZÀ-Ý][\w'’\-]*){0,2}(?=\s*(?:[.,;!?)\n]|$))")
+_RIGHT_PLACE = re.compile(  # ", Monterrey", ", Dublin 2", ", little hadham, herts and ...": a place that ends a clause
+    rf"\s*,\s*{_PLACE_WORD}(?:[ \-]{_PLACE_WORD}){{0,2}}(?:\s\d{{1,2}})?"
+    rf"(?=\s*(?:[.,;!?)\n]|$)|\s+(?-i:{_PLACE_STOP})\b)",
+    re.IGNORECASE,
+)
 _LEFT_PREFIX = re.compile(
-    rf"(?:(?:{_UNIT_WORDS})\s*[\w-]{{1,6}}|(?-i:[A-Z]{{1,2}})-\d{{1,5}}[A-Za-z]?|{_HOUSE_NAME}|"
-    r"(?:(?:rose|ivy|holly|orchard|mill|rose|old)\s+)?cottage)\s*[,\n]\s*$",
+    rf"(?:(?:(?:{_UNIT_WORDS}|haus)\s*[\w/-]{{1,6}}|(?-i:[A-Z]{{1,2}})-\d{{1,5}}[A-Za-z]?|{_HOUSE_NAME}|"
+    r"(?:(?:rose|ivy|holly|orchard|mill|rose|old)\s+)?cottage"
+    # a building, a school or a house by its name: "The Old Rectory, ", "St Mary's Primary School, "
+    r"|(?-i:[A-ZÀ-Ý][\w'’\-]*(?:\s+[A-ZÀ-Ý][\w'’\-]*){0,4}))\s*[,\n]\s*"
+    r"|(?:no\.?\s*)?\d{1,5}[a-z]?\s*,?\s*(?:lane|alley|nong)\s+"  # Chinese lanes: "No. 15 Lane 300 ..."
+    r"|#\s*"
+    rf"|(?:quinta|casa|villa|edif[ií]cio|residencial|palazzo|condom[ií]nio|condominio|torre)\s+(?:(?:{_ROMANCE_LINKS})\s+)?"
+    r"(?-i:[A-ZÀ-Ý][\w'’\-]*)(?:\s+(?-i:[A-ZÀ-Ý][\w'’\-]*)){0,2}\s*,\s*)$",
     re.IGNORECASE,
 )
 _BROAD_EN = re.compile(rf"(?:{_BROAD_EN_TYPES})\b\.?", re.IGNORECASE)
 _BROAD_ROMANCE = re.compile(rf"(?:{_BROAD_ROMANCE_TYPES})", re.IGNORECASE)
 _AMBIGUOUS_DE = re.compile(r"(?:hof|wall|tor|berg|feld|park|garten|au|bach|ring|see|plan|steg|markt|h[öo]he)", re.I)
 _YEAR = re.compile(r"(?:1[0-9]|20)\d\d")
+
+
+def _has_postcode(match: re.Match[str]) -> bool:
+    """A postcode right after the street ("via nazionale 12, 00184 roma") makes an everyday word a street type."""
+    return any(char.isdigit() for char in match.groupdict().get("place") or "")
 
 
 class StreetAddressRecognizer(LocalRecognizer):
@@ -239,21 +321,36 @@ class StreetAddressRecognizer(LocalRecognizer):
                     start, end = match.span("value")
                 else:
                     continue
-                start, end = self._extended(text, start, end)
+                place = match.groupdict().get("place")
+                street_end = match.start("place") if place else end
+                start, end = self._extended(text, start, end, street_end)
                 results.append(make_result(self, "STREET_ADDRESS", start, end, self.SCORE))
         return results
 
     @staticmethod
-    def _extended(text: str, start: int, end: int) -> tuple[int, int]:
-        """The street plus the building, flat and place parts written around it."""
+    def _extended(text: str, start: int, end: int, street_end: int) -> tuple[int, int]:
+        """The street plus the building, flat and place parts written around it.
+
+        The place is read again from the street's end (`street_end`), since the pattern's own place part stops at
+        a short town name ("San Sofía" of "San Sofía de la Montaña, MOR 25388").
+        """
         for _ in range(3):
             prefix = _LEFT_PREFIX.search(text, max(0, start - 60), start)
             if prefix is None or prefix.start() == start:
                 break
             start = prefix.start()
-        after = _RIGHT_WITH_POSTCODE.match(text, end)
+        after = max(
+            (
+                found
+                for position in {end, street_end}
+                for found in (_RIGHT_WITH_POSTCODE.match(text, position), _RIGHT_TOWN_POSTCODE.match(text, position))
+                if found is not None
+            ),
+            key=lambda found: found.end(),
+            default=None,
+        )
         if after is not None:
-            end = after.end()
+            end = max(end, after.end())
         elif _ENDS_IN_POSTCODE.search(text, max(0, end - 12), end):
             city = _AFTER_POSTCODE.match(text, end)  # "75011 paris"
             end = city.end() if city else end
@@ -261,16 +358,25 @@ class StreetAddressRecognizer(LocalRecognizer):
         if colonia is not None:
             end = colonia.end()
         for _ in range(2):
-            place = _RIGHT_CAPITALISED.match(text, end)
+            place = _RIGHT_PLACE.match(text, end)
             if place is None:
                 break
             end = place.end()
-        return start, end
+        county = _RIGHT_COUNTY.match(text, end)
+        if county is not None:
+            end = county.end()
+        if text[end : end + 1] == "." and _STATE_ABBREVIATION.search(text, max(0, end - 8), end):
+            end += 1  # the full stop of a state's abbreviation: ", Jal."
+        region = _RIGHT_REGION.match(text, end)
+        return start, region.end() if region else end
 
     @staticmethod
     def _plausible(family: str, match: re.Match[str], text: str) -> bool:
-        if family in ("house_named", "indian"):
-            return True  # a building name or a block number says it is an address
+        if family == "house_named":  # "Wood House, Church Close", never "until the QRS complex, at which point"
+            words = f"{match.group('type')} {match.group('name')}".split()
+            return not any(word in _STOP_WORDS for word in words)
+        if family in ("indian", "colombian", "po_box"):
+            return True  # a block number, a "# 45-12" or a box number says it is an address
         name = match.group("name") or ""
         words = name.split()
         if any(word.casefold() in _STOP_WORDS for word in words):
@@ -289,10 +395,16 @@ class StreetAddressRecognizer(LocalRecognizer):
             return bool(words)
         if family == "german_separate" and not street_type[:1].isupper():
             return street_type.casefold() in {"straße", "strasse", "str.", "gasse", "weg", "platz", "allee"} or cue
-        if family == "romance" and _BROAD_ROMANCE.fullmatch(street_type):
+        if family == "number_then_places":
+            after = _RIGHT_WITH_POSTCODE.match(text, match.end())
+            return after is not None and bool(_DISTINCT_POSTCODE.search(after.group()))
+        if family == "numbered_road":
             return street_type[:1].isupper() or cue
+        if family == "romance" and _BROAD_ROMANCE.fullmatch(street_type):
+            return street_type[:1].isupper() or cue or _has_postcode(match)
         if family == "french" and street_type.casefold() in {"place", "route", "square", "passage", "cours"}:
-            return capitalised or street_type.islower()
+            # "3 Place Bellecour", "12 place de la Concorde", "live at 3 place bellecour"; never "70 square meters"
+            return capitalised or cue or bool(re.match(rf"(?:{_ROMANCE_LINKS})\s", name, re.IGNORECASE))
         if family == "german":
             if _AMBIGUOUS_DE.fullmatch(street_type):
                 # "Bolnbachring 54", "Schlossberg 3" but not "during 5", "spring 2019", "Heidelberg 1386".

@@ -7,8 +7,9 @@ unless its context is personal:
 
 - its sentence (or line) holds something else that is being redacted: contact data, an ID, an
   address, a date of birth, a personal place, a roster name ("Kwame and Jo Park: 555-0134");
-- for a person, a cue right next to the name: a teacher-note honorific ("Ms. Park said"), a
-  school role or family tie ("student Jo Park", "my son Tom", "Jo's parents", "Jo was absent");
+- for a person, a cue right next to the name: a school role or family tie ("student Jo Park", "my son
+  Tom", "Jo's parents", "Jo was absent"), or an honorific in a sentence about school business
+  ("Ms. Park moved the quiz", but not "Mr. Darcy insults Elizabeth");
 - for a person, school-administration words in the sentence ("absent", "detention", "missed class");
 - for a person, being listed with a person judged personal ("students Ana Ruiz and Ben Cole").
 
@@ -30,9 +31,20 @@ _FAMILY = (
     r"son|daughter|child|kid|brother|sister|mother|father|mom|mum|dad|wife|husband|friend|neighbou?r|"
     r"grand(?:son|daughter|child|ma|pa|mother|father)|niece|nephew|cousin"
 )
+_HONORIFICS = r"(?:mr|mrs|ms|miss|mx|dr|prof|professor|herr|frau|mme|sig(?:\.ra|ra)?|dott(?:\.ssa|ssa)?)"
+# An honorific alone does not make a note: lessons are full of "Mr. Darcy", "Dr. Jekyll" and "Mrs. Dalloway".
+_HONORIFIC_BEFORE = re.compile(rf"\b{_HONORIFICS}\.?\s*$", re.IGNORECASE)
+# The business of a school, which turns "Mr. Brennan" into a teacher ("permission slips to Mr. Brennan").
+_SCHOOL_BUSINESS = re.compile(
+    r"\b(?:trips?|quiz(?:zes)?|tests?|exams?|homework|essays?|assignments?|projects?|due|deadlines?|hand\s+in|"
+    r"submit|class(?:es|room)?|rooms?|office|lessons?|periods?|assembly|lunch|bus|permission|slips?|forms?|"
+    r"meetings?|parents?|guardians?|contact|e-?mail|call|phone|speaker|visit|presentations?|grades?|marks|"
+    r"reports?|sign(?:ed)?|bring|collect|staff|teachers?|tutors?|headteacher|principal|coach|club|rehearsal|"
+    r"timetable|schedule|questions\s+to|klasse|hausaufgaben?|ausflug|devoirs|classe|sortie|compiti|gita)\b",
+    re.IGNORECASE,
+)
 _CUE_BEFORE = re.compile(
-    r"(?:\b(?:mr|mrs|ms|miss|mx|dr|prof|professor|herr|frau|mme|sig(?:\.ra|ra)?|dott(?:\.ssa|ssa)?)\.?"
-    r"|\b(?:contact|(?:prepared|compiled)\s+by|questions\s+to|per\s+domande:?|kontakt:?|send\s+[\w\s]{0,30}?\s+to)"
+    r"(?:\b(?:contact|(?:prepared|compiled)\s+by|questions\s+to|per\s+domande:?|kontakt:?|send\s+[\w\s]{0,30}?\s+to)"
     r"|\b(?:student|pupil|classmate|learner|parent|guardian|mom|mum|dad)s?"
     rf"|\b(?:my|our|your)\s+(?:{_FAMILY})s?)\s*,?\s*$",
     re.IGNORECASE,
@@ -49,7 +61,7 @@ _SCHOOL_ADMIN = re.compile(
     r"missed\s+(?:\w+\s+)?(?:class|school|lessons?|tests?|quiz|exam|homework|deadline|days?))\b",
     re.IGNORECASE,
 )
-_HONORIFIC_IN_SPAN = re.compile(r"(?:mr|mrs|ms|miss|mx)\b\.?\s", re.IGNORECASE)  # when NER takes "Ms. Park" whole
+_HONORIFIC_IN_SPAN = re.compile(rf"{_HONORIFICS}\b\.?\s", re.IGNORECASE)  # when NER takes "Ms. Park" whole
 _LISTED_WITH = re.compile(r"\s*(?:,|&|and|,\s*and)\s*", re.IGNORECASE)
 CUE_WINDOW = 40
 
@@ -85,9 +97,10 @@ class PersonalContext:
             return False
         before = self.text[max(0, start - CUE_WINDOW) : start]
         after = self.text[end : end + CUE_WINDOW]
+        honorific = _HONORIFIC_IN_SPAN.match(self.text, start, end) or _HONORIFIC_BEFORE.search(before)
         return bool(
             (self.last_personal_end >= 0 and _LISTED_WITH.fullmatch(self.text, self.last_personal_end, start))
-            or _HONORIFIC_IN_SPAN.match(self.text, start, end)
+            or (honorific and _SCHOOL_BUSINESS.search(self._sentence_text(sentence)))
             or _CUE_BEFORE.search(before)
             or _CUE_AFTER.match(after)
             or _SCHOOL_ADMIN.search(self._sentence_text(sentence))

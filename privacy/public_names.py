@@ -76,6 +76,13 @@ class PublicNames:
     def is_public_place(self, span: str) -> bool:
         return normalize(span) in self.places
 
+    def is_public_address(self, span: str) -> bool:
+        """A famous address a lesson is about, with what is written around it ("Sherlock Holmes, 221B Baker
+        Street, London"): a run of its comma-separated parts holding the house number is allow-listed."""
+        parts = span.rstrip(" .;:").split(",")
+        runs = (",".join(parts[first:last]) for first in range(len(parts)) for last in range(first + 1, len(parts) + 1))
+        return any(self.is_public_place(run) for run in runs if any(char.isdigit() for char in run))
+
     def is_public_name(self, span: str) -> bool:
         """Any allow-listed name: spaCy often calls a place a person ("Svalbard") and the reverse."""
         name = normalize(span)

@@ -111,9 +111,10 @@ def detect(
     recognizers = recognizers_for(entities, recognizers)
     for (index, offset, segment), nlp_artifacts in zip(segments, artifacts, strict=True):
         results = analyze(segment, recognizers=recognizers, entities=entities, nlp_artifacts=nlp_artifacts)
+        names = learner_name_recognizer()
         if kind == ContentKind.LEARNER:
-            names = learner_name_recognizer()
-            results = names.whole_names(names.without_common_words(results, nlp_artifacts), nlp_artifacts)
+            results = names.without_common_words(results, nlp_artifacts)
+        results = names.whole_names(results, nlp_artifacts)  # "Tomasz <PERSON>" would leave half a name
         if vocabulary:
             results = [result for result in results if not _is_course_word(result, segment, vocabulary)]
         found[index].extend(_keep(results, segment, offset, kind=kind, rules=rules))
@@ -246,7 +247,7 @@ def _is_public(
     result: RecognizerResult, recognizer: str, span: str, *, kind: ContentKind, rules: CourseRules
 ) -> bool:
     """True for what stays in the text besides course names: public places named in learner text,
-    non-personal URLs and historical birth dates in course text. Roster and pattern matches of people
+    non-personal URLs, famous addresses and historical birth dates in course text. Roster and pattern matches of people
     are never public."""
     entity = result.entity_type
     if recognizer == "SpacyRecognizer" and entity == "LOCATION":
@@ -255,6 +256,8 @@ def _is_public(
         return False
     if entity == "URL":
         return not _PERSONAL_URL.search(span)
+    if entity == "STREET_ADDRESS":
+        return rules.public.is_public_address(span)
     if entity == "DATE_OF_BIRTH":
         year = _YEAR.search(span)
         return bool(year) and int(year.group(1)) < datetime.date.today().year - HISTORICAL_BIRTH_YEARS

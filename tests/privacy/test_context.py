@@ -59,3 +59,27 @@ def test_a_name_listed_with_a_personal_one_is_personal():
 def test_cues_are_about_the_name_not_the_text():
     assert not judge("Ask students to compare Zheng He and Columbus.", "Zheng He")
     assert not judge("The abbr. Mr. is old. Zheng He sailed to Africa.", "Zheng He")
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Mr. Darcy first insults Elizabeth Bennet at the ball.", "Darcy"),
+        ("Today we compare Dr. Jekyll and his other self.", "Jekyll"),
+        ("Reading for week 3: Mrs. Dalloway by Virginia Woolf.", "Dalloway"),
+    ],
+)
+def test_an_honorific_in_a_story_is_no_note_about_a_person(text, name):
+    assert not judge(text, name)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Permission slips go to Mr. Brennan by Friday.", "Brennan"),
+        ("Bring your copy to Herr Vogel's room.", "Herr Vogel"),
+        ("Our guest speaker Dr. Eze will visit the class.", "Eze"),
+    ],
+)
+def test_an_honorific_in_school_business_is_a_note_about_a_person(text, name):
+    assert judge(text, name)

@@ -62,6 +62,21 @@ def test_course_text_removes_a_private_name_next_to_contact_data():
     )
 
 
+def test_course_text_keeps_a_famous_address_and_removes_a_private_one():
+    lesson = (
+        "Anne Frank's family hid at Prinsengracht 263 in Amsterdam. Sherlock Holmes lived at 221B Baker Street, "
+        "London.\nSend the signed forms to the school office, 14 Elm Road, Leeds LS1 4AP."
+    )
+    result = redact_text(lesson, kind=ContentKind.COURSE, where="ingestion")
+    assert "Prinsengracht 263" in result.text and "221B Baker Street, London" in result.text
+    assert "14 Elm Road" not in result.text and "LS1 4AP" not in result.text
+
+
+def test_a_private_name_in_course_text_goes_whole():
+    result = redact_text("Absent last week: Tomasz Nowak.", kind=ContentKind.COURSE, where="ingestion")
+    assert result.text == "Absent last week: <PERSON>."
+
+
 def test_roster_first_names_in_lower_case_go_while_the_lesson_stays():
     course = CourseFactory()
     student_in(course, first_name="Wangari", last_name="Otieno")

@@ -73,6 +73,20 @@ def test_id_cue_needs_the_word_and_a_token_with_digits(text):
         "Bât. B, 5 bis rue Victor Hugo, 75011 paris",
         "Via Garibaldi 5/C, 20121 Milano",
         "10 e 42nd st apt 3, springfield, il 62704",
+        "1600 Pennsylvania Ave NW, Washington, DC 20500",  # a direction after the street type
+        "55 Queen St W, Toronto, ON M5H 2M9",
+        "Apt 5, 88 Grafton Street, Dublin 2, D02 XY45",  # Ireland: postal district and Eircode
+        "Keizersgracht 123, 1015 CJ Amsterdam",  # Netherlands
+        "Rua Augusta 1500, apto 32, São Paulo - SP, 01304-001",  # Brazil
+        "Carrera 7 # 45-12, Bogotá",  # Colombia
+        "Via dei Mille 4, scala B, interno 7, 20129 Milano MI",
+        "5 Rue Sainte-Catherine, Apt 12, Bordeaux 33000",
+        "Calzada Quintana Roo 551 Interior 313, San Julio César los bajos, JAL 99075-1163",
+        "Strada Versace, 9, 53013, Gaiole In Chianti (SI)",
+        "PO Box 4412, Anchorage, AK 99509",
+        "PSC 1234, Box 5678, APO AE 09012",
+        "Apartado Postal 17, 45000 Guadalajara",
+        "27 holloway road london n7 8jg",
     ],
 )
 def test_street_addresses_of_each_country_are_found_whole(address):
@@ -99,6 +113,9 @@ def test_street_addresses_of_each_country_are_found_whole(address):
         "Chapter 3 covers the water cycle.",
         "In 1492, Columbus sailed west.",
         "In 2020, Sector 5 grew fastest.",
+        "The lungs give a surface area of about 70 square meters.",
+        "Atrial systole extends until the QRS complex, at which point, the atria relax.",
+        "Heat 12 grams until the solution boils, then cool it to 20 C.",
     ],
 )
 def test_lesson_places_and_numbers_are_not_addresses(text):
