@@ -39,6 +39,8 @@ def test_personal_location_keeps_the_cue_and_takes_the_place():
     assert spans(recognizer, "I live in Springfield.") == ["Springfield"]
     assert spans(recognizer, "we moved to lake placid and loved it") == ["lake placid"]
     assert spans(recognizer, "The Nile flows through Egypt.") == []
+    assert spans(recognizer, "we moved to the Bronx.") == ["Bronx"]
+    assert spans(recognizer, "bacteria cause no harm as long as they stay in the gut lumen.") == []
 
 
 def test_student_ids_follow_configured_patterns():
