@@ -121,6 +121,11 @@ class Material(models.Model):
         return self.title
 
 
+def reading_level_for_grade(grade: int) -> float:
+    """A learner's starting reading level: their school grade read as a Flesch-Kincaid grade."""
+    return float(min(max(grade, 1), 16))
+
+
 class LearnerProfile(models.Model):
     """What Glossa knows about a learner in order to tailor explanations."""
 
@@ -128,6 +133,7 @@ class LearnerProfile(models.Model):
         "user": "account link; erased with the learner",
         "grade_level": "erased with the learner",
         "reading_level": "erased with the learner",
+        "reading_level_set": "erased with the learner",
         "language": "erased with the learner",
         "accessibility_needs": "special-category data; erased with the learner",
         "preferences": "erased with the learner",
@@ -152,6 +158,10 @@ class LearnerProfile(models.Model):
         validators=[MinValueValidator(1.0), MaxValueValidator(16.0)],
         help_text="Working reading level (a Flesch-Kincaid grade); feedback moves it.",
     )
+    reading_level_set = models.BooleanField(
+        default=False,
+        help_text="Set by hand or moved by feedback. Until then the reading level follows the grade.",
+    )
     language = models.CharField(max_length=16, default="en")
     accessibility_needs = models.JSONField(default=list, blank=True)
     preferences = models.JSONField(default=dict, blank=True)
@@ -165,6 +175,26 @@ class LearnerProfile(models.Model):
 
     def __str__(self) -> str:
         return f"profile:{self.user_id}"
+
+    def save(self, *args, **kwargs) -> None:
+        """Until someone sets it (admin, profile, API) or feedback moves it, the reading level is the grade's:
+        a roster import that sets only the grade must still tailor a grade-4 and a grade-11 answer apart."""
+        stored = getattr(self, "_stored_reading_level", self._meta.get_field("reading_level").default)
+        if self.reading_level != stored:
+            self.reading_level_set = True
+        elif not self.reading_level_set:
+            self.reading_level = reading_level_for_grade(self.grade_level)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "reading_level", "reading_level_set"}
+        super().save(*args, **kwargs)
+        self._stored_reading_level = self.reading_level
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        profile = super().from_db(db, field_names, values)
+        profile._stored_reading_level = profile.__dict__.get("reading_level")
+        return profile
 
     @property
     def needs_screen_reader(self) -> bool:
