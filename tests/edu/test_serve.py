@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import signal
 import socket
@@ -12,6 +13,7 @@ import urllib.request
 
 import pytest
 
+from edu.management.commands import serve
 from edu.tasks import ping
 from tests.conftest import REPO_ROOT, test_database_url
 
@@ -55,9 +57,41 @@ def test_serve_starts_the_portal_and_a_worker_and_stops_them(tmp_path, celery_te
         assert _get(f"http://127.0.0.1:{port}/static/glossa/glossa.css")[0] == 200
         # The worker that serve started answers tasks (no other worker runs in this test).
         assert ping.delay("from serve").get(timeout=60)["echo"] == "from serve"
+        groups = {int(pid_file.read_text()) for pid_file in (tmp_path / "run").glob("*.pid")}
+        assert len(groups) == 2 and all(group_alive(group) for group in groups)
     finally:
         server.send_signal(signal.SIGINT)
         output, _ = server.communicate(timeout=60)
     assert f"http://127.0.0.1:{port}/" in output
     assert "glossa-student-demo" in output  # the demo logins are printed
+    assert not list((tmp_path / "run").glob("*.pid"))
+    assert not [group for group in groups if group_alive(group)], "a process that serve started survived"
+
+
+def group_alive(group: int) -> bool:
+    try:
+        os.killpg(group, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_stop_kills_what_ignores_sigterm(tmp_path):
+    """A worker stuck in a task (here: one that ignores SIGTERM) is killed after the grace time."""
+    stubborn = subprocess.Popen(
+        [sys.executable, "-c", "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); "
+         "print('ready', flush=True); time.sleep(600)"],
+        start_new_session=True, stdout=subprocess.PIPE, text=True,
+    )
+    assert stubborn.stdout.readline() == "ready\n"
+    (tmp_path / "run").mkdir()
+    (tmp_path / "run" / "worker.pid").write_text(str(stubborn.pid))
+    (tmp_path / "run" / "web.pid").write_text("999999999")  # a stale pid file names no process
+    command = serve.Command(stdout=io.StringIO(), stderr=io.StringIO())
+    command.stop_grace_seconds = 1.0
+    started = time.monotonic()
+    command._stop_all(tmp_path / "run", children=[stubborn])
+    assert stubborn.wait(timeout=5) == -signal.SIGKILL
+    assert time.monotonic() - started < 10
+    assert not group_alive(stubborn.pid)
     assert not list((tmp_path / "run").glob("*.pid"))

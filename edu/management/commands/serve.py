@@ -17,6 +17,9 @@ from edu.demo import DEMO_LOGINS
 
 class Command(BaseCommand):
     help = "Start the web server and a Celery worker in the foreground (Ctrl-C stops both); --stop stops them."
+    # SIGTERM asks the worker to finish its task (a warm shutdown) and gunicorn to finish its requests;
+    # whatever is still running after this long is killed, so nothing outlives `make stop` or Ctrl-C.
+    stop_grace_seconds = 20.0
 
     def add_arguments(self, parser):
         parser.add_argument("--stop", action="store_true", help="Stop a server started by this command.")
@@ -59,13 +62,46 @@ class Command(BaseCommand):
         except KeyboardInterrupt:
             pass
         finally:
-            self._stop_all(run_dir)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the shutdown short
+            self._stop_all(run_dir, children=list(processes.values()))
 
-    def _stop_all(self, run_dir: Path) -> None:
+    def _stop_all(self, run_dir: Path, *, children: list[subprocess.Popen] = ()) -> None:
+        """SIGTERM to each process group in ``run_dir``, then SIGKILL to any still alive after the grace time.
+
+        ``children``: the processes this command started itself, reaped while waiting (a zombie would
+        otherwise look alive until the grace time runs out)."""
+        groups: dict[str, int] = {}
         for pid_file in run_dir.glob("*.pid"):
             try:
-                os.killpg(int(pid_file.read_text()), signal.SIGTERM)
-                self.stdout.write(f"stopped {pid_file.stem}")
-            except (ProcessLookupError, ValueError, PermissionError):
-                pass
-            pid_file.unlink(missing_ok=True)
+                groups[pid_file.stem] = int(pid_file.read_text())
+            except ValueError:
+                pid_file.unlink(missing_ok=True)
+        running = {name: group for name, group in groups.items() if _signal_group(group, signal.SIGTERM)}
+        deadline = time.monotonic() + self.stop_grace_seconds
+        while running and time.monotonic() < deadline:
+            time.sleep(0.2)
+            running = {name: group for name, group in running.items() if _group_alive(group, children)}
+        for name, group in running.items():
+            _signal_group(group, signal.SIGKILL)
+            self.stderr.write(f"killed {name}: it was still running {self.stop_grace_seconds:.0f} s after SIGTERM")
+        deadline = time.monotonic() + 5
+        while any(_group_alive(group, children) for group in running.values()) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        for name in groups:
+            (run_dir / f"{name}.pid").unlink(missing_ok=True)
+            self.stdout.write(f"stopped {name}")
+
+
+def _signal_group(group: int, signum: int) -> bool:
+    """Whether the signal reached a process group of ours (a stale pid file names none)."""
+    try:
+        os.killpg(group, signum)
+    except (ProcessLookupError, PermissionError):
+        return False
+    return True
+
+
+def _group_alive(group: int, children: list[subprocess.Popen]) -> bool:
+    for child in children:
+        child.poll()  # reap our own exited children
+    return _signal_group(group, 0)
