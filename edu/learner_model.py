@@ -5,11 +5,15 @@
   from the practice opportunity (transition probability ``learn``).
 - The next-step rule: practise the weakest objective whose prerequisites are all mastered.
 - The working reading level: explanation feedback moves it by a fixed step, clamped to the grade scale.
-- Grading of practice answers: short answers compare normalised text, and numbers numerically.
+- Grading of practice answers: short answers compare normalised text (case, articles, plurals and
+  one-letter typos aside), and numbers numerically; a near miss is told to check the spelling.
+- Multiple-choice order: shuffled per attempt, the same within one attempt.
 """
 
 from __future__ import annotations
 
+import enum
+import random
 import re
 import unicodedata
 from collections.abc import Hashable, Iterable, Mapping, Sequence
@@ -149,22 +153,104 @@ def parse_number(text: str) -> Fraction | None:
         return None
 
 
-def short_answer_matches(answer: str, accepted: Iterable[str]) -> bool:
-    """True when the learner's answer says the same as one accepted answer.
+class Verdict(enum.Enum):
+    CORRECT = "correct"
+    ALMOST = "almost"  # a spelling away from an accepted answer: the learner is asked to check it
+    WRONG = "wrong"
 
-    Numbers compare by value ("0.5" = "1/2" = ".50"); other answers compare after normalisation.
+
+class AlmostRight(ValueError):
+    """A near miss: nothing is graded or stored, the learner checks the spelling and answers again."""
+
+    def __init__(self) -> None:
+        super().__init__("Almost: check the spelling and try again.")
+
+
+_ARTICLES = frozenset({"a", "an", "the"})
+TYPO_MIN_LETTERS = 5  # one wrong, missing, extra or swapped letter is forgiven from this length on
+ALMOST_MIN_LETTERS = 6  # two letters off from this length on is a near miss, not a right answer
+
+
+def answer_verdict(answer: str, accepted: Iterable[str]) -> Verdict:
+    """How the learner's answer compares with the accepted answers.
+
+    Numbers compare by value ("0.5" = "1/2" = ".50"). Words compare without case, articles and plural
+    endings ("The decomposers" = "decomposer"); one letter off counts as right on longer answers
+    ("photosynthsis"), two letters off is ALMOST: a near miss is not graded right, the learner is told to
+    check the spelling.
     """
     given_number = parse_number(answer)
-    given_text = normalise_answer(answer)
+    given_text = _comparable(answer)
+    verdict = Verdict.WRONG
     for expected in accepted:
         expected_number = parse_number(expected)
         if expected_number is not None:
             # Numeric answers compare by value only: as text "3,5" and "3.5" would both read "3 5".
             if given_number == expected_number:  # exact rationals: no 0.1 + 0.2 rounding surprises
-                return True
-        elif given_text and given_text == normalise_answer(expected):
-            return True
-    return False
+                return Verdict.CORRECT
+            continue
+        wanted = _comparable(expected)
+        if not given_text or not wanted:
+            continue
+        if given_text == wanted:
+            return Verdict.CORRECT
+        letters = min(len(given_text.replace(" ", "")), len(wanted.replace(" ", "")))
+        distance = _edit_distance(given_text, wanted, limit=2)
+        if distance <= 1 and letters >= TYPO_MIN_LETTERS:
+            return Verdict.CORRECT
+        if distance <= 2 and letters >= ALMOST_MIN_LETTERS:
+            verdict = Verdict.ALMOST
+    return verdict
+
+
+def short_answer_matches(answer: str, accepted: Iterable[str]) -> bool:
+    """True when the learner's answer says the same as one accepted answer (see ``answer_verdict``)."""
+    return answer_verdict(answer, accepted) is Verdict.CORRECT
+
+
+def _comparable(text: str) -> str:
+    words = [word for word in normalise_answer(text).split() if word not in _ARTICLES]
+    return " ".join(_singular(word) for word in words)
+
+
+def _singular(word: str) -> str:
+    """English plural endings off, so "decomposers" and "decomposer" compare equal; short words stay."""
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("ses", "xes", "zes", "ches", "shes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def _edit_distance(first: str, second: str, *, limit: int) -> int:
+    """Optimal string alignment distance (a swap of two neighbours is one edit), capped at ``limit + 1``."""
+    if abs(len(first) - len(second)) > limit:
+        return limit + 1
+    previous_previous: list[int] = []
+    previous = list(range(len(second) + 1))
+    for i, first_char in enumerate(first, 1):
+        current = [i] + [0] * len(second)
+        for j, second_char in enumerate(second, 1):
+            cost = first_char != second_char
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and first_char == second[j - 2] and first[i - 2] == second_char:
+                current[j] = min(current[j], previous_previous[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous_previous, previous = previous, current
+    return min(previous[-1], limit + 1)
+
+
+def shuffled_choices(choices: Sequence[str], *, seed: str) -> list[str]:
+    """The choices in an order fixed by ``seed`` (one per learner, item and attempt): the right answer is
+    not always first, and a page reload within one attempt does not reorder them."""
+    order = list(choices)
+    random.Random(seed).shuffle(order)  # noqa: S311 - an order of display, not a secret
+    return order
 
 
 def choice_index(answer: str, choices: Sequence[str]) -> int | None:

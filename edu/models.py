@@ -22,7 +22,7 @@ from django.core.validators import (
 )
 from django.db import models
 
-from edu.learner_model import choice_index, normalise_answer, short_answer_matches
+from edu.learner_model import AlmostRight, Verdict, answer_verdict, choice_index, normalise_answer
 
 
 class Course(models.Model):
@@ -383,7 +383,8 @@ class PracticeItem(models.Model):
     def is_correct(self, answer: str) -> bool:
         """Grade a learner's answer. A multiple-choice answer names its choice by text.
 
-        Raises ValueError when the answer is empty or names no choice, so nothing is recorded for it.
+        Raises ValueError when the answer is empty or names no choice, and AlmostRight (a ValueError) when a
+        short answer is a spelling away from an accepted one, so nothing is recorded for it.
         """
         if not answer.strip():
             raise ValueError("The answer is empty.")
@@ -392,7 +393,10 @@ class PracticeItem(models.Model):
             if picked is None:
                 raise ValueError("The answer is not one of the item's choices.")
             return picked == self.answer
-        return short_answer_matches(answer, self.answer)
+        verdict = answer_verdict(answer, self.answer)
+        if verdict is Verdict.ALMOST:
+            raise AlmostRight
+        return verdict is Verdict.CORRECT
 
 
 class ItemResponse(models.Model):

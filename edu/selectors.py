@@ -10,7 +10,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Case, F, OuterRef, QuerySet, Subquery, Value, When
 from django.db.models.functions import Abs, Coalesce
 
-from edu.learner_model import MASTERED, weakest_unlocked
+from edu.learner_model import MASTERED, shuffled_choices, weakest_unlocked
 from edu.models import (
     Course,
     Enrollment,
@@ -84,6 +84,7 @@ class NextStep:
     p_known: float
     material: Material | None
     item: PracticeItem | None
+    choices: tuple[str, ...] = ()  # the item's choices in this attempt's order
 
     def to_dict(self) -> dict:
         material, item = self.material, self.item
@@ -96,7 +97,7 @@ class NextStep:
             # Never the answer: the dict goes to the learner's browser.
             "item": None
             if item is None
-            else {"id": item.pk, "kind": item.kind, "prompt": item.prompt, "choices": list(item.choices)},
+            else {"id": item.pk, "kind": item.kind, "prompt": item.prompt, "choices": list(self.choices)},
         }
 
 
@@ -123,11 +124,16 @@ def next_step(*, learner: AbstractBaseUser, course: Course) -> NextStep | None:
     if chosen is None:
         return None
     objective = objectives[chosen]
+    item = next_item(learner=learner, objective=objective)
     return NextStep(
         objective=objective,
         p_known=objective.p_known,
         material=material_for_objective(objective=objective, reading_level=_reading_level(learner=learner)),
-        item=next_item(learner=learner, objective=objective),
+        item=item,
+        # Shuffled per attempt: the seed changes when the learner answers the item, not on a page reload.
+        choices=tuple(shuffled_choices(item.choices or [], seed=f"{item.pk}:{learner.pk}:{item.last_answered_at}"))
+        if item is not None
+        else (),
     )
 
 
@@ -148,10 +154,17 @@ def material_for_objective(*, objective: LearningObjective, reading_level: float
 
 def next_item(*, learner: AbstractBaseUser, objective: LearningObjective) -> PracticeItem | None:
     """The active item to answer next: unanswered ones first, then those last answered wrongly, then the
-    one answered longest ago; course order breaks ties."""
+    one answered longest ago; course order breaks ties. The item just answered comes back only when the
+    objective has no other, so a question never repeats back to back."""
     last_response = ItemResponse.objects.filter(learner=learner, item=OuterRef("pk")).order_by("-created_at", "-id")
+    just_answered = (
+        ItemResponse.objects.filter(learner=learner, item__objective=objective).order_by("-created_at", "-id")
+    )
     return (
         objective.practice_items.filter(active=True)
+        .annotate(
+            just_answered=Case(When(pk=Subquery(just_answered.values("item_id")[:1]), then=Value(1)), default=Value(0)),
+        )
         .annotate(
             last_answered_at=Subquery(last_response.values("created_at")[:1]),
             last_correct=Subquery(last_response.values("correct")[:1]),
@@ -163,7 +176,7 @@ def next_item(*, learner: AbstractBaseUser, objective: LearningObjective) -> Pra
                 default=Value(2),
             )
         )
-        .order_by("priority", "last_answered_at", "order", "pk")
+        .order_by("just_answered", "priority", "last_answered_at", "order", "pk")
         .first()
     )
 

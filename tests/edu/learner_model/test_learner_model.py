@@ -5,13 +5,16 @@ import pytest
 from edu.learner_model import (
     MASTERED,
     BktParams,
+    Verdict,
     adjust_reading_level,
+    answer_verdict,
     bkt_update,
     choice_index,
     normalise_answer,
     parse_number,
     posterior_known,
     short_answer_matches,
+    shuffled_choices,
     unlocked_objectives,
     weakest_unlocked,
 )
@@ -135,6 +138,11 @@ class TestGrading:
             ("1,000", ["1000"]),
             ("42.", ["42"]),
             ("evaporation", ["boiling", "evaporation"]),
+            ("decomposers", ["decomposer"]),  # a plural
+            ("the producer", ["Producer"]),  # an article
+            ("photosynthsis", ["photosynthesis"]),  # one letter missing
+            ("photo synthesis", ["photosynthesis"]),  # one space too many is a slip too
+            ("evaproation", ["evaporation"]),  # two letters swapped
         ],
     )
     def test_accepted_short_answers(self, given, accepted):
@@ -146,13 +154,30 @@ class TestGrading:
             ("3.51", ["3.5"]),
             ("4", ["-4"]),
             ("3,5", ["3.5"]),  # a decimal comma is ambiguous across locales: not read as 3.5
-            ("photo synthesis", ["photosynthesis"]),
+            ("bat", ["cat"]),  # short words must be exact: one letter is another word
+            ("fotosynthesis", ["photosynthesis"]),  # two letters off: a near miss, not right
+            ("respiration", ["photosynthesis"]),
             ("", ["anything"]),
             ("!!!", ["?"]),
         ],
     )
     def test_rejected_short_answers(self, given, accepted):
         assert not short_answer_matches(given, accepted)
+
+    @pytest.mark.parametrize(
+        ("given", "verdict"),
+        [("fotosynthesis", Verdict.ALMOST), ("photosynthesis", Verdict.CORRECT), ("respiration", Verdict.WRONG),
+         ("phot", Verdict.WRONG)],
+    )
+    def test_near_misses_are_told_apart(self, given, verdict):
+        assert answer_verdict(given, ["photosynthesis"]) is verdict
+
+    def test_shuffled_choices_are_a_stable_permutation_with_the_first_anywhere(self):
+        choices = ["right", "b", "c", "d"]
+        assert shuffled_choices(choices, seed="7:3:None") == shuffled_choices(choices, seed="7:3:None")
+        positions = [shuffled_choices(choices, seed=f"7:{learner}:None").index("right") for learner in range(400)]
+        assert sorted(shuffled_choices(choices, seed="x")) == sorted(choices)
+        assert all(60 <= positions.count(position) <= 140 for position in range(4)), positions
 
     def test_numbers_parse_exactly(self):
         assert parse_number("0.1") + parse_number("0.2") == parse_number("0.3")

@@ -118,10 +118,42 @@ def test_items_come_unanswered_first_then_wrongly_answered_then_oldest(course):
     assert next_item(learner=learner, objective=objective) == second  # now the one answered longest ago
 
 
+def test_an_item_never_comes_back_right_after_itself_when_there_are_others(course):
+    objective = ObjectiveFactory(course=course)
+    learner = student_in(course)
+    first, second = (PracticeItemFactory(objective=objective, order=n) for n in (1, 2))
+    shown = []
+    for _ in range(6):
+        item = next_item(learner=learner, objective=objective)
+        shown.append(item)
+        record_answer(learner=learner, item=item, answer="Roots")  # always wrong
+    assert all(a != b for a, b in zip(shown, shown[1:], strict=False)), shown
+    only = ObjectiveFactory(course=course)
+    alone = PracticeItemFactory(objective=only)
+    record_answer(learner=learner, item=alone, answer="Roots")
+    assert next_item(learner=learner, objective=only) == alone  # nothing else to ask
+
+
+def test_choices_are_shuffled_per_attempt_and_stable_within_one(course):
+    objective = ObjectiveFactory(course=course)
+    item = PracticeItemFactory(objective=objective, choices=["Leaves", "Roots", "Stem", "Flower"], answer=0)
+    first_positions = []
+    for _ in range(40):
+        learner = student_in(course)
+        step = next_step(learner=learner, course=course)
+        assert sorted(step.choices) == sorted(item.choices)
+        assert next_step(learner=learner, course=course).choices == step.choices  # a reload keeps the order
+        first_positions.append(step.choices.index("Leaves"))
+    assert len(set(first_positions)) == 4  # the right answer is not always first
+    assert first_positions.count(0) < 25
+
+
 def test_the_dict_for_the_browser_never_contains_the_answer(course):
     item = PracticeItemFactory(objective=ObjectiveFactory(course=course))
-    data = next_step(learner=student_in(course), course=course).to_dict()
-    assert data["item"] == {"id": item.pk, "kind": "multiple_choice", "prompt": item.prompt, "choices": item.choices}
+    step = next_step(learner=student_in(course), course=course)
+    data = step.to_dict()
+    choices = list(step.choices)
+    assert data["item"] == {"id": item.pk, "kind": "multiple_choice", "prompt": item.prompt, "choices": choices}
     assert data["objective"]["code"] == item.objective.code
     assert data["material"] is None
 

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 
+from edu.learner_model import AlmostRight
 from edu.models import ItemResponse, Mastery, PracticeItem
 from edu.services import record_answer
 from tests.factories import CourseFactory, ObjectiveFactory, PracticeItemFactory, UserFactory, student_in
@@ -61,6 +62,27 @@ def test_short_answers_are_graded_leniently(course):
         objective=ObjectiveFactory(course=course), kind=PracticeItem.Kind.SHORT_ANSWER, choices=[], answer=["0.5"]
     )
     assert record_answer(learner=student_in(course), item=item, answer=" 1/2 ").correct is True
+
+
+@pytest.mark.parametrize("answer", ["decomposers", "The Decomposer", "a decomposre", "DECOMPOSER."])
+def test_plurals_case_articles_and_one_letter_typos_are_right(course, answer):
+    item = PracticeItemFactory(
+        objective=ObjectiveFactory(course=course), kind=PracticeItem.Kind.SHORT_ANSWER, choices=[],
+        answer=["decomposer"],
+    )
+    assert record_answer(learner=student_in(course), item=item, answer=answer).correct is True
+
+
+def test_a_near_miss_asks_to_check_the_spelling_and_records_nothing(course):
+    item = PracticeItemFactory(
+        objective=ObjectiveFactory(course=course), kind=PracticeItem.Kind.SHORT_ANSWER, choices=[],
+        answer=["photosynthesis"],
+    )
+    learner = student_in(course)
+    with pytest.raises(AlmostRight, match="check the spelling"):
+        record_answer(learner=learner, item=item, answer="fotosynthesis")
+    assert not ItemResponse.objects.exists() and not Mastery.objects.exists()
+    assert record_answer(learner=learner, item=item, answer="respiration").correct is False
 
 
 @pytest.mark.parametrize(
