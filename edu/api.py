@@ -24,6 +24,7 @@ from edu.selectors import (
     mastery_by_objective,
     next_step,
     practice_items,
+    practised_objectives,
     role_in_course,
     stuck_learners,
 )
@@ -83,6 +84,7 @@ __all__ = [
     "create_practice_item",
     "import_items_csv",
     "mastery_by_objective",
+    "practised_objectives",
     "next_step",
     "practice_items",
     "record_answer",

@@ -76,6 +76,15 @@ def mastery_by_objective(*, learner: AbstractBaseUser, course: Course) -> dict[i
     return dict(rows)
 
 
+def practised_objectives(*, learner: AbstractBaseUser, course: Course) -> frozenset[int]:
+    """Ids of the course's objectives the learner has answered at least once: the others have no data yet."""
+    return frozenset(
+        Mastery.objects.filter(learner=learner, objective__course=course, attempts__gt=0).values_list(
+            "objective_id", flat=True
+        )
+    )
+
+
 @dataclass(frozen=True)
 class NextStep:
     """What a learner should do next: practise ``objective``, reading ``material``, answering ``item``."""

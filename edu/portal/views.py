@@ -57,8 +57,10 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def _learner_progress(learner, course) -> dict:
     mastery = edu_api.mastery_by_objective(learner=learner, course=course)
+    practised = edu_api.practised_objectives(learner=learner, course=course)
     objectives = [
-        {"objective": objective, "p_known": mastery.get(objective.pk, objective.p_init)}
+        {"objective": objective, "p_known": mastery.get(objective.pk, objective.p_init),
+         "practised": objective.pk in practised}
         for objective in course.objectives.all()
     ]
     return {"objectives": objectives, "next_step": edu_api.next_step(learner=learner, course=course)}
@@ -337,7 +339,7 @@ def class_mastery(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "student": student,
             "cells": [
-                {"p_known": p, "attempts": n, "band": min(int(p * 5), 4)}
+                {"p_known": p, "attempts": n, "band": min(int(p * 5), 4) if n else "none"}
                 for p, n in zip(p_row, attempts_row, strict=True)
             ],
         }

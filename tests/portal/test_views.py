@@ -33,10 +33,12 @@ def png_bytes(size=(40, 30)) -> bytes:
 def test_dashboard_shows_the_learners_mastery_per_objective(client, world):
     objective = ObjectiveFactory(course=world.course, title="Evaporation", p_init=0.2)
     untouched = ObjectiveFactory(course=world.course, title="Condensation", p_init=0.3)
-    MasteryFactory(learner=world.users["student"], objective=objective, p_known=0.85)
+    MasteryFactory(learner=world.users["student"], objective=objective, p_known=0.85, attempts=3)
     page = signed_in(client, world.users["student"]).get(reverse("portal:home")).content.decode()
     assert 'aria-label="Mastery of Evaporation"' in page and 'value="0.850"' in page
-    assert f'aria-label="Mastery of {untouched.title}"' in page and 'value="0.300"' in page
+    # No answers yet is said as such, not shown as a low (red) 30% bar.
+    assert f'aria-label="Mastery of {untouched.title}"' not in page and 'value="0.300"' not in page
+    assert f'{untouched.title}</span>\n    \n    <span class="mastery-none">No answers yet</span>' in page
     assert "Rocks" not in page  # a course the learner is not in
 
 
@@ -322,6 +324,9 @@ def test_class_heatmap_shows_each_student_against_each_objective(client, world):
     assert '<th scope="row">Sam Stone</th>' in page
     assert 'class="heat heat-4">90%<span class="attempts"> · 4</span>' in page
     assert "Olive" not in page
+    # A student who has not answered an objective has no data there, which is not a red 20%.
+    assert '<td class="heat heat-none">no data<span class="attempts"> · 0</span></td>' in page
+    assert '<td class="heat heat-1">20%<span class="attempts"> · 0</span></td>' not in page
 
 
 def test_privacy_report_shows_counts_by_type_and_boundary(client, world):
