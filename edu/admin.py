@@ -124,6 +124,9 @@ class LearnerProfileAdmin(admin.ModelAdmin):
     list_filter = ("grade_level", "language")
     actions = ["export_learners", "erase_learners"]
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # a learner leaves through "Erase", which keeps the erasure record; never a bare delete
+
     @admin.action(description="Export the selected learners' data (JSON)")
     def export_learners(self, request, queryset) -> HttpResponse:
         data = {profile.user.get_username(): export_learner_data(user=profile.user) for profile in queryset}

@@ -1,7 +1,16 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, JsonResponse
-from django.urls import include, path, reverse_lazy
+from django.urls import include, path, reverse, reverse_lazy
+
+
+class SignInView(auth_views.LoginView):
+    """Staff land on the admin console, everyone else on the portal (unless a `next` page was asked for)."""
+
+    def get_default_redirect_url(self) -> str:
+        if self.request.user.is_staff:
+            return reverse("admin:index")
+        return super().get_default_redirect_url()
 
 
 def healthz(_request: HttpRequest) -> JsonResponse:
@@ -14,7 +23,7 @@ def healthz(_request: HttpRequest) -> JsonResponse:
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/set-password/<uidb64>/<token>/",

@@ -14,11 +14,16 @@ from privacy.services import record_action
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records that prove what happened: nobody edits them, and only a superuser may delete one."""
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.is_superuser
 
 
 @admin.register(PrivacyPolicy)

@@ -315,7 +315,8 @@ _PLACE = (
 )
 _PERSONAL_PLACE_CUES = (
     r"\b(?:i|we|he|she|they|my\s+\w+|our\s+\w+)\s+(?:live|lives|lived|living|moved|move|stay|stays|grew\s+up)"
-    r"\s+(?:in|to|at)\s+(?:the\s+(?=(?-i:[A-Z])))?(?!the\s)",  # "they stay in the gut lumen" is no place; "the Bronx" is
+    # "the" before a personal place needs a capital after it: "moved to the Bronx", not "stay in the gut lumen"
+    r"\s+(?:in|to|at)\s+(?:the\s+(?=(?-i:[A-Z])))?(?!the\s)",
     r"\b(?:i\s+am|i'm|we\s+are|we're|i\s+come|we\s+come|he\s+is|she\s+is|they\s+are)\s+from\s+",
     r"\bmy\s+(?:home\s*town|town|city|village|neighbou?rhood|address)\s+is\s+(?:in\s+)?",
     r"\b(?:my|our)\s+(?:house|home|apartment|flat|family)\s+(?:is\s+)?in\s+",

@@ -6,10 +6,27 @@ from rag.services import rerun_ingestion
 
 @admin.register(IngestionJob)
 class IngestionJobAdmin(admin.ModelAdmin):
-    list_display = ("id", "material", "state", "progress", "attempts", "created_at", "finished_at")
-    list_filter = ("state",)
-    readonly_fields = ("error_reason", "timings", "model_versions", "stats", "celery_task_id", "worker", "heartbeat_at")
+    """Jobs are written by the workers only: the console shows them and can queue a material again."""
+
+    list_display = ("id", "material", "course", "state", "progress", "attempts", "error_reason", "created_at",
+                    "finished_at")
+    list_filter = ("state", "material__course")
+    list_select_related = ("material__course",)
+    search_fields = ("material__title", "error_reason")
     actions = ["rerun_selected"]
+
+    @admin.display(ordering="material__course__title")
+    def course(self, job: IngestionJob):
+        return job.material.course
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
 
     @admin.action(description="Re-run ingestion of the selected jobs' materials")
     def rerun_selected(self, request, queryset) -> None:

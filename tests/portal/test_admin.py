@@ -6,11 +6,16 @@ import json
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from edu.api import Interaction, LearnerProfile
-from privacy.api import ErasureRecord
+from privacy.api import ContentKind, ErasureRecord, redact_text
+from privacy.models import AuditEvent
 from rag.api import IngestionJob
+from tests.factories import UserFactory
+
+PASSWORD = "correct-horse-battery"  # noqa: S105 - the factories' test password
 
 pytestmark = pytest.mark.django_db
 
@@ -49,3 +54,39 @@ def test_erase_action_asks_first_then_erases_and_keeps_a_record(admin_client_for
     assert not LearnerProfile.objects.filter(pk=profile.pk).exists()
     assert not Interaction.objects.filter(learner_id=world.users["student"].pk).exists()
     assert ErasureRecord.objects.filter(subject_ref=f"user:{world.users['student'].pk}").exists()
+
+
+def test_ingestion_jobs_are_shown_not_edited(admin_client_for, world):
+    listing = admin_client_for.get(reverse("admin:rag_ingestionjob_changelist")).content.decode()
+    assert world.material.course.title in listing  # the course column
+    page = admin_client_for.get(reverse("admin:rag_ingestionjob_change", args=[world.job.pk])).content.decode()
+    assert 'name="state"' not in page and 'name="progress"' not in page and 'name="_save"' not in page
+
+
+def test_staff_who_are_not_superusers_cannot_delete_audit_events_or_jobs(client, world):
+    staff = UserFactory(username="stan", is_staff=True)
+    staff.user_permissions.set(Permission.objects.filter(codename__in=[
+        "view_auditevent", "delete_auditevent", "view_ingestionjob", "delete_ingestionjob",
+    ]))
+    client.force_login(staff)
+    redact_text("mail ana@example.org", kind=ContentKind.LEARNER, where="query")  # writes an audit event
+    event = AuditEvent.objects.first()
+    assert client.get(reverse("admin:privacy_auditevent_delete", args=[event.pk])).status_code == 403
+    assert client.get(reverse("admin:rag_ingestionjob_delete", args=[world.job.pk])).status_code == 403
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_learners_leave_through_erase_never_a_bare_delete(admin_client_for, world):
+    listing = admin_client_for.get(reverse("admin:edu_learnerprofile_changelist")).content.decode()
+    assert 'value="erase_learners"' in listing and 'value="delete_selected"' not in listing
+    profile = LearnerProfile.objects.get(user=world.users["student"])
+    assert admin_client_for.get(reverse("admin:edu_learnerprofile_delete", args=[profile.pk])).status_code == 403
+
+
+def test_staff_sign_in_lands_on_the_console_and_students_on_the_portal(client, world):
+    UserFactory(username="stan", is_staff=True)
+    staff = client.post(reverse("login"), {"username": "stan", "password": PASSWORD})
+    assert staff.status_code == 302 and staff["Location"] == reverse("admin:index")
+    client.logout()
+    student = client.post(reverse("login"), {"username": world.users["student"].username, "password": PASSWORD})
+    assert student.status_code == 302 and student["Location"] == reverse("portal:home")
