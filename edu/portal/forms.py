@@ -20,17 +20,30 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultipleFileField(forms.FileField):
-    """A file field that accepts several files (Django's own field keeps only the last)."""
+    """A file field that accepts several files (Django's own field keeps only the last).
+
+    One bad file (an empty one, say) does not refuse the others: the good files are the field's value and
+    each refused one is in ``refused`` with its name and reason. Only when every file is bad is the form
+    invalid."""
 
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("widget", MultipleFileInput())
         super().__init__(*args, **kwargs)
+        self.refused: list[str] = []
 
     def clean(self, data, initial=None):
-        single_clean = super().clean
-        if isinstance(data, list | tuple):
-            return [single_clean(item, initial) for item in data]
-        return [single_clean(data, initial)]
+        files = list(data) if isinstance(data, list | tuple) else [data]
+        if not any(files):
+            return [super().clean(None, initial)]  # "This field is required."
+        accepted, self.refused = [], []
+        for item in files:
+            try:
+                accepted.append(super().clean(item, initial))
+            except ValidationError as error:
+                self.refused.append(f"{getattr(item, 'name', 'A file')}: {' '.join(error.messages)}")
+        if not accepted:
+            raise ValidationError(self.refused)
+        return accepted
 
 
 class ProfileForm(forms.Form):

@@ -250,6 +250,7 @@ def materials(request: HttpRequest, slug: str) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None, course=course)
     errors: list[str] = refused_uploads(request)  # files dropped while streaming, for their size
     if request.method == "POST" and form.is_valid():
+        errors += form.fields["files"].refused
         outcome = upload_materials(
             course=course,
             files=form.cleaned_data["files"],

@@ -240,6 +240,21 @@ def test_upload_of_many_files_queues_each_and_reports_the_unsupported_one(client
     assert sorted(job.material.original_filename for job in queued) == ["cycle.png", "rivers.txt"]
 
 
+def test_an_empty_file_in_a_batch_is_named_and_the_good_files_are_still_queued(client, world):
+    files = [SimpleUploadedFile("rivers.txt", b"Rivers carry water to the sea."), SimpleUploadedFile("blank.txt", b"")]
+    response = signed_in(client, world.users["teacher"]).post(
+        reverse("portal:materials", args=[world.course.slug]), {"files": files}
+    )
+    assert "blank.txt: The submitted file is empty." in response.content.decode()
+    queued = IngestionJob.objects.filter(material__course=world.course, state=IngestionJob.State.QUEUED)
+    assert [job.material.original_filename for job in queued] == ["rivers.txt"]
+    only_empty = signed_in(client, world.users["teacher"]).post(
+        reverse("portal:materials", args=[world.course.slug]), {"files": [SimpleUploadedFile("blank.txt", b"")]}
+    )
+    assert only_empty.status_code == 200 and "blank.txt: The submitted file is empty." in only_empty.content.decode()
+    assert IngestionJob.objects.filter(material__course=world.course, state=IngestionJob.State.QUEUED).count() == 1
+
+
 def test_job_list_polls_while_a_job_runs_and_stops_when_all_are_finished(client, world):
     client = signed_in(client, world.users["teacher"])
     url = reverse("portal:jobs", args=[world.course.slug])
