@@ -146,6 +146,18 @@ def test_ask_refuses_a_file_that_is_not_an_image(client, world):
     assert response.json()["errors"]["image"] == ["This file is not a readable image."]
 
 
+def test_a_failed_materials_page_gives_teachers_the_reason_not_a_clean_bill(client, world):
+    world.material.status = Material.Status.FAILED
+    world.material.save()
+    IngestionJob.objects.filter(pk=world.job.pk).update(
+        state=IngestionJob.State.FAILED, error_reason="The PDF is encrypted; upload a version without a password."
+    )
+    url = reverse("portal:material", args=[world.material.pk])
+    page = signed_in(client, world.users["teacher"]).get(url).content.decode()
+    assert "The PDF is encrypted; upload a version without a password." in page
+    assert "No personal data was found" not in page
+
+
 # --- Serving uploads safely ---------------------------------------------------------------------
 def test_text_materials_download_as_attachments_never_sniffed(client, world):
     response = signed_in(client, world.users["teacher"]).get(reverse("portal:material_file", args=[world.material.pk]))
