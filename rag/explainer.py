@@ -88,6 +88,7 @@ class Explanation:
     timings: dict[str, float]
     interaction_id: int | None
     conversation_id: str
+    removed_from_question: dict[str, int] = field(default_factory=dict)  # entity type -> count, told to the student
 
     def to_dict(self) -> dict:
         return {
@@ -99,6 +100,7 @@ class Explanation:
             "timings": self.timings,
             "interaction_id": self.interaction_id,
             "conversation_id": self.conversation_id,
+            "removed_from_question": self.removed_from_question,
         }
 
 
@@ -223,7 +225,8 @@ def _pipeline(
                                                        grade=profile.grade_level)
     if not screened.answered:
         return _safeguarding_reply(screened, clock=clock, conversation_id=conversation_id)
-    asked = pseudonymize(question, owner=learner, conversation_id=conversation_id, course=course, where="query").text
+    pseudonymised = pseudonymize(question, owner=learner, conversation_id=conversation_id, course=course, where="query")
+    asked = pseudonymised.text
     clock.lap("redact")
     with _model_failures():
         reading = _read_image(image, course=course) if image is not None else None
@@ -242,6 +245,7 @@ def _pipeline(
             learner=learner, course=course, conversation_id=conversation_id, question_redacted=asked,
             text_redacted=text_redacted, citations=citations, grounding=grounding,
             diagram=reading.to_dict() if reading else None, clock=clock, model_name=model_name, store=store,
+            removed_from_question=pseudonymised.counts,
         )
 
     practice = safeguarding_api.practice_item_for(course=course, question=question)
@@ -695,7 +699,7 @@ def _diagram_descriptions(sources: Sequence[_Source], reading: _ImageReading | N
 def _store(
     *, learner: AbstractBaseUser, course: Course, conversation_id: uuid.UUID, question_redacted: str,
     text_redacted: str, citations: list[dict], grounding: dict, diagram: dict | None, clock: _Clock,
-    model_name: str, store: bool,
+    model_name: str, store: bool, removed_from_question: dict[str, int] | None = None,
 ) -> Explanation:
     clock.timings["total"] = round(clock.since_start(), 4)
     interaction_id = None
@@ -714,6 +718,7 @@ def _store(
         timings=clock.timings,
         interaction_id=interaction_id,
         conversation_id=str(conversation_id),
+        removed_from_question=dict(removed_from_question or {}),
     )
 
 

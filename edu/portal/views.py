@@ -401,9 +401,11 @@ def _event_stream(events: Iterator[dict], *, request: HttpRequest, course, feedb
         try:
             for event in events:
                 if event.get("event") == "done":
+                    explanation = event["explanation"]
                     html = render_to_string(
                         "portal/_answer_footer.html",
-                        {"explanation": event["explanation"], "course": course, "feedback": feedback},
+                        {"explanation": explanation, "course": course, "feedback": feedback,
+                         "removed_notice": removed_notice(explanation.get("removed_from_question") or {})},
                         request=request,
                     )
                     event = {**event, "html": html}
@@ -417,6 +419,22 @@ def _event_stream(events: Iterator[dict], *, request: HttpRequest, course, feedb
     response["Cache-Control"] = "no-cache, no-store"
     response["X-Accel-Buffering"] = "no"
     return response
+
+
+_REMOVED_WORDS = {
+    "PERSON": "a name", "EMAIL_ADDRESS": "an email address", "PHONE_NUMBER": "a phone number",
+    "STREET_ADDRESS": "an address", "LOCATION": "a place", "STUDENT_ID": "a student number",
+    "DATE_OF_BIRTH": "a date of birth", "URL": "a link",
+}
+
+
+def removed_notice(counts: dict[str, int]) -> str:
+    """What the student is told was taken out of their question before anything else saw it."""
+    if not counts:
+        return ""
+    words = list(dict.fromkeys(_REMOVED_WORDS.get(kind, "personal details") for kind in counts))
+    listed = words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+    return f"We removed {listed} from your question before searching, to keep your details private."
 
 
 def _int_or_none(value: str | None) -> int | None:

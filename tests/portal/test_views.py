@@ -12,6 +12,7 @@ from django.urls import reverse
 from PIL import Image
 
 from edu.api import Enrollment, Interaction, LearnerProfile, Mastery, Material
+from edu.portal.views import removed_notice
 from rag.api import DiagramGraph, IngestionJob
 from tests.factories import MasteryFactory, MaterialFactory, ObjectiveFactory, UserFactory
 
@@ -156,6 +157,20 @@ def test_a_failed_materials_page_gives_teachers_the_reason_not_a_clean_bill(clie
     page = signed_in(client, world.users["teacher"]).get(url).content.decode()
     assert "The PDF is encrypted; upload a version without a password." in page
     assert "No personal data was found" not in page
+
+
+@pytest.mark.parametrize(
+    ("counts", "notice"),
+    [
+        ({}, ""),
+        ({"PERSON": 1}, "We removed a name from your question before searching, to keep your details private."),
+        ({"PERSON": 2, "EMAIL_ADDRESS": 1, "US_SSN": 1},
+         "We removed a name, an email address and personal details from your question before searching, "
+         "to keep your details private."),
+    ],
+)
+def test_the_student_is_told_what_was_removed_from_their_question(counts, notice):
+    assert removed_notice(counts) == notice
 
 
 # --- Serving uploads safely ---------------------------------------------------------------------

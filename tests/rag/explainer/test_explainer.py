@@ -36,6 +36,14 @@ def test_a_question_off_the_course_says_so_and_generates_nothing(water_course):
     assert stored.answer_redacted == NOT_FOUND
 
 
+def test_the_student_is_told_what_was_removed_from_their_question(water_course):
+    learner = learner_in(water_course, grade=6)
+    explanation = explain(learner=learner, course=water_course,
+                          question="I'm Kim Novak, kim.novak@example.org: who won the football world cup in 1998?")
+    assert explanation.removed_from_question == {"PERSON": 1, "EMAIL_ADDRESS": 1}
+    assert explanation.to_dict()["removed_from_question"] == {"PERSON": 1, "EMAIL_ADDRESS": 1}
+
+
 def test_an_answer_cites_its_sources_and_keeps_only_supported_sentences(water_course, generator):
     learner = learner_in(water_course, grade=8)
     tokens: list[str] = []
