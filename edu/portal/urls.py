@@ -18,6 +18,7 @@ urlpatterns = [
     path("courses/<slug:slug>/jobs/", views.jobs, name="jobs"),
     path("courses/<slug:slug>/roster/", views.roster, name="roster"),
     path("courses/<slug:slug>/roster/<int:pk>/sign-in-link/", views.sign_in_link, name="sign_in_link"),
+    path("courses/<slug:slug>/roster/sign-in-sheet/", views.sign_in_sheet, name="sign_in_sheet"),
     path("courses/<slug:slug>/mastery/", views.class_mastery, name="class_mastery"),
     path("courses/<slug:slug>/preview/", views.preview, name="preview"),
     path("courses/<slug:slug>/preview/stream/", views.preview_stream, name="preview_stream"),

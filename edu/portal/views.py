@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import logging
 from collections.abc import Iterator
@@ -320,6 +321,41 @@ def sign_in_link(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                               where="portal", course=course, subject=f"user:{student.pk}")
     logger.info("sign-in link issued", extra={"course_id": course.pk, "student_id": student.pk})
     return _roster_page(request, course, form=RosterForm(), issued={"student": student, "link": link})
+
+
+@login_required
+@require_POST
+def sign_in_sheet(request: HttpRequest, slug: str) -> HttpResponse:
+    """One page (or CSV) of sign-in links for every student of the course who has no password yet, to print
+    and hand out in class. Each link is audited like a single one; the page is not cached."""
+    course = permissions.taught_course(request.user, slug)
+    rows = []
+    for enrollment in selectors.course_students(course=course):
+        student = enrollment.user
+        try:
+            link = request.build_absolute_uri(edu_services.sign_in_link_path(user=student))
+        except edu_services.SignInLinkRefused:
+            continue  # has a password already: the administrator resets those
+        privacy_api.record_action(action=privacy_api.AuditEvent.Action.SIGN_IN_LINK, actor=request.user,
+                                  where="portal", course=course, subject=f"user:{student.pk}")
+        rows.append({"name": student.get_full_name() or student.get_username(), "username": student.get_username(),
+                     "link": link})
+    logger.info("sign-in sheet issued", extra={"course_id": course.pk, "links": len(rows)})
+    if request.POST.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="sign-in-links-{course.slug}.csv"'
+        writer = csv.writer(response)
+        writer.writerow(["name", "username", "sign_in_link"])
+        writer.writerows([[_csv_safe(row["name"]), row["username"], row["link"]] for row in rows])
+    else:
+        response = render(request, "portal/sign_in_sheet.html", {"course": course, "rows": rows})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _csv_safe(value: str) -> str:
+    """No spreadsheet formula from a name ("=HYPERLINK(...)"): such a cell is read as text."""
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def _roster_page(

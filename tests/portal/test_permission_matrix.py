@@ -59,6 +59,7 @@ MATRIX = {
     "portal:rerun": ("post", {}, {**TEACHERS, T: 302, AD: 302}),
     "portal:roster": ("get", None, TEACHERS),
     "portal:sign_in_link": ("post", {}, TEACHERS),
+    "portal:sign_in_sheet": ("post", {}, TEACHERS),
     "portal:class_mastery": ("get", None, TEACHERS),
     "portal:preview": ("get", None, TEACHERS),
     "portal:preview_stream": ("post", {}, {**TEACHERS, T: 400, AD: 400}),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import re
@@ -353,6 +354,33 @@ def test_a_teacher_gets_sign_in_links_for_their_own_students_only(client, world)
     for target in (co_teacher, staff, world.users["other_student"]):
         url = reverse("portal:sign_in_link", args=[world.course.slug, target.pk])
         assert signed_in(client, teacher).post(url).status_code == 404
+
+
+def test_a_class_sign_in_sheet_lists_a_link_for_each_new_student_only(client, world):
+    new_students = []
+    for username, first_name in (("nia", "Nia"), ("omar", "=HYPERLINK(1)")):
+        student = UserFactory(username=username, first_name=first_name)
+        student.set_unusable_password()
+        student.save()
+        Enrollment.objects.create(user=student, course=world.course, role=Enrollment.Role.STUDENT)
+        new_students.append(student)
+    staff = UserFactory(username="root", is_staff=True)
+    staff.set_unusable_password()
+    staff.save()
+    Enrollment.objects.create(user=staff, course=world.course, role=Enrollment.Role.STUDENT)
+    url = reverse("portal:sign_in_sheet", args=[world.course.slug])
+    page = signed_in(client, world.users["teacher"]).post(url)
+    assert page["Cache-Control"] == "no-store"
+    html = page.content.decode()
+    assert html.count('class="sign-in-slip"') == 2 and "Username: <strong>nia</strong>" in html
+    assert world.users["student"].username not in html and "root" not in html  # has a password; staff
+    sheet = signed_in(client, world.users["teacher"]).post(url, {"format": "csv"})
+    rows = list(csv.reader(io.StringIO(sheet.content.decode())))
+    assert rows[0] == ["name", "username", "sign_in_link"] and sorted(row[1] for row in rows[1:]) == ["nia", "omar"]
+    assert all(not row[0].startswith("=") for row in rows)  # a name is never a spreadsheet formula
+    client.logout()
+    choose = client.get(rows[1][2], follow=True)
+    assert "Choose your password" in choose.content.decode()  # the link works
 
 
 def test_class_heatmap_shows_each_student_against_each_objective(client, world):
