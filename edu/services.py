@@ -76,6 +76,30 @@ def create_course(*, slug: str, title: str, description: str = "", subject: str 
 
 
 @transaction.atomic
+def rename_material(*, material: Material, title: str) -> Material:
+    """A new title for a material (the caller redacts it first, as every title shown to students is)."""
+    title = " ".join(title.split())
+    if not title:
+        raise ValueError("The title is empty.")
+    if len(title) > Material._meta.get_field("title").max_length:
+        raise ValueError("The title is longer than 255 characters.")
+    material.title = title
+    material.save(update_fields=["title", "updated_at"])
+    return material
+
+
+@transaction.atomic
+def delete_material(*, material: Material) -> None:
+    """The material, its index (chunks, diagrams, jobs: deleted with it) and its file, once the deletion is committed.
+
+    Stored answers keep their citation text; a link to the deleted material then says it is gone."""
+    storage, name = material.file.storage, material.file.name
+    material.delete()
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+@transaction.atomic
 def create_objective(
     *,
     course: Course,

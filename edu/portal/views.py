@@ -289,6 +289,37 @@ def rerun(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def rename_material(request: HttpRequest, pk: int) -> HttpResponse:
+    """A teacher's title for a material; redacted with the course's rules like every title students see."""
+    material = permissions.taught_material(request.user, pk)
+    title = privacy_api.redact_text(request.POST.get("title", ""), kind=privacy_api.ContentKind.COURSE,
+                                    course=material.course, where="title").text
+    try:
+        edu_services.rename_material(material=material, title=title)
+    except ValueError as error:
+        messages.error(request, str(error))
+        return redirect("portal:material", pk=material.pk)
+    messages.success(request, f"Renamed to “{material.title}”.")
+    return redirect("portal:material", pk=material.pk)
+
+
+@login_required
+@require_POST
+def delete_material(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete a material with its index and file; the form asks the teacher to confirm first."""
+    material = permissions.taught_material(request.user, pk)
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, "Tick the box to confirm that the material and its index should be deleted.")
+        return redirect("portal:material", pk=material.pk)
+    course, title = material.course, material.title
+    edu_services.delete_material(material=material)
+    logger.info("material deleted", extra={"course_id": course.pk, "material_id": pk})
+    messages.success(request, f"“{title}” was deleted with its index; students can no longer find it.")
+    return redirect("portal:materials", slug=course.slug)
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def roster(request: HttpRequest, slug: str) -> HttpResponse:
     """Import a roster CSV (edu.roster: the format is in the form's help and the README)."""

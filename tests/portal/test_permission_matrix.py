@@ -57,6 +57,8 @@ MATRIX = {
     "portal:materials": ("get", None, TEACHERS),
     "portal:jobs": ("get", None, TEACHERS),
     "portal:rerun": ("post", {}, {**TEACHERS, T: 302, AD: 302}),
+    "portal:rename_material": ("post", {}, {**TEACHERS, T: 302, AD: 302}),  # an empty title: refused, redirected
+    "portal:delete_material": ("post", {}, {**TEACHERS, T: 302, AD: 302}),  # not confirmed: nothing deleted
     "portal:roster": ("get", None, TEACHERS),
     "portal:sign_in_link": ("post", {}, TEACHERS),
     "portal:sign_in_sheet": ("post", {}, TEACHERS),

@@ -8,6 +8,7 @@ import json
 import re
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
@@ -424,3 +425,31 @@ def test_teachers_add_objectives_and_bad_codes_are_refused(client, world):
 def test_admin_staff_count_as_teachers_of_every_course(client, world):
     admin = UserFactory(username="root", is_staff=True)
     assert signed_in(client, admin).get(reverse("portal:materials", args=[world.other_course.slug])).status_code == 200
+
+
+def test_a_teacher_renames_a_material_with_its_personal_data_redacted(client, world):
+    url = reverse("portal:rename_material", args=[world.material.pk])
+    signed_in(client, world.users["teacher"]).post(url, {"title": "Water cycle notes for jo.park@example.org"})
+    world.material.refresh_from_db()
+    assert world.material.title == "Water cycle notes for <EMAIL_ADDRESS>"
+    signed_in(client, world.users["teacher"]).post(url, {"title": "   "})
+    world.material.refresh_from_db()
+    assert world.material.title == "Water cycle notes for <EMAIL_ADDRESS>"  # an empty title is refused
+
+
+def test_deleting_a_material_needs_confirmation_and_removes_its_index_and_file(
+    client, world, django_capture_on_commit_callbacks
+):
+    name = world.material.file.name
+    assert default_storage.exists(name)
+    url = reverse("portal:delete_material", args=[world.material.pk])
+    signed_in(client, world.users["teacher"]).post(url)  # not confirmed
+    assert Material.objects.filter(pk=world.material.pk).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signed_in(client, world.users["teacher"]).post(url, {"confirm": "yes"})
+    assert response.status_code == 302 and response["Location"] == reverse("portal:materials", args=[world.course.slug])
+    assert not Material.objects.filter(pk=world.material.pk).exists()
+    assert not IngestionJob.objects.filter(pk=world.job.pk).exists()
+    assert not default_storage.exists(name)
+    material_page = reverse("portal:material", args=[world.material.pk])
+    assert signed_in(client, world.users["student"]).get(material_page).status_code == 404
