@@ -380,6 +380,13 @@ class PracticeItem(models.Model):
             except ValidationError as error:
                 raise ValidationError({field_name: error.messages}) from None
 
+    @property
+    def accepted_answers(self) -> list[str]:
+        """The answer key as text: the right choice's text, or the accepted short answers."""
+        if self.kind == self.Kind.MULTIPLE_CHOICE:
+            return [self.choices[self.answer]] if isinstance(self.answer, int) else []
+        return [answer for answer in self.answer or [] if isinstance(answer, str)]
+
     def is_correct(self, answer: str) -> bool:
         """Grade a learner's answer. A multiple-choice answer names its choice by text.
 

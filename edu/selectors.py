@@ -248,6 +248,32 @@ class StuckLearner:
     p_known: float
 
 
+@dataclass(frozen=True)
+class ItemAnswers:
+    """One practice item with its students' answers, newest first: what a teacher checks the key against."""
+
+    item: PracticeItem
+    responses: list[ItemResponse]
+
+    @property
+    def share_correct(self) -> float | None:
+        return sum(r.correct for r in self.responses) / len(self.responses) if self.responses else None
+
+
+def objective_answers(*, objective: LearningObjective, student: AbstractBaseUser | None = None) -> list[ItemAnswers]:
+    """The objective's items (inactive ones too) with the answers of its course's students; two queries."""
+    responses = ItemResponse.objects.filter(
+        item__objective=objective, learner__in=_students_of(objective.course)
+    ).select_related("learner").order_by("-created_at", "-id")
+    if student is not None:
+        responses = responses.filter(learner=student)
+    by_item: dict[int, list[ItemResponse]] = defaultdict(list)
+    for response in responses:
+        by_item[response.item_id].append(response)
+    items = objective.practice_items.order_by("order", "pk")
+    return [ItemAnswers(item=item, responses=by_item[item.pk]) for item in items]
+
+
 def stuck_learners(*, course: Course, min_attempts: int = 5, max_p_known: float = 0.5) -> list[StuckLearner]:
     """Students who practised an objective many times and still show low mastery: whom to help first.
 

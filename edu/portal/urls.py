@@ -20,6 +20,7 @@ urlpatterns = [
     path("courses/<slug:slug>/roster/<int:pk>/sign-in-link/", views.sign_in_link, name="sign_in_link"),
     path("courses/<slug:slug>/roster/sign-in-sheet/", views.sign_in_sheet, name="sign_in_sheet"),
     path("courses/<slug:slug>/mastery/", views.class_mastery, name="class_mastery"),
+    path("courses/<slug:slug>/objectives/<int:pk>/answers/", views.objective_answers, name="objective_answers"),
     path("courses/<slug:slug>/preview/", views.preview, name="preview"),
     path("courses/<slug:slug>/preview/stream/", views.preview_stream, name="preview_stream"),
     path("courses/<slug:slug>/privacy/", views.privacy_report, name="privacy_report"),

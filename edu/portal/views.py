@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -396,6 +396,20 @@ def _roster_page(
     context = {"course": course, "form": form, "outcome": outcome, "students": students, "issued": issued,
                "refused": refused}
     return render(request, "portal/roster.html", context, status=status)
+
+
+@login_required
+@require_GET
+def objective_answers(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Every answer the course's students gave to an objective's items (or one student's, with ?student=):
+    a teacher sees why someone is stuck, or that the answer key is wrong."""
+    course = permissions.taught_course(request.user, slug)
+    objective = get_object_or_404(course.objectives, pk=pk)
+    student_id = _int_or_none(request.GET.get("student"))
+    student = permissions.course_student(course, student_id) if student_id is not None else None
+    context = {"course": course, "objective": objective, "student": student,
+               "items": edu_api.objective_answers(objective=objective, student=student)}
+    return render(request, "portal/objective_answers.html", context)
 
 
 @login_required

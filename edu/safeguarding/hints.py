@@ -43,9 +43,7 @@ def practice_item_for(*, course: Course, question: str) -> PracticeItem | None:
 
 
 def answer_texts(item: PracticeItem) -> list[str]:
-    if item.kind == PracticeItem.Kind.MULTIPLE_CHOICE:
-        return [item.choices[item.answer]] if isinstance(item.answer, int) else []
-    return [answer for answer in item.answer or [] if isinstance(answer, str)]
+    return item.accepted_answers
 
 
 def gives_away(text: str, item: PracticeItem) -> bool:

@@ -63,6 +63,7 @@ MATRIX = {
     "portal:sign_in_link": ("post", {}, TEACHERS),
     "portal:sign_in_sheet": ("post", {}, TEACHERS),
     "portal:class_mastery": ("get", None, TEACHERS),
+    "portal:objective_answers": ("get", None, TEACHERS),
     "portal:preview": ("get", None, TEACHERS),
     "portal:preview_stream": ("post", {}, {**TEACHERS, T: 400, AD: 400}),
     "portal:privacy_report": ("get", None, TEACHERS),
@@ -118,6 +119,7 @@ def url_for(name: str, world) -> str:
             "portal:feedback": world.interaction.pk,
             "portal:practice": world.item.pk,
             "portal:sign_in_link": passwordless_student(world).pk,
+            "portal:objective_answers": world.item.objective_id,
             "v1:job": world.job.pk,
             "portal:material_picture": diagram_material(world).pk,
         }.get(name, world.material.pk)

@@ -15,6 +15,7 @@ from PIL import Image
 
 from edu.api import Enrollment, Interaction, LearnerProfile, Mastery, Material
 from edu.portal.views import removed_notice
+from edu.services import record_answer
 from rag.api import DiagramGraph, IngestionJob
 from tests.factories import MasteryFactory, MaterialFactory, ObjectiveFactory, UserFactory
 
@@ -453,3 +454,20 @@ def test_deleting_a_material_needs_confirmation_and_removes_its_index_and_file(
     assert not default_storage.exists(name)
     material_page = reverse("portal:material", args=[world.material.pk])
     assert signed_in(client, world.users["student"]).get(material_page).status_code == 404
+
+
+def test_a_teacher_reads_the_answers_behind_an_objective_and_one_students_alone(client, world):
+    item = world.item
+    record_answer(learner=world.users["student"], item=item, answer=item.choices[item.answer])
+    classmate = UserFactory(username="cleo", first_name="Cleo", last_name="Marsh")
+    Enrollment.objects.create(user=classmate, course=world.course, role=Enrollment.Role.STUDENT)
+    wrong = next(choice for index, choice in enumerate(item.choices) if index != item.answer)
+    record_answer(learner=classmate, item=item, answer=wrong)
+    url = reverse("portal:objective_answers", args=[world.course.slug, item.objective_id])
+    page = signed_in(client, world.users["teacher"]).get(url).content.decode()
+    assert f"key: <strong>{item.choices[item.answer]}</strong>" in page and "50% of 2 answers right" in page
+    assert "Cleo Marsh" in page and "Sam Stone" in page
+    one = signed_in(client, world.users["teacher"]).get(url, {"student": classmate.pk}).content.decode()
+    assert "Cleo Marsh" in one and "Sam Stone" not in one.split("<h1>")[1]
+    outsider = world.users["other_student"]
+    assert signed_in(client, world.users["teacher"]).get(url, {"student": outsider.pk}).status_code == 404
