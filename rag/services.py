@@ -298,6 +298,7 @@ class _Prepared:
     drafts: list[ChunkDraft]
     diagrams: list[FoundDiagram]
     redactions: dict[str, int]
+    title: str = ""  # the document's own title (its first top heading), redacted
 
 
 def _process(job: IngestionJob) -> None:
@@ -314,7 +315,7 @@ def _process(job: IngestionJob) -> None:
     with _timed(timings, "chunk"):
         document, blocks = _assemble(sections)
         drafts = chunk_blocks(blocks, tokenizer=embedder.tokenizer, max_tokens=min(embedder.max_tokens, 256))
-        prepared = _Prepared(document, drafts, diagrams, redactions)
+        prepared = _Prepared(document, drafts, diagrams, redactions, title=_document_title(sections))
     _stage(job, State.EMBEDDING, 50)
     with _timed(timings, "embed"):
         texts = [embedding_text(heading=d.heading, text=d.text) for d in drafts]
@@ -442,6 +443,13 @@ def _reading_level(text: str) -> float | None:
 
 
 @transaction.atomic
+def _document_title(sections: list[Section]) -> str:
+    """The first heading of the document, when it has one: what students should see as its title."""
+    heading = next((section.headings[0] for section in sections if section.headings), "")
+    heading = " ".join(heading.split())[:255]
+    return heading if any(char.isalpha() for char in heading) else ""
+
+
 def _write_index(
     job: IngestionJob, prepared: _Prepared, vectors, *, timings: dict, model_versions: dict, embedding_threads: int
 ) -> None:
@@ -487,7 +495,12 @@ def _write_index(
     material.extracted_text = prepared.document
     material.reading_level = _reading_level(prepared.document)
     material.status = Material.Status.READY
-    material.save(update_fields=["extracted_text", "reading_level", "status", "updated_at"])
+    fields = ["extracted_text", "reading_level", "status", "updated_at"]
+    named_by_file = material.title == PurePath(material.original_filename).stem.replace("_", " ").strip()
+    if prepared.title and named_by_file:
+        material.title = prepared.title  # "The Cell Membrane", not "ch01-01-the-cell-membrane"
+        fields.append("title")
+    material.save(update_fields=fields)
     now = timezone.now()
     job.state, job.progress, job.finished_at, job.heartbeat_at = State.INDEXED, 100, now, now
     job.timings = {**timings, "write": round(time.perf_counter() - started, 3)}

@@ -35,6 +35,15 @@ def ingest(course, filename: str, content: bytes, **kwargs) -> IngestionJob:
 
 
 @pytest.mark.slow
+def test_a_material_named_by_its_file_takes_the_documents_own_title_but_a_given_title_stays():
+    course = CourseFactory()
+    named_by_file = ingest(course, "week3-notes.md", files.LESSON_MD.encode())
+    assert Material.objects.get(pk=named_by_file.material_id).title == "Photosynthesis"
+    given = ingest(course, "week3_notes.md", f"{files.LESSON_MD}\nAgain.".encode(), title="Plants: week 3")
+    assert Material.objects.get(pk=given.material_id).title == "Plants: week 3"
+
+
+@pytest.mark.slow
 def test_a_markdown_lesson_is_indexed_with_headings_offsets_embeddings_and_a_job_record():
     course = CourseFactory()
     job = ingest(course, "photosynthesis.md", files.LESSON_MD.encode(), title="Photosynthesis")
