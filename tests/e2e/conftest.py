@@ -65,12 +65,13 @@ def shoot() -> Callable:
     return save
 
 
-def sign_in(page, base_url: str, username: str) -> None:
+def sign_in(page, base_url: str, username: str, *, lands_on: str = "/") -> None:
+    """Sign in through the form; staff land on the admin console (``lands_on="/admin/"``)."""
     page.goto(f"{base_url}/accounts/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{base_url}/")
+    page.wait_for_url(f"{base_url}{lands_on}")
 
 
 def sign_out(page) -> None:

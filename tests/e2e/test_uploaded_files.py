@@ -70,7 +70,7 @@ def test_an_admin_opening_uploaded_html_and_svg_runs_none_of_their_script(live_s
     html, svg = hostile_uploads
     base = live_server.url
     probe = ScriptProbe(page)
-    sign_in(page, base, "root")
+    sign_in(page, base, "root", lands_on="/admin/")
 
     # The material pages: the SVG as Glossa's picture in an <img>, the originals as links.
     for material in (html, svg):
@@ -107,7 +107,7 @@ def test_portal_admin_and_api_docs_pages_work_under_the_csp_without_violations(l
     base = live_server.url
     violations: list[str] = []
     page.on("console", lambda message: "Content Security Policy" in message.text and violations.append(message.text))
-    sign_in(page, base, "root")
+    sign_in(page, base, "root", lands_on="/admin/")
     for url in (
         reverse("portal:home"),
         reverse("portal:material", args=[svg.pk]),
