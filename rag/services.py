@@ -442,7 +442,6 @@ def _reading_level(text: str) -> float | None:
     return round(fk_grade(text), 1) if len(text.split()) >= 5 else None
 
 
-@transaction.atomic
 def _document_title(sections: list[Section]) -> str:
     """The first heading of the document, when it has one: what students should see as its title."""
     heading = next((section.headings[0] for section in sections if section.headings), "")
@@ -450,6 +449,7 @@ def _document_title(sections: list[Section]) -> str:
     return heading if any(char.isalpha() for char in heading) else ""
 
 
+@transaction.atomic
 def _write_index(
     job: IngestionJob, prepared: _Prepared, vectors, *, timings: dict, model_versions: dict, embedding_threads: int
 ) -> None:
