@@ -312,7 +312,7 @@ class StreetAddressRecognizer(LocalRecognizer):
 
         if not any(char.isdigit() for char in text):
             return []
-        results = []
+        spans: set[tuple[int, int]] = set(postcode_anchored(text))
         for family, pattern in PATTERNS.items():
             for match in pattern.finditer(text):
                 if match.group("value") is None:  # the Indian "803, Sector 31"
@@ -323,9 +323,12 @@ class StreetAddressRecognizer(LocalRecognizer):
                     continue
                 place = match.groupdict().get("place")
                 street_end = match.start("place") if place else end
-                start, end = self._extended(text, start, end, street_end)
-                results.append(make_result(self, "STREET_ADDRESS", start, end, self.SCORE))
-        return results
+                spans.add(self._extended(text, start, end, street_end))
+        return [
+            make_result(self, "STREET_ADDRESS", start, end, self.SCORE)
+            for start, end in sorted(spans)
+            if not any(s <= start and end <= e and (s, e) != (start, end) for s, e in spans)
+        ]
 
     @staticmethod
     def _extended(text: str, start: int, end: int, street_end: int) -> tuple[int, int]:
@@ -420,3 +423,113 @@ class StreetAddressRecognizer(LocalRecognizer):
                 )
             return len(name) >= 2 or "-" in name
         return True
+
+
+# Addresses read from their end. Many real addresses have no street pattern ("Cloonfad, Ballyhaunis, Co. Mayo
+# F35 WK62", "Fenghuang Village, Liangshan Town, Hebei Province 074200", "Urb. Los Almendros, Bloque 3, 5ºC,
+# 29600 Marbella") but all end in a postcode; the lines before it are read back while they look like address
+# lines (capitalised words, numbers, address words), and never past a sentence.
+_STRONG_POSTCODE = re.compile(  # shapes no other number has: UK, Irish Eircode, Canadian, Brazilian, Portuguese
+    r"(?<![\w-])(?:(?-i:[A-Z]{1,2}\d[A-Z\d]?\s?\d(?!(?:ST|ND|RD|TH)\b)[A-Z]{2})|(?-i:[a-z]{1,2}\d[a-z\d]?\s\d(?!(?:st|nd|rd|th)\b)[a-z]{2})"
+    r"|(?i:[ac-fhknprtv-y]\d[\dw]\s?(?=[0-9ac-fhknprtv-y]{0,3}[ac-fhknprtv-y])(?=[0-9a-z]{0,3}\d)[0-9ac-fhknprtv-y]{4})"
+    r"|(?-i:[A-Z]\d[A-Z]\s?\d[A-Z]\d)|(?i:[a-z]\d[a-z]\s\d[a-z]\d)|\d{5}-\d{3}|\d{4}-\d{3})(?![\w-])"
+)
+_CUE_POSTCODE = re.compile(  # a postcode after its name: "C.P. 09290", "cp 44110", "PIN 110091", "- 560011"
+    r"(?<!\w)(?:c\.?\s?p\.?|cep|pin(?:\s?code)?|post\s?code|postal\s+code|zip(?:\s?code)?|plz)\s*:?\s*\d{4,6}(?!\d)"
+    r"|(?<=\w)\.?\s+-\s+\d{6}(?!\d)",
+    re.IGNORECASE,
+)
+# A postcode of four to six digits after a region's name ("Telangana 500028", "CA 92103") or before the town at
+# the start of a line ("29600 Marbella", "10243 Berlin"): only with an address line before it (see _read_back).
+_WEAK_POSTCODE = re.compile(
+    r"(?<=[^\W\d_]\.|[^\W\d_]{2})\s+\d{6}(?!\d)|(?-i:(?<=\b[A-Z]{2})\s\d{5}(?:-\d{4})?)(?!\d)"
+    r"|(?:(?<=^)|(?<=[,\n]))[ \t]*\d{4,5}\s+(?=(?-i:[A-ZÀ-Ý]))",
+    re.MULTILINE,
+)
+_TOWN_AFTER = re.compile(  # the town after a postcode, with "Cedex", a province in brackets or a state code
+    r"(?:\s*,?[ \t]*(?-i:[A-ZÀ-Ý][\w'’\-]*|A|Le|La)(?:[ \t]+(?:(?:de|del|di|da|do|sur|am|an\s+der|im)[ \t]+)?"
+    r"(?-i:[A-ZÀ-Ý][\w'’\-]*)){0,3}(?:[ \t]+(?i:cedex)(?:[ \t]+\d{1,2})?)?)?"
+    r"(?:[ \t]*\((?-i:[A-ZÀ-Ý][\w'’\- ]*)\)|\s*,?[ \t]*(?-i:[A-Z]{2,3}\.?|[A-Z][a-z]{1,3}\.|(?:[A-Z]\.){2,3})(?![\w]))?"
+)
+# Words that make a line an address line even without a number ("Co. Mayo", "Yi County", "Lieu-dit Le Moulin").
+_ADDRESS_WORDS = frozenset({
+    "co", "co.", "county", "district", "province", "village", "town", "township", "city", "state", "cross", "post",
+    "dist", "dist.", "tehsil", "taluk", "mandal", "block", "sector", "phase", "pocket", "nagar", "opp", "opp.", "near",
+    "lieu-dit", "località", "localita", "frazione", "fraz.", "urb.", "urbanización", "urbanização", "lote", "col.",
+    "colonia", "fracc.", "barrio", "alcaldía", "municipio", "hinterhaus", "vorderhaus", "cottage", "house", "farm",
+    "lodge", "garden", "gardens", "estate", "court", "hall", "villa", "manor", "road", "street", "lane", "avenue",
+    "rd", "st", "ave", "cedex", "bp", "postfach", "apartado", "box", "rr", "xiaoqu", "cun", "zhen", "qu", "shi",
+    # house numbers, units and floors in lower case: "No. 34", "bureau 400", "2e étage", "r/c dto", "depto 8"
+    "no.", "nº", "n.º", "apt", "apt.", "flat", "unit", "suite", "room", "bldg", "building", "floor", "bureau", "appt",
+    "étage", "etage", "bât.", "piso", "depto", "depto.", "interior", "int.", "puerta", "escalera", "esc.", "bloque",
+    "bloco", "andar", "r/c", "dto", "dto.", "esq", "esq.", "stiege", "top", "tür", "og", "stock", "interno", "scala",
+    "piano",
+    # street types written in lower case or abbreviated: "boul. René-Lévesque", "av. vallarta"
+    "boul.", "bd", "blvd", "blvd.", "av.", "avda.", "c/", "rue", "calle", "via", "viale", "piazza", "p.zza", "rua",
+    "travessa", "straße", "strasse", "str.", "weg", "gasse", "platz", "marg", "lu", "jie",
+})
+_SENTENCE_WORDS = frozenset({  # words of a sentence around an address, in the languages of the schools
+    "the", "a", "an", "of", "to", "in", "on", "at", "by", "for", "with", "and", "or", "is", "are", "was", "were",
+    "be", "my", "our", "your", "his", "her", "their", "me", "us", "we", "i", "you", "it", "this", "that", "from",
+    "please", "pls", "send", "mail", "post", "address", "live", "lives", "moved", "here", "there",
+    "thanks", "thank", "hi", "hello", "dear", "is:", "es", "en", "mi", "su", "la", "el", "de", "vivo", "vive",
+    "est", "à", "chez", "ist", "wir", "wohnen", "wohne", "ich", "bei", "è", "sono", "abito", "é", "em", "moro",
+    "na", "no", "und", "y", "et", "e", "que", "para", "pour", "per", "mon", "ma", "meine", "unsere", "notre",
+    "nuestra", "nossa", "nostra", "can", "could", "will", "would", "should", "send", "sent", "is", "it's",
+})
+_LINK_WORDS = frozenset({"de", "del", "da", "do", "dos", "das", "di", "della", "du", "des", "la", "le", "los", "las",
+                         "von", "van", "der", "den", "am", "an", "im", "the", "y", "e", "of", "on", "upon"})
+
+
+def _address_token(word: str, lowercase: bool) -> bool:
+    bare = word.strip("()'\"“”‘’").casefold()
+    if any(char.isdigit() for char in bare) or bare in _ADDRESS_WORDS or bare in _LINK_WORDS or bare in {"-", "–"}:
+        return True
+    if not bare or bare.rstrip(".,:") in _SENTENCE_WORDS or word.endswith((":", "!", "?")):
+        return False
+    return word.lstrip("('\"“‘")[:1].isupper() or (lowercase and bare.replace("-", "").isalpha())
+
+
+def _read_back(text: str, anchor_start: int) -> tuple[int, int]:
+    """Where the address lines before a postcode start, and how many lines say "address" by themselves.
+
+    Lines (separated by commas or line breaks) are read from the postcode back while every word is an address
+    word; the first line with other words contributes only the address words that end it ("... is Cloonfad").
+    A line says "address" with a number and a word ("Bloque 3") or an address word ("Co. Mayo"), not a year.
+    """
+    lowercase = not any(char.isupper() for char in text[max(0, anchor_start - 80) : anchor_start + 12])
+    start, marked, end = anchor_start, 0, anchor_start
+    for _ in range(8):
+        line_start = max(text.rfind(",", 0, end), text.rfind("\n", 0, end)) + 1
+        words = list(re.finditer(r"\S+", text[line_start:end]))
+        kept = len(words)
+        while kept and _address_token(words[kept - 1].group(), lowercase):
+            kept -= 1
+        address_words = words[kept:]
+        while address_words and address_words[0].group().casefold() in _LINK_WORDS and address_words[0].group().islower():
+            address_words = address_words[1:]
+        if address_words:
+            start = line_start + address_words[0].start()
+            tokens = [word.group().strip("().,").casefold() for word in address_words]
+            marked += any(token in _ADDRESS_WORDS for token in tokens) or (
+                len(tokens) > 1 and any(any(char.isdigit() for char in token) for token in tokens)
+            )
+        if (words and len(address_words) < len(words)) or line_start == 0 or len(words) > 7:
+            break
+        end = line_start - 1
+    return start, marked
+
+
+def postcode_anchored(text: str) -> list[tuple[int, int]]:
+    """Spans of addresses found from their postcode (see above)."""
+    spans = []
+    for kind, pattern in (("strong", _STRONG_POSTCODE), ("cue", _CUE_POSTCODE), ("weak", _WEAK_POSTCODE)):
+        for match in pattern.finditer(text):
+            anchor_start = match.start() + len(match.group()) - len(match.group().lstrip(" \t.-"))
+            start, marked = _read_back(text, anchor_start)
+            if kind != "strong" and not marked:
+                continue
+            lowercase = not any(char.isupper() for char in text[max(0, start - 80) : match.end() + 12])
+            town = (_AFTER_POSTCODE if lowercase else _TOWN_AFTER).match(text, match.end())
+            spans.append((start, town.end() if town else match.end()))
+    return spans
