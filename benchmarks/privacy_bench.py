@@ -398,6 +398,7 @@ def run(args) -> dict:
                    "removed": {tag: rate(*v) for tag, v in sorted(removed.items())},
                    "vanilla_public_kept": rate(*vanilla_kept)},
         "heldout": heldout,
+        "address_sets": {} if args.no_heldout else evaluate_address_sets(),
         "throughput": {"texts": len(texts), "mean_chars": round(mean_chars, 1), "batch_size": batch,
                        "glossa_texts_per_s": round(best["glossa"], 1),
                        "vanilla_batched_texts_per_s": round(best["vanilla_batched"], 1),
@@ -411,6 +412,40 @@ def run(args) -> dict:
 
 
 HELDOUT_B = Path(__file__).resolve().parent / "heldout_pii_b"
+# Hand-written address sets (addresses.jsonl with the exact address in each text, negatives.jsonl): c was read
+# once after its first measurement to find the address formats missing, so d is the blind one.
+ADDRESS_SETS = {"c": Path(__file__).resolve().parent / "heldout_addresses",
+                "d": Path(__file__).resolve().parent / "heldout_addresses_d"}
+
+
+def evaluate_address_sets() -> dict[str, dict]:
+    """Whole addresses removed from learner text, and lesson sentences left without an address, per set."""
+    from privacy.api import ContentKind, redact_texts
+
+    report = {}
+    for name, folder in ADDRESS_SETS.items():
+        if not (folder / "addresses.jsonl").exists():
+            continue
+        rows = [json.loads(line) for line in (folder / "addresses.jsonl").read_text(encoding="utf-8").splitlines()
+                if line.strip()]
+        negatives = [json.loads(line)["text"] for line in
+                     (folder / "negatives.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+        results = redact_texts([row["text"] for row in rows], kind=ContentKind.LEARNER, where="bench")
+        by_locale: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        for row, result in zip(rows, results, strict=True):
+            start = row["text"].index(row["address"])
+            detected = [(entity.start, entity.end) for entity in result.entities]
+            by_locale[row["locale"]][0] += covered(row["text"], (start, start + len(row["address"])), detected)
+            by_locale[row["locale"]][1] += 1
+        flagged = sum(
+            any(entity.type == "STREET_ADDRESS" for entity in result.entities)
+            for result in redact_texts(negatives, kind=ContentKind.COURSE, where="bench")
+        )
+        hits = sum(v[0] for v in by_locale.values())
+        report[name] = {"addresses": len(rows), "recall": rate(hits, len(rows)),
+                        "by_locale": {k: rate(*v) for k, v in sorted(by_locale.items())},
+                        "negatives": len(negatives), "negatives_with_address": flagged}
+    return report
 
 
 def heldout_sets(seed: int | None) -> dict[str, dict]:
@@ -538,6 +573,10 @@ def print_report(report: dict) -> None:
         print(f"  public names kept      {heldout['course_public_kept']:.3f}  (target >= 0.95, "
               f"n={heldout['course_public_names']})")
         print("  recall by locale: " + ", ".join(f"{k} {v:.3f}" for k, v in heldout["recall_by_locale"].items()))
+    for name, found in report.get("address_sets", {}).items():
+        print(f"\nAddress set {name}: whole addresses removed {found['recall']:.3f} (n={found['addresses']}); "
+              f"lesson sentences given an address {found['negatives_with_address']} of {found['negatives']}")
+        print("  by locale: " + ", ".join(f"{k} {v:.2f}" for k, v in found["by_locale"].items()))
     speed = report["throughput"]
     print(f"\nThroughput ({speed['texts']} texts of ~{speed['mean_chars']:.0f} chars, batch {speed['batch_size']}, "
           f"best of {len(speed['rounds']['glossa'])} interleaved rounds)")

@@ -19,6 +19,7 @@ or an address cue right before, and never after function words ("Square root of 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from presidio_analyzer import LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
@@ -296,6 +297,18 @@ def _has_postcode(match: re.Match[str]) -> bool:
     return any(char.isdigit() for char in match.groupdict().get("place") or "")
 
 
+# What a text must contain for a family's full pattern to be worth running: both scan every position of a text,
+# these look only at the words before a number or a line's end.
+_WORD_BEFORE_NUMBER = re.compile(r"([^\W\d_][\w.\-]*)\s+\d")
+_WORD_BEFORE_BREAK = re.compile(r"([^\W\d_][\w.]*)\s*[,\n]")
+_DE_TYPE_END = re.compile(rf"(?:{_SAFE_DE_TYPES})$", re.IGNORECASE)
+_HOUSE_WORD_END = re.compile(rf"(?:{_HOUSE_WORDS})$", re.IGNORECASE)
+_WORTH_RUNNING = {
+    "german": lambda text: any(map(_DE_TYPE_END.search, _WORD_BEFORE_NUMBER.findall(text))),
+    "house_named": lambda text: any(map(_HOUSE_WORD_END.search, _WORD_BEFORE_BREAK.findall(text))),
+}
+
+
 class StreetAddressRecognizer(LocalRecognizer):
     """Street addresses of several countries (see the module docstring); learner and course text alike."""
 
@@ -314,6 +327,9 @@ class StreetAddressRecognizer(LocalRecognizer):
             return []
         spans: set[tuple[int, int]] = set(postcode_anchored(text))
         for family, pattern in PATTERNS.items():
+            worth_running = _WORTH_RUNNING.get(family)
+            if worth_running is not None and not worth_running(text):
+                continue
             for match in pattern.finditer(text):
                 if match.group("value") is None:  # the Indian "803, Sector 31"
                     start, end = match.span("sector")
@@ -441,11 +457,25 @@ _CUE_POSTCODE = re.compile(  # a postcode after its name: "C.P. 09290", "cp 4411
 )
 # A postcode of four to six digits after a region's name ("Telangana 500028", "CA 92103") or before the town at
 # the start of a line ("29600 Marbella", "10243 Berlin"): only with an address line before it (see _read_back).
-_WEAK_POSTCODE = re.compile(
-    r"(?<=[^\W\d_]\.|[^\W\d_]{2})\s+\d{6}(?!\d)|(?-i:(?<=\b[A-Z]{2})\s\d{5}(?:-\d{4})?)(?!\d)"
-    r"|(?:(?<=^)|(?<=[,\n]))[ \t]*\d{4,5}\s+(?=(?-i:[A-ZÀ-Ý]))",
-    re.MULTILINE,
-)
+_NUMBER_RUN = re.compile(r"(?<![\w-])\d{4,6}(?:-\d{4})?(?![\w-])")
+_REGION_BEFORE = re.compile(r"(?:[^\W\d_]\.|[^\W\d_]{2})\s+$")  # "Telangana 500028", "U.P 203131"
+_STATE_BEFORE = re.compile(r"\b[A-Z]{2}\s$")  # "CA 92103"
+_LINE_START_BEFORE = re.compile(r"(?:^|[,\n])[ \t]*$")  # "29600 Marbella" opening a line
+_TOWN_NEXT = re.compile(r"\s+[A-ZÀ-Ý]")
+
+
+def _weak_postcodes(text: str) -> Iterator[re.Match[str]]:
+    """Four to six digits in a postcode's place: after a region's name or a state code, or before a town."""
+    for match in _NUMBER_RUN.finditer(text):
+        digits, before = match.group(), text[max(0, match.start() - 24) : match.start()]
+        if (
+            (len(digits) == 6 and _REGION_BEFORE.search(before))
+            or (len(digits) in (5, 10) and _STATE_BEFORE.search(before))
+            or (len(digits) in (4, 5) and _LINE_START_BEFORE.search(before) and _TOWN_NEXT.match(text, match.end()))
+        ):
+            yield match
+
+
 _TOWN_AFTER = re.compile(  # the town after a postcode, with "Cedex", a province in brackets or a state code
     r"(?:\s*,?[ \t]*(?-i:[A-ZÀ-Ý][\w'’\-]*|A|Le|La)(?:[ \t]+(?:(?:de|del|di|da|do|sur|am|an\s+der|im)[ \t]+)?"
     r"(?-i:[A-ZÀ-Ý][\w'’\-]*)){0,3}(?:[ \t]+(?i:cedex)(?:[ \t]+\d{1,2})?)?)?"
@@ -472,13 +502,15 @@ _SENTENCE_WORDS = frozenset({  # words of a sentence around an address, in the l
     "the", "a", "an", "of", "to", "in", "on", "at", "by", "for", "with", "and", "or", "is", "are", "was", "were",
     "be", "my", "our", "your", "his", "her", "their", "me", "us", "we", "i", "you", "it", "this", "that", "from",
     "please", "pls", "send", "mail", "post", "address", "live", "lives", "moved", "here", "there",
-    "thanks", "thank", "hi", "hello", "dear", "is:", "es", "en", "mi", "su", "la", "el", "de", "vivo", "vive",
+    "thanks", "thank", "hi", "hello", "dear", "is:", "es", "en", "mi", "su", "vivo", "vive",
     "est", "à", "chez", "ist", "wir", "wohnen", "wohne", "ich", "bei", "è", "sono", "abito", "é", "em", "moro",
     "na", "no", "und", "y", "et", "e", "que", "para", "pour", "per", "mon", "ma", "meine", "unsere", "notre",
-    "nuestra", "nossa", "nostra", "can", "could", "will", "would", "should", "send", "sent", "is", "it's",
+    "nuestra", "nossa", "nostra", "can", "could", "will", "would", "should", "sent", "it's",
 })
-_LINK_WORDS = frozenset({"de", "del", "da", "do", "dos", "das", "di", "della", "du", "des", "la", "le", "los", "las",
-                         "von", "van", "der", "den", "am", "an", "im", "the", "y", "e", "of", "on", "upon"})
+_LINK_WORDS = frozenset({
+    "de", "del", "el", "da", "do", "dos", "das", "di", "della", "du", "des", "la", "le", "los", "las", "von", "van",
+    "der", "den", "am", "an", "im", "the", "y", "e", "of", "on", "upon",
+})
 
 
 def _address_token(word: str, lowercase: bool) -> bool:
@@ -506,7 +538,7 @@ def _read_back(text: str, anchor_start: int) -> tuple[int, int]:
         while kept and _address_token(words[kept - 1].group(), lowercase):
             kept -= 1
         address_words = words[kept:]
-        while address_words and address_words[0].group().casefold() in _LINK_WORDS and address_words[0].group().islower():
+        while address_words and address_words[0].group() in _LINK_WORDS:  # lower case: "... at the"
             address_words = address_words[1:]
         if address_words:
             start = line_start + address_words[0].start()
@@ -523,13 +555,17 @@ def _read_back(text: str, anchor_start: int) -> tuple[int, int]:
 def postcode_anchored(text: str) -> list[tuple[int, int]]:
     """Spans of addresses found from their postcode (see above)."""
     spans = []
-    for kind, pattern in (("strong", _STRONG_POSTCODE), ("cue", _CUE_POSTCODE), ("weak", _WEAK_POSTCODE)):
-        for match in pattern.finditer(text):
-            anchor_start = match.start() + len(match.group()) - len(match.group().lstrip(" \t.-"))
-            start, marked = _read_back(text, anchor_start)
-            if kind != "strong" and not marked:
-                continue
-            lowercase = not any(char.isupper() for char in text[max(0, start - 80) : match.end() + 12])
-            town = (_AFTER_POSTCODE if lowercase else _TOWN_AFTER).match(text, match.end())
-            spans.append((start, town.end() if town else match.end()))
+    anchors = [
+        *(("strong", match) for match in _STRONG_POSTCODE.finditer(text)),
+        *(("cue", match) for match in _CUE_POSTCODE.finditer(text)),
+        *(("weak", match) for match in _weak_postcodes(text)),
+    ]
+    for kind, match in anchors:
+        anchor_start = match.start() + len(match.group()) - len(match.group().lstrip(" \t.-"))
+        start, marked = _read_back(text, anchor_start)
+        if kind != "strong" and not marked:
+            continue
+        lowercase = not any(char.isupper() for char in text[max(0, start - 80) : match.end() + 12])
+        town = (_AFTER_POSTCODE if lowercase else _TOWN_AFTER).match(text, match.end())
+        spans.append((start, town.end() if town else match.end()))
     return spans

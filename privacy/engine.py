@@ -13,6 +13,7 @@ from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegist
 from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
 from presidio_analyzer.nlp_engine import NlpArtifacts, NlpEngine, NlpEngineProvider, SpacyNlpEngine
 from presidio_analyzer.predefined_recognizers import SpacyRecognizer
+from spacy.attrs import IDX, LEMMA, LENGTH
 from spacy.language import Language
 from spacy.pipeline import AttributeRuler
 from spacy.symbols import IDS
@@ -197,11 +198,12 @@ class DocArtifacts(NlpArtifacts):
     def __init__(self, doc: Doc, nlp_engine: SpacyNlpEngine) -> None:
         config = nlp_engine.ner_model_configuration
         self.tokens = doc
-        self.lemmas, self.tokens_indices, self.token_ends = [], [], []
-        for token in doc:
-            self.lemmas.append(token.lemma_)
-            self.tokens_indices.append(token.idx)
-            self.token_ends.append(token.idx + len(token))
+        # Read as arrays: building a spaCy ``Token`` per token cost more than the recognizers did.
+        columns = doc.to_array([LEMMA, IDX, LENGTH]).tolist() if len(doc) else []
+        strings = doc.vocab.strings
+        self.lemmas = [strings[lemma] for lemma, _, _ in columns]
+        self.tokens_indices = [idx for _, idx, _ in columns]
+        self.token_ends = [idx + length for _, idx, length in columns]
         self.keywords = [part for lemma in self.lemmas for part in _keywords(lemma)]
         self.nlp_engine = nlp_engine
         self.entities, self.scores = [], []
@@ -281,9 +283,17 @@ def analyze(
     if contextual:
         enhancer = get_analyzer().context_aware_enhancer
         plain += enhancer.enhance_using_context(
-            text=text, raw_results=contextual, nlp_artifacts=nlp_artifacts, recognizers=list(recognizers), context=None
+            text=text, raw_results=_Fresh(contextual), nlp_artifacts=nlp_artifacts, recognizers=list(recognizers),
+            context=None,
         )
     return EntityRecognizer.remove_duplicates(plain)
+
+
+class _Fresh(list):
+    """Results made for this one call: Presidio's enhancer deep-copies its input, which these need not be."""
+
+    def __deepcopy__(self, memo: dict) -> _Fresh:
+        return self
 
 
 @functools.cache

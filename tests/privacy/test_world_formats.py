@@ -96,6 +96,49 @@ def test_street_addresses_of_each_country_are_found_whole(address):
 
 
 @pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        # No street pattern, but a postcode at the end and address lines before it.
+        ("send it to Glebe Farm, Tullow Road, Rathvilly, Co. Carlow R93 K4W2 please",
+         "Glebe Farm, Tullow Road, Rathvilly, Co. Carlow R93 K4W2"),
+        ("my gran lives at Sunnyside,\nKnocknagree,\nCo. Kerry\nP51 TY80",
+         "Sunnyside,\nKnocknagree,\nCo. Kerry\nP51 TY80"),
+        ("Address: Xinglong Village, Baimiao Town, Luan County, Hebei Province 063700",
+         "Xinglong Village, Baimiao Town, Luan County, Hebei Province 063700"),
+        ("ghar ka pata VILLAGE KHERI, POST SIKANDRA, DIST. AGRA, U.P. - 282007 hai",
+         "VILLAGE KHERI, POST SIKANDRA, DIST. AGRA, U.P. - 282007"),
+        ("Hofmannstraße 12\nSeitenflügel, 2. OG\n80331 München",
+         "Hofmannstraße 12\nSeitenflügel, 2. OG\n80331 München"),
+        ("vivimos en Urb. El Pinar, Bloque 2, 3ºA, 41009 Sevilla (Sevilla)",
+         "Urb. El Pinar, Bloque 2, 3ºA, 41009 Sevilla (Sevilla)"),
+        ("moramos na Rua da Sé 4 r/c esq 4050-123 Porto com a avó", "Rua da Sé 4 r/c esq 4050-123 Porto"),
+        ("bill to 880 Broadway Apt 3C, Albany, NY 12207. thanks", "880 Broadway Apt 3C, Albany, NY 12207"),
+        ("it goes to Zhongshan Road No. 88, Gulou District, Nanjing 210008 next week",
+         "Zhongshan Road No. 88, Gulou District, Nanjing 210008"),
+        ("mi dirección es av. juárez 210 int 4 col. centro cp 58000 morelia mich",
+         "av. juárez 210 int 4 col. centro cp 58000 morelia mich"),
+    ],
+)
+def test_addresses_are_read_back_from_their_postcode(text, address):
+    found = spans(street_address_recognizer(), text)
+    assert any(address in span for span in found), found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Between 1914 and 1918, 2000 Soldiers crossed the river.",
+        "Mount Everest, 8849 Metres, is the highest peak.",
+        "The Tudors ruled England, 1485 To 1603.",
+        "Population of Hebei Province 2020: 74610235 people.",
+        "Use 2 cups of flour, 250 Grams of sugar.",
+    ],
+)
+def test_numbers_after_places_in_lessons_are_no_postcodes(text):
+    assert spans(street_address_recognizer(), text) == []
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "The Nile is 6650 km long.",
