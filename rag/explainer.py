@@ -532,7 +532,7 @@ def _grounded_answer(
     if reading is not None:
         grounding_sources.append(GroundingSource(0, "\n".join([reading.description, *reading.lines])))
     embedder = get_embedder()
-    verdicts = check_grounding(split_sentences(generated), grounding_sources, embedder=embedder)
+    verdicts = check_grounding(split_sentences(generated), grounding_sources, embedder=embedder, question=question)
     supported = sum(verdict.supported for verdict in verdicts)
     mode = settings.GLOSSA.get("UNSUPPORTED_SENTENCES", "remove")
     summary = {

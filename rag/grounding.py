@@ -5,6 +5,12 @@ its content words (Porter stems, stopwords removed) occur in that source, or it 
 meaning (MiniLM cosine >= ``MIN_SIMILARITY``) to one sentence of the source while still sharing
 ``MIN_OVERLAP_WITH_SIMILARITY`` of its words (meaning alone would accept fluent inventions).
 Sentences without content words ("Great question!") support nothing and are dropped as filler.
+
+On top of that overlap, a sentence must not add facts (``unsupported_facts``): every number (with its
+unit) and every name in it must be in the source it cites, its key terms must not stand in the reverse
+order of the source sentence they come from ("the aorta pumps blood into the left ventricle"), and a
+sentence that names an answer ("The answer is: Producers") needs a source sentence that says the answer
+together with what the question asks ("what eats the water flea?": a sentence with "eat" and "water flea").
 """
 
 from __future__ import annotations
@@ -44,6 +50,7 @@ class SentenceVerdict:
     source: int | None  # number of the supporting (or closest) source
     overlap: float
     similarity: float
+    unsupported: tuple[str, ...] = ()  # facts of the sentence its closest source does not state
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -70,9 +77,12 @@ def _overlap(terms: set[str], source_terms: set[str]) -> float:
 
 
 def check_grounding(
-    sentences: Sequence[str], sources: Sequence[GroundingSource], embedder=None
+    sentences: Sequence[str], sources: Sequence[GroundingSource], embedder=None, *, question: str = ""
 ) -> list[SentenceVerdict]:
-    """One verdict per sentence; ``embedder`` (``rag.embeddings.get_embedder()``) adds the meaning test."""
+    """One verdict per sentence; ``embedder`` (``rag.embeddings.get_embedder()``) adds the meaning test.
+
+    ``question`` lets a sentence that names an answer be checked against what was asked.
+    """
     source_terms = [content_terms(source.text) for source in sources]
     similarity = _similarities(sentences, sources, embedder) if embedder is not None and sources else None
     verdicts = []
@@ -88,16 +98,219 @@ def check_grounding(
             key = (float(supported), overlap + meaning)
             if key > best_key:
                 best, best_key = position, key
+        facts = unsupported_facts(sentence, sources[best].text, question=question) if best is not None else ()
         verdicts.append(
             SentenceVerdict(
                 sentence=sentence,
-                supported=bool(terms) and best_key[0] == 1.0,
+                supported=bool(terms) and best_key[0] == 1.0 and not facts,
                 source=sources[best].number if best is not None else None,
                 overlap=round(overlaps[best], 3) if best is not None else 0.0,
                 similarity=round(float(meanings[best]), 3) if best is not None else 0.0,
+                unsupported=tuple(facts),
             )
         )
     return verdicts
+
+
+# --- Facts a sentence may not add -------------------------------------------------------------
+_NUMBER_WORDS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "thousand": 1000, "million": 10**6,
+    "billion": 10**9, "once": 1, "twice": 2, "half": 0.5, "dozen": 12, "single": 1, "double": 2, "triple": 3,
+}
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z'-]*|\d+(?:[.,]\d+)*|%|°")
+_ANSWER_NAMED = re.compile(
+    r"^\s*(?:so\s*,?\s*)?(?:the\s+)?(?:correct\s+|right\s+)?answer\s+is\s*:?\s*(?P<answer>.+?)\W*$", re.IGNORECASE
+)
+_QUESTION_WORDS = frozenset({"what", "which", "who", "whom", "whose", "why", "how", "when", "where", "does", "do",
+                             "did", "is", "are", "was", "were", "can", "could", "would", "should", "mean", "meant"})
+
+
+def _numbers(text: str) -> list[tuple[float, frozenset[str]]]:
+    """Each number of a text (digits or words) with its units: the unit words among the next three words."""
+    tokens = _TOKEN.findall(text)
+    found = []
+    for position, token in enumerate(tokens):
+        lower = token.lower()
+        if token[0].isdigit():
+            try:
+                value = float(token.replace(",", ""))
+            except ValueError:
+                continue
+        elif lower in _NUMBER_WORDS:
+            value = float(_NUMBER_WORDS[lower])
+        else:
+            continue
+        following = [word.lower() for word in tokens[position + 1 : position + 4]]
+        units = frozenset(_stem(word) for word in following if _is_unit(_stem(word)))
+        after = following[0] if following else ""
+        if not token[0].isdigit() and not (units or (lower != "one" and after.isalpha() and after not in STOP_WORDS)):
+            continue  # "one of the chambers", "once", "half of them": no count the source must state
+        found.append((value, units))
+    return found
+
+
+def _names(sentence: str) -> set[str]:
+    """Capitalised words and acronyms inside a sentence (not its first word): the names it states."""
+    words = _WORD.findall(sentence)
+    return {
+        word.lower() for position, word in enumerate(words)
+        if position > 0 and word[:1].isupper() and word.lower() not in STOP_WORDS and word != "I"
+    }
+
+
+def unsupported_facts(sentence: str, source: str, *, question: str = "") -> list[str]:
+    """The numbers, units, names, relations and named answers of ``sentence`` that ``source`` does not state."""
+    missing: list[str] = []
+    source_numbers = _numbers(source)
+    for value, units in _numbers(sentence):
+        same_value = [known_units for known, known_units in source_numbers if known == value]
+        if not same_value:
+            missing.append(f"number {value:g}")
+        elif units and not any(units <= known_units for known_units in same_value):
+            missing.append(f"unit {value:g} {' '.join(sorted(units))}")
+    source_words = {word.lower() for word in _WORD.findall(source)}
+    source_stems = {_stem(word) for word in source_words}
+    for name in sorted(_names(sentence)):
+        if name not in source_words and _stem(name) not in source_stems:
+            missing.append(f"name {name}")
+    named = _ANSWER_NAMED.match(sentence)
+    subject = "" if named else _subject_term(sentence)
+    if subject and not _said(subject, source_stems):
+        missing.append(f"subject {subject}")
+    if reversed_relation := _reversed_relation(sentence, source):
+        missing.append(f"relation {reversed_relation}")
+    if named and question and not _states_answer(named.group("answer"), question, source):
+        missing.append(f"answer {named.group('answer')}")
+    return missing
+
+
+_UNITS = frozenset(_stem(unit) for unit in (
+    "second", "minute", "hour", "day", "week", "month", "year", "millisecond", "mm", "cm", "m", "km", "meter", "metre",
+    "millimeter", "centimeter", "kilometer", "mile", "inch", "foot", "feet", "gram", "kilogram", "kg", "g", "mg",
+    "liter", "litre", "ml", "l", "percent", "degree", "mmhg", "hg", "bpm", "beat", "breath", "calorie", "joule",
+    "volt", "mv", "watt", "kelvin", "celsius", "fahrenheit", "%", "°", "times", "milliliter", "millilitre",
+    "microliter", "nanometer", "micrometer", "micron", "µm", "nm", "mol", "mmol", "gallon", "ounce", "pound", "lb",
+    "hertz", "hz", "kcal", "century", "decade",
+))
+
+
+def _subject_term(sentence: str) -> str:
+    """The sentence's first content word (its subject, mostly), unless a linking adverb ("Importantly")."""
+    for word in _WORD.findall(sentence)[:4]:
+        lower = word.lower().strip("'-")
+        if len(lower) > 1 and lower not in STOP_WORDS and not lower.endswith("ly") and not lower[0].isdigit():
+            return _stem(lower)
+    return ""
+
+
+def _is_unit(unit: str) -> bool:
+    return unit in _UNITS
+
+
+def _ordered_terms(text: str) -> list[str]:
+    words = (word.lower().strip("'-") for word in _WORD.findall(text))
+    return [_stem(word) for word in words if len(word) > 1 and word not in STOP_WORDS]
+
+
+_PASSIVE = re.compile(
+    r"\b(?:is|are|was|were|be|been|being|gets?|got)\s+(?:\w+ly\s+)?\w+(?:ed|en|wn|t)\b[^.;:]{0,60}?\bby\b", re.I
+)
+
+
+def _reversed_relation(sentence: str, source: str) -> str:
+    """Two key terms that traded places against the source sentence holding them, as "a / b" ("" if none).
+
+    "The aorta pumps blood into the left ventricle" from "The left ventricle pumps blood into the aorta":
+    the same words, the opposite claim. A term has traded places when the words around it are new (a clause
+    moved as a whole keeps its inner neighbours) and another such term stands in the reverse order; or when
+    most pairs of terms are reversed. A passive sentence is read in active order first ("X is eaten by Y" as
+    "Y ... X"), so "Water fleas eat small fish" from "Water fleas are eaten by small fish" is reversed.
+    """
+    words = _plain_words(sentence)
+    terms = [_stem(word) for word in words if len(word) > 1 and word not in STOP_WORDS]
+    if len(terms) < 3:
+        return ""
+    best: list[str] = []
+    for known in split_sentences(source):
+        known_words = _plain_words(known)
+        known_terms = [_stem(word) if len(word) > 1 and word not in STOP_WORDS else "" for word in known_words]
+        shared = [term for term in dict.fromkeys(terms) if term in known_terms]
+        if len(shared) > len(best):
+            best, best_words, best_terms, best_known = shared, known_words, known_terms, known
+    if len(best) < 3:
+        return ""
+    same_voice = bool(_PASSIVE.search(sentence)) == bool(_PASSIVE.search(best_known))
+    if same_voice:
+        position = {term: best_terms.index(term) for term in best}
+        contexts = {tuple(best_words[i : i + 3]) for i in range(len(best_words) - 2)}
+        displaced: list[tuple[str, int]] = []
+        for index, word in enumerate(words):
+            term = _stem(word) if len(word) > 1 and word not in STOP_WORDS else ""
+            if term not in position:
+                continue
+            sides = [tuple(words[index - 2 : index + 1])] if index > 1 else []
+            sides += [tuple(words[index : index + 3])] if index + 2 < len(words) else []
+            if sides and not any(side in contexts for side in sides):
+                displaced.append((term, index))
+        for i, (first, at) in enumerate(displaced):
+            for second, later in displaced[i + 1 :]:
+                # the signature of a swap: each stands where the other stood, between the other's neighbours
+                if position[first] > position[second] and (
+                    _neighbours(words, at) & _neighbours(best_words, position[second])
+                    or _neighbours(words, later) & _neighbours(best_words, position[first])
+                ):
+                    return f"{first} / {second}"
+        order = [position[term] for term in best]
+    else:
+        active_sentence, active_known = _active_order(sentence), _active_order(best_known)
+        order = [active_known.index(term) for term in dict.fromkeys(active_sentence) if term in active_known]
+    pairs = [(a, b) for i, a in enumerate(order) for b in order[i + 1 :]]
+    if pairs and sum(a > b for a, b in pairs) * 2 > len(pairs):
+        return " / ".join(best[:2])
+    return ""
+
+
+def _neighbours(words: list[str], index: int) -> set[tuple[str, ...]]:
+    """The two words before and the two after a word, each pair marked by its side."""
+    left, right = tuple(words[max(0, index - 2) : index]), tuple(words[index + 1 : index + 3])
+    found = {("<", *left)} if left else set()
+    return found | {(">", *right)} if right else found
+
+
+def _active_order(sentence: str) -> list[str]:
+    """The sentence's terms in active order: for "X is eaten by Y", Y's terms, then X's."""
+    passive = _PASSIVE.search(sentence)
+    if passive is None:
+        return _ordered_terms(sentence)
+    return _ordered_terms(sentence[passive.end() :]) + _ordered_terms(sentence[: passive.end()])
+
+
+def _plain_words(text: str) -> list[str]:
+    """Lower-case words, compounds split ("fluid-filled" is "fluid", "filled")."""
+    return [part for word in _WORD.findall(text) for part in word.lower().split("-") if part.strip("'")]
+
+
+def _states_answer(answer: str, question: str, source: str) -> bool:
+    """One source sentence holds the answer's words and what the question asks (its verb and its subject)."""
+    answer_terms = content_terms(answer)
+    asked = {_stem(word) for word in (w.lower() for w in _WORD.findall(question))
+             if len(word) > 1 and word not in STOP_WORDS and word not in _QUESTION_WORDS}
+    if not answer_terms:
+        return False
+    for known in split_sentences(source):
+        known_terms = content_terms(known)
+        if answer_terms <= known_terms and all(_said(term, known_terms | answer_terms) for term in asked):
+            return True
+    return False
+
+
+def _said(term: str, terms: set[str]) -> bool:
+    """A question's term in a sentence, inflected or not ("eat" in "eaten", which stemming leaves whole)."""
+    return term in terms or any(len(term) >= 3 and (known.startswith(term) or term.startswith(known))
+                                and min(len(known), len(term)) >= 3 for known in terms)
 
 
 def _similarities(sentences: Sequence[str], sources: Sequence[GroundingSource], embedder) -> np.ndarray:

@@ -59,3 +59,52 @@ def test_meaning_accepts_a_paraphrase_that_word_overlap_alone_rejects():
     assert by_meaning.supported
     assert by_meaning.source == 1
     assert by_meaning.similarity >= 0.72
+
+
+HEART = GroundingSource(
+    1,
+    "The left ventricle pumps oxygenated blood into the aorta. At rest the heart beats about 75 times per minute. "
+    "William Harvey described the circulation in 1628. Water fleas are eaten by small fish such as minnows.",
+)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "fact"),
+    [
+        ("At rest the heart beats about 60 times per minute.", "number 60"),
+        ("At rest the heart beats about seventy times per minute.", "number 70"),
+        ("At rest the heart beats about 75 times per second.", "unit 75 second"),
+        ("Galen described the circulation of the blood in 1628.", "subject galen"),
+        ("The circulation was described by William Osler in 1628.", "name osler"),
+        ("The aorta pumps oxygenated blood into the left ventricle.", "relation"),
+        ("Water fleas eat small fish such as minnows.", "relation"),
+    ],
+)
+def test_a_sentence_may_not_add_a_number_unit_name_or_relation_its_source_lacks(sentence, fact):
+    [verdict] = check_grounding([sentence], [HEART])
+    assert not verdict.supported
+    assert any(found.startswith(fact) for found in verdict.unsupported), verdict.unsupported
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The left ventricle pumps oxygenated blood into the aorta.",
+        "Oxygenated blood is pumped into the aorta by the left ventricle.",
+        "At rest, the heart beats about 75 times a minute.",
+        "Blood with oxygen is pumped by the left ventricle into the aorta.",
+        "In 1628 William Harvey described the circulation.",
+    ],
+)
+def test_restatements_with_the_sources_facts_are_kept(sentence):
+    [verdict] = check_grounding([sentence], [HEART])
+    assert verdict.supported, verdict
+
+
+def test_a_named_answer_needs_a_source_sentence_that_links_it_to_what_was_asked():
+    question = "What eats the water flea?"
+    [right] = check_grounding(["The answer is: minnows."], [HEART], question=question)
+    [wrong] = check_grounding(["The answer is: the aorta."], [HEART], question=question)
+    assert right.supported
+    assert not wrong.supported
+    assert wrong.unsupported == ("answer the aorta",)
