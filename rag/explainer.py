@@ -35,9 +35,17 @@ from rag.diagrams import DiagramAnalysis, DiagramError, analyze_image, analyze_s
 from rag.embeddings import get_embedder
 from rag.generation.backends import GenerationSettings, GeneratorBusyError, ModelUnavailableError, get_generator
 from rag.generation.vision import get_image_describer, get_image_embedder
-from rag.grounding import GroundingSource, SentenceVerdict, check_grounding, content_terms, split_sentences
+from rag.grounding import (
+    GroundingSource,
+    SentenceVerdict,
+    check_grounding,
+    complete_sentences,
+    content_terms,
+    split_sentences,
+)
 from rag.models import Chunk, DiagramGraph
 from rag.prompting import MAX_SOURCES, LearnerContext, PromptSource, build_messages, diagram_lines, reading_band
+from rag.relevance import answered_by, not_found_message, question_language
 from rag.retrieval import SearchHit, search
 from rag.tailoring import condensed, fk_grade, proper_nouns, tailor_sentence
 
@@ -61,10 +69,7 @@ GRADE_MARGIN = 2.0
 # Sentences that start with these tell the student what to do ("Name the three things...").
 EXERCISE_VERBS = frozenset({"name", "list", "describe", "explain", "draw", "label", "write", "compare", "identify",
                             "give", "look", "try", "find", "use", "match", "complete", "discuss", "predict"})
-NOT_FOUND = (
-    "I couldn't find this in your course materials, so I won't guess. "
-    "Try asking with other words, or ask your teacher."
-)
+NOT_FOUND = not_found_message("en")
 QUOTED_INTRO = "Here is what your course materials say."
 UNSUPPORTED_MARK = " (not found in your course materials)"
 IMAGE_MARK = " [your image]"
@@ -163,7 +168,7 @@ def explain(
     on_token: Callable[[str], None] | None = None,
     profile: LearnerProfile | None = None,
 ) -> Explanation:
-    """Explain ``question`` to ``learner``; ``on_token`` sees text as it is generated.
+    """Explain ``question`` to ``learner``; ``on_token`` sees each generated sentence once it passes the check.
 
     ``profile`` replaces the learner's own (a teacher previewing "as" a grade-4 reader); such a
     preview is not stored, so no one's history changes.
@@ -188,7 +193,11 @@ def stream_explanation(
     conversation_id: uuid.UUID | str | None = None,
     profile: LearnerProfile | None = None,
 ) -> Iterator[dict]:
-    """Events for server-sent events: ``token`` pieces as generated, then ``done`` (or ``error``)."""
+    """Events for server-sent events: ``token`` for each checked sentence, then ``done`` (or ``error``).
+
+    No unchecked text is ever sent: a sentence is sent once it passes the grounding check, and ``done``
+    carries the composed answer that replaces them.
+    """
     run = _pipeline(learner=learner, course=course, question=question, image=image,
                     conversation_id=conversation_id, profile=profile)
     try:
@@ -228,6 +237,7 @@ def _pipeline(
     pseudonymised = pseudonymize(question, owner=learner, conversation_id=conversation_id, course=course, where="query")
     asked = pseudonymised.text
     clock.lap("redact")
+    language = question_language(asked)
     with _model_failures():
         reading = _read_image(image, course=course) if image is not None else None
     if reading is not None:  # the words in a photo are the student's words too
@@ -253,8 +263,13 @@ def _pipeline(
         hints = safeguarding_api.hints_reply(item=practice, sources=[source.text for source in sources],
                                              grade=profile.grade_level)
         return finish(hints, [], {"status": "hints", "sentences": 0, "supported": 0, "rate": None})
+    if language != "en" and image is None:  # the models answer English only: never a passage matched by cognates
+        return finish(not_found_message(language), [],
+                      {"status": "other_language", "language": language, "sentences": 0, "supported": 0, "rate": None})
     if not sources and reading is None:
         return finish(NOT_FOUND, [], {"status": "no_sources", "sentences": 0, "supported": 0, "rate": None})
+    if reading is None and not answered_by(asked, [source.text for source in sources]):
+        return finish(NOT_FOUND, [], {"status": "not_in_sources", "sentences": 0, "supported": 0, "rate": None})
 
     context = _learner_context(profile, learner=learner, course=course, hits=hits)
     messages = build_messages(
@@ -271,7 +286,8 @@ def _pipeline(
     generator = _generator()
     pieces: list[str] = []
     generation_started = time.perf_counter()
-    guard = safeguarding_api.AnswerScreen(course=course)  # shows a sentence once the answer so far passes
+    guard = safeguarding_api.AnswerScreen(course=course)  # lets a sentence through once the answer so far passes
+    checked = _CheckedSentences(_grounding_sources(sources, reading), question=asked, clock=clock)
     stream = generator.stream(messages, _options())
     with _model_failures():
         for piece in _restored(stream, learner=learner, conversation_id=conversation_id):
@@ -279,10 +295,10 @@ def _pipeline(
                 clock.timings["first_token"] = round(time.perf_counter() - generation_started, 4)
                 clock.timings["time_to_first_token"] = round(clock.since_start(), 4)
             pieces.append(piece)
-            if shown := guard.feed(piece):
+            if shown := checked.feed(guard.feed(piece)):
                 yield shown
-        if rest := guard.finish():
-            yield rest
+        if shown := checked.finish(guard.finish()):
+            yield shown
     clock.lap("generate")
     raw = "".join(pieces)
     tokens = stream.tokens
@@ -528,9 +544,7 @@ def _grounded_answer(
 ) -> tuple[str, list[dict], dict]:
     """Keep supported sentences with citation marks; quote the sources instead when none is supported,
     or when what is left reads far above a young reader's level."""
-    grounding_sources = [GroundingSource(source.number, source.text) for source in sources]
-    if reading is not None:
-        grounding_sources.append(GroundingSource(0, "\n".join([reading.description, *reading.lines])))
+    grounding_sources = _grounding_sources(sources, reading)
     embedder = get_embedder()
     verdicts = check_grounding(split_sentences(generated), grounding_sources, embedder=embedder, question=question)
     supported = sum(verdict.supported for verdict in verdicts)
@@ -559,6 +573,44 @@ def _grounded_answer(
             summary.update(status="extractive", fallback="too hard for the reader")
             return easier, easier_citations, summary
     return text, citations, summary
+
+
+def _grounding_sources(sources: Sequence[_Source], reading: _ImageReading | None) -> list[GroundingSource]:
+    grounding_sources = [GroundingSource(source.number, source.text) for source in sources]
+    if reading is not None:
+        grounding_sources.append(GroundingSource(0, "\n".join([reading.description, *reading.lines])))
+    return grounding_sources
+
+
+class _CheckedSentences:
+    """What a student may see while the model writes: each sentence once it passes the grounding check.
+
+    The check here is the word-overlap and facts test (the meaning test needs every source sentence
+    encoded again); a sentence it keeps is kept by the full check too. The finished answer, composed
+    from the full check, replaces these sentences when it is ready.
+    """
+
+    def __init__(self, sources: list[GroundingSource], *, question: str, clock: _Clock) -> None:
+        self.sources, self.question, self.clock = sources, question, clock
+        self.pending = ""
+
+    def feed(self, text: str) -> str:
+        self.pending += text
+        sentences, self.pending = complete_sentences(self.pending)
+        return self._shown(sentences)
+
+    def finish(self, text: str) -> str:
+        sentences, self.pending = split_sentences(self.pending + text), ""
+        return self._shown(sentences)
+
+    def _shown(self, sentences: list[str]) -> str:
+        if not sentences or not self.sources:
+            return ""
+        verdicts = check_grounding(sentences, self.sources, question=self.question)
+        shown = "".join(f"{verdict.sentence} " for verdict in verdicts if verdict.supported)
+        if shown and "first_checked_sentence" not in self.clock.timings:
+            self.clock.timings["first_checked_sentence"] = round(self.clock.since_start(), 4)
+        return shown
 
 
 def _written(

@@ -62,6 +62,17 @@ def split_sentences(text: str) -> list[str]:
     return [cleaned for piece in pieces if (cleaned := _CITATION_MARK.sub("", piece).strip(" \t\"'"))]
 
 
+def complete_sentences(text: str) -> tuple[list[str], str]:
+    """The whole sentences at the start of text still being written, and the unfinished rest.
+
+    A sentence is whole once the next one has begun (a full stop may belong to "e.g." or "2.5").
+    """
+    ends = list(_SENTENCE_END.finditer(text))
+    if not ends:
+        return [], text
+    return split_sentences(text[: ends[-1].start()]), text[ends[-1].end() :]
+
+
 @cache
 def _stem(word: str) -> str:
     return _stemmer.stem(word)

@@ -60,13 +60,11 @@
 
   function handle(event, ui) {
     if (event.event === "token") {
-      // The model's draft streams in marked as such; the checked answer replaces it when done.
-      if (!ui.text.textContent) show(ui.section, "Writing a draft; it is checked against your course before it is final…");
-      ui.text.classList.add("answer-draft");
+      // Each sentence arrives once it has been checked against the course; the composed answer replaces them.
+      if (!ui.text.textContent) show(ui.section, "Checking each sentence against your course materials…");
       ui.text.append(event.text);
     } else if (event.event === "done") {
       const explanation = event.explanation || {};
-      ui.text.classList.remove("answer-draft");
       ui.text.textContent = explanation.text || ui.text.textContent;
       ui.footer.innerHTML = event.html || "";
       if (window.htmx) window.htmx.process(ui.footer);

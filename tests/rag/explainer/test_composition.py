@@ -6,7 +6,7 @@ import pytest
 
 from rag.embeddings import get_embedder
 from rag.explainer import QUOTED_INTRO, _extractive, _further_detail, _grade, _grounded_answer, _Source
-from rag.grounding import SentenceVerdict
+from rag.grounding import GroundingSource, SentenceVerdict
 from rag.prompting import LearnerContext
 
 pytestmark = pytest.mark.slow  # the real MiniLM embedder ranks the statements
@@ -79,3 +79,14 @@ def test_an_advanced_reader_keeps_the_models_supported_answer():
 
     assert summary["status"] == "grounded" and summary["statements_added"] == 2
     assert text.startswith("The Sun heats water in oceans and lakes")
+
+
+def test_while_the_model_writes_only_checked_sentences_are_let_through():
+    from rag.explainer import _CheckedSentences, _Clock
+
+    lesson = "Cold water vapour turns back into tiny drops of liquid water. This is condensation."
+    sources = [GroundingSource(1, lesson)]
+    checked = _CheckedSentences(sources, question="What is condensation?", clock=_Clock())
+    pieces = ["Condensation is when cold water vapour turns", " into tiny drops. The Moon causes", " rain. ", "Clouds"]
+    shown = [checked.feed(piece) for piece in pieces] + [checked.finish("")]
+    assert shown == ["", "Condensation is when cold water vapour turns into tiny drops. ", "", "", ""]

@@ -3,7 +3,7 @@
 import pytest
 
 from rag.embeddings import get_embedder
-from rag.grounding import GroundingSource, check_grounding, content_terms, split_sentences
+from rag.grounding import GroundingSource, check_grounding, complete_sentences, content_terms, split_sentences
 
 SOURCES = [
     GroundingSource(1, "When the Sun heats the ocean, liquid water turns into water vapour. This is evaporation."),
@@ -108,3 +108,8 @@ def test_a_named_answer_needs_a_source_sentence_that_links_it_to_what_was_asked(
     assert right.supported
     assert not wrong.supported
     assert wrong.unsupported == ("answer the aorta",)
+
+
+def test_a_sentence_being_written_is_whole_once_the_next_one_begins():
+    assert complete_sentences("Water evaporates. It ri") == (["Water evaporates."], "It ri")
+    assert complete_sentences("About 2.5 litres") == ([], "About 2.5 litres")
