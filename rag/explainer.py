@@ -45,6 +45,7 @@ from rag.grounding import (
 )
 from rag.models import Chunk, DiagramGraph
 from rag.prompting import MAX_SOURCES, LearnerContext, PromptSource, build_messages, diagram_lines, reading_band
+from rag.questions import answer_bonus, read_question
 from rag.relevance import answered_by, not_found_message, question_language
 from rag.retrieval import SearchHit, search
 from rag.tailoring import condensed, fk_grade, proper_nouns, tailor_sentence
@@ -561,6 +562,7 @@ def _grounded_answer(
     if not supported:
         quoted = _extractive(question, sources, embedder, reading_level=context.reading_level)
         return (*_written(quoted, sources, context, mode, names=names, intro=QUOTED_INTRO), summary)
+    verdicts = [*_answering_statement(question, sources, embedder, verdicts), *verdicts]
     detail = _further_detail(question, sources, embedder, verdicts, context=context)
     summary["statements_added"] = len(detail)
     text, citations = _written([*verdicts, *detail], sources, context, mode, names=names)
@@ -677,15 +679,38 @@ def _compose(verdict: SentenceVerdict, numbering: _Citations, context: LearnerCo
 
 
 def _ranked_statements(question: str, sources: Sequence[_Source], embedder) -> list[tuple[int, SentenceVerdict]]:
-    """Every whole statement of the sources with its reading position, most relevant to the question first."""
-    candidates = [(source.number, sentence) for source in sources for sentence in split_sentences(source.text)
-                  if _is_statement(sentence)]
+    """Every whole statement of the sources with its reading position, the one that best answers first.
+
+    Similarity to the question, plus a bonus for the statement the question's kind asks for (the sentence
+    that defines the asked term, a cause for "why", steps for "how"; see rag.questions). Diagram
+    descriptions serve questions about diagrams only.
+    """
+    asked = read_question(question)
+    candidates = [(source.number, sentence) for source in sources
+                  if asked.kind == "diagram" or source.diagram_id is None
+                  for sentence in split_sentences(source.text) if _is_statement(sentence)]
     if not candidates:
         return []
     vectors = embedder.encode([question] + [sentence for _, sentence in candidates])
-    scores = vectors[1:] @ vectors[0]
-    return [(i, SentenceVerdict(candidates[i][1], True, candidates[i][0], 1.0, round(float(scores[i]), 3)))
+    scores = [float(score) + answer_bonus(sentence, asked)
+              for score, (_, sentence) in zip(vectors[1:] @ vectors[0], candidates, strict=True)]
+    return [(i, SentenceVerdict(candidates[i][1], True, candidates[i][0], 1.0, round(scores[i], 3)))
             for i in sorted(range(len(candidates)), key=lambda i: -scores[i])]
+
+
+def _answering_statement(question: str, sources: Sequence[_Source], embedder,
+                         verdicts: Sequence[SentenceVerdict]) -> list[SentenceVerdict]:
+    """The source statement that answers a definition, why or how question, when the answer does not say it yet."""
+    asked = read_question(question)
+    if asked.kind not in ("definition", "why", "how"):
+        return []
+    ranked = _ranked_statements(question, sources, embedder)
+    if not ranked or not answer_bonus(ranked[0][1].sentence, asked):
+        return []
+    statement = ranked[0][1]
+    said = content_terms(" ".join(verdict.sentence for verdict in verdicts if verdict.supported))
+    terms = content_terms(statement.sentence)
+    return [] if terms and len(terms & said) / len(terms) >= NEW_STATEMENT_MAX_OVERLAP else [statement]
 
 
 def _extractive(
@@ -694,13 +719,13 @@ def _extractive(
     """Source sentences that answer the question, chosen for the learner's reading band.
 
     Only whole statements count (not questions from "check your understanding" sections, headings
-    or sentences cut by chunking). A simple-band reader gets the easiest two of the three most
-    relevant (easier but off-topic sentences further down would not answer the question), others
-    all three, in reading order.
+    or sentences cut by chunking). A simple-band reader gets the one that answers best and the easier
+    of the next two (easier but off-topic sentences further down would not answer the question),
+    others all three, in reading order.
     """
     relevant = _ranked_statements(question, sources, embedder)[:EXTRACTIVE_SENTENCES]
-    if reading_band(reading_level).name == "simple":
-        relevant = sorted(relevant, key=lambda ranked: fk_grade(ranked[1].sentence))[:2]
+    if reading_band(reading_level).name == "simple":  # the answering statement, then the easier of the others
+        relevant = relevant[:1] + sorted(relevant[1:], key=lambda ranked: fk_grade(ranked[1].sentence))[:1]
     return [verdict for _, verdict in sorted(relevant, key=lambda ranked: ranked[0])]
 
 

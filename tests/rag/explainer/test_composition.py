@@ -90,3 +90,54 @@ def test_while_the_model_writes_only_checked_sentences_are_let_through():
     pieces = ["Condensation is when cold water vapour turns", " into tiny drops. The Moon causes", " rain. ", "Clouds"]
     shown = [checked.feed(piece) for piece in pieces] + [checked.finish("")]
     assert shown == ["", "Condensation is when cold water vapour turns into tiny drops. ", "", "", ""]
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "term"),
+    [
+        ("What is meant by tachycardia?", "definition", "tachycardia"),
+        ("What is a ribosome?", "definition", "ribosome"),
+        ("Define osmosis.", "definition", "osmosis"),
+        ("What does peristalsis mean?", "definition", "peristalsis"),
+        ("Why do we have seasons on Earth?", "why", ""),
+        ("How does the heart pump blood?", "how", ""),
+        ("What is the difference between mitosis and meiosis?", "compare", ""),
+        ("Which diagram shows the heart?", "diagram", ""),
+    ],
+)
+def test_a_question_is_read_for_the_kind_of_answer_it_wants(question, kind, term):
+    from rag.questions import read_question
+
+    asked = read_question(question)
+    assert (asked.kind, asked.term) == (kind, term)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "defining"),
+    [
+        ("Tachycardia is a heart rate above 100 beats per minute.", True),
+        ("A heart rate above 100 beats per minute is called tachycardia.", True),
+        ("This condition, known as tachycardia, can be harmless.", True),
+        ("A solution with more solutes is said to be hypertonic.", True),
+        ("Doctors often measure tachycardia in athletes after exercise.", False),
+        ("Exercise can cause tachycardia in some people.", False),
+    ],
+)
+def test_the_sentence_that_defines_a_term_is_recognised_by_its_grammar(sentence, defining):
+    from rag.questions import defines
+
+    term = "hypertonic" if "hypertonic" in sentence else "tachycardia"
+    assert defines(sentence, term) is defining
+
+
+@pytest.mark.slow
+def test_a_definition_question_is_answered_with_the_defining_sentence_not_the_most_similar_one():
+    heart = _Source(1, "Doctors often measure tachycardia in athletes after hard exercise and long races. "
+                       "A resting heart rate above 100 beats per minute is called tachycardia. "
+                       "The heart pumps blood through two circuits.", {"material": "heart.md"})
+    diagram = _Source(2, "Diagram: Tachycardia. It has 2 parts: Heart and Rate.", {"material": "d.png"}, diagram_id=7)
+    for reading_level in (3.0, 11.0):
+        quoted = _extractive("What is meant by tachycardia?", [heart, diagram], get_embedder(),
+                             reading_level=reading_level)
+        assert any("is called tachycardia" in verdict.sentence for verdict in quoted)
+        assert all(verdict.source == 1 for verdict in quoted)  # the diagram description is no filler
