@@ -166,7 +166,8 @@ def main() -> None:
             "term_not_found": sum(row["not_found"] for row in term_rows),
             "figure_cited": sum(bool(row["figure_cited"]) for row in rows if row["kind"] == "figure"),
             "off_course_answered": sum(not row["not_found"] for row in rows if row["kind"] == "off_course"),
-            "median_seconds": round(statistics.median(row["seconds"] for row in rows), 2),
+            "median_seconds_answered": round(statistics.median(
+                [row["seconds"] for row in rows if not row["not_found"]] or [0.0]), 2),
             "median_first_checked_sentence": round(statistics.median(
                 [row["first_checked"] for row in rows if row["first_checked"] is not None] or [0.0]), 2),
             "answers_with_a_checked_sentence_streamed": sum(row["first_checked"] is not None for row in rows),

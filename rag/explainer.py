@@ -46,8 +46,9 @@ from rag.grounding import (
 from rag.models import Chunk, DiagramGraph
 from rag.prompting import MAX_SOURCES, LearnerContext, PromptSource, build_messages, diagram_lines, reading_band
 from rag.questions import answer_bonus, read_question
-from rag.relevance import answered_by, not_found_message, question_language
+from rag.relevance import answered_by, key_words, not_found_message, question_language
 from rag.retrieval import SearchHit, search
+from rag.selectors import words_in_course
 from rag.tailoring import condensed, fk_grade, proper_nouns, tailor_sentence
 
 logger = logging.getLogger(__name__)
@@ -238,7 +239,7 @@ def _pipeline(
     pseudonymised = pseudonymize(question, owner=learner, conversation_id=conversation_id, course=course, where="query")
     asked = pseudonymised.text
     clock.lap("redact")
-    language = question_language(asked)
+    language = question_language(question)  # the student's own words: redaction may take foreign words for names
     with _model_failures():
         reading = _read_image(image, course=course) if image is not None else None
     if reading is not None:  # the words in a photo are the student's words too
@@ -269,7 +270,7 @@ def _pipeline(
                       {"status": "other_language", "language": language, "sentences": 0, "supported": 0, "rate": None})
     if not sources and reading is None:
         return finish(NOT_FOUND, [], {"status": "no_sources", "sentences": 0, "supported": 0, "rate": None})
-    if reading is None and not answered_by(asked, [source.text for source in sources]):
+    if reading is None and not _about_the_course(asked, sources, course=course):
         return finish(NOT_FOUND, [], {"status": "not_in_sources", "sentences": 0, "supported": 0, "rate": None})
 
     context = _learner_context(profile, learner=learner, course=course, hits=hits)
@@ -445,6 +446,14 @@ def _retrieve(*, learner: AbstractBaseUser, course: Course, question: str, readi
 def _relevant(hit: SearchHit) -> bool:
     distance = hit.scores.get("vector_distance")
     return hit.scores.get("fts_rank") is not None or (distance is not None and distance <= MAX_VECTOR_DISTANCE)
+
+
+def _about_the_course(question: str, sources: Sequence[_Source], *, course: Course) -> bool:
+    """The passages hold most of what the question is about, and the course holds every word of it."""
+    if not answered_by(question, [source.text for source in sources]):
+        return False
+    words = key_words(question)
+    return len(words_in_course(course=course, words=words)) == len(set(words))
 
 
 def _sources(hits: Sequence[SearchHit], reading: _ImageReading | None) -> list[_Source]:

@@ -3,10 +3,10 @@
 Retrieval always returns the nearest passages; full text matches any one word of the question, so
 "Who won the football World Cup in 2014?" finds a passage that says "world". Before answering, the
 question's key terms (content words, stemmed, without question words) must be found in the passages
-retrieved for it: at least half of them (a name the question holds may be a person's, not the course's).
-A question in a language the
-explainer's models do not handle gets "not found" in that language instead of an English passage
-matched by cognates.
+retrieved for it (at least half of them), and each of them somewhere in the course: "What is the heart
+of a hurricane called?" shares "heart" with an anatomy course, but no page of it says "hurricane".
+A question in a language the explainer's models do not handle gets "not found" in that language
+instead of an English passage matched by cognates.
 """
 
 from __future__ import annotations
@@ -76,6 +76,13 @@ def not_found_message(language: str) -> str:
 def key_terms(question: str) -> set[str]:
     """What the question is about: its content terms without question words and placeholders."""
     return content_terms(re.sub(r"<[A-Z_]+(?:_\d+)?>", " ", question)) - QUESTION_TERMS
+
+
+def key_words(question: str) -> list[str]:
+    """The question's key terms as written ("hurricane", not the stem "hurrican"), for the course's own index."""
+    terms = key_terms(question)
+    words = re.findall(r"[A-Za-z][A-Za-z'-]*|\d+", re.sub(r"<[A-Z_]+(?:_\d+)?>", " ", question))
+    return list(dict.fromkeys(word.lower() for word in words if content_terms(word) & terms))
 
 
 def answered_by(question: str, passages: Iterable[str]) -> bool:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 
 from edu.api import Course, Material
@@ -61,3 +63,24 @@ def material_detail(*, material: Material) -> MaterialDetail:
         diagrams=list(DiagramGraph.objects.filter(material=material).order_by("page", "pk")),
         redactions=dict(indexed_by.stats.get("redactions", {})) if indexed_by else {},
     )
+
+
+def words_in_course(*, course: Course, words: Iterable[str]) -> set[str]:
+    """The words that occur somewhere in the course's index (full text, English stemming, as retrieval reads it).
+
+    A word the full-text parser drops (a stopword) counts as present: it cannot tell anything apart.
+    """
+    words = sorted({word for word in words if word})
+    if not words:
+        return set()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT w FROM unnest(%s::text[]) AS w
+            WHERE numnode(plainto_tsquery('english', w)) = 0
+               OR EXISTS (SELECT 1 FROM rag_chunk c
+                          WHERE c.course_id = %s AND c.search_vector @@ plainto_tsquery('english', w))
+            """,
+            [words, course.pk],
+        )
+        return {row[0] for row in cursor.fetchall()}
