@@ -46,7 +46,7 @@ from rag.grounding import (
 from rag.models import Chunk, DiagramGraph
 from rag.prompting import MAX_SOURCES, LearnerContext, PromptSource, build_messages, diagram_lines, reading_band
 from rag.questions import answer_bonus, read_question
-from rag.relevance import answered_by, key_words, not_found_message, question_language
+from rag.relevance import answered_by, course_holds, key_words, not_found_message, question_language
 from rag.retrieval import SearchHit, search
 from rag.selectors import words_in_course
 from rag.tailoring import condensed, fk_grade, proper_nouns, tailor_sentence
@@ -449,11 +449,11 @@ def _relevant(hit: SearchHit) -> bool:
 
 
 def _about_the_course(question: str, sources: Sequence[_Source], *, course: Course) -> bool:
-    """The passages hold most of what the question is about, and the course holds every word of it."""
+    """The passages hold most of what the question is about, and the course holds nearly every word of it."""
     if not answered_by(question, [source.text for source in sources]):
         return False
     words = key_words(question)
-    return len(words_in_course(course=course, words=words)) == len(set(words))
+    return course_holds(words, words_in_course(course=course, words=words))
 
 
 def _sources(hits: Sequence[SearchHit], reading: _ImageReading | None) -> list[_Source]:

@@ -85,7 +85,7 @@ def test_an_answer_cites_its_sources_and_keeps_only_supported_sentences(water_co
     assert stored.timings["tokens"] > 0
 
 
-@pytest.mark.parametrize("question", ["How do clouds form?", "What happens to rain that falls on land?"])
+@pytest.mark.parametrize("question", ["How do clouds form?", "What happens to rain after it falls?"])
 def test_grade_4_and_grade_11_explanations_differ_by_three_reading_grades(water_course, generator, question):
     young = learner_in(water_course, grade=4)
     older = learner_in(water_course, grade=11)
@@ -135,7 +135,7 @@ def test_a_missing_model_is_a_readable_error_that_does_not_echo_the_question(wat
     settings.GLOSSA = {**settings.GLOSSA, "LLM_MODEL": str(tmp_path / "no-such-model")}
     learner = learner_in(water_course, grade=6)
     with pytest.raises(ExplainError, match="not installed") as raised:
-        explain(learner=learner, course=water_course, question="What is evaporation, Rosalind?")
+        explain(learner=learner, course=water_course, question="My friend Rosalind Pemberton asks: what is evaporation?")
     assert "Rosalind" not in str(raised.value)
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from rag.relevance import answered_by, key_terms, not_found_message, question_language
+from rag.relevance import answered_by, course_holds, key_terms, not_found_message, question_language
 
 PASSAGES = [
     "The left ventricle pumps oxygenated blood into the aorta. The heart beats about 75 times per minute.",
@@ -56,3 +56,21 @@ def test_a_question_whose_key_terms_the_passages_hold_is_answered(question):
 )
 def test_a_question_the_passages_do_not_hold_is_not_answered(question):
     assert not answered_by(question, PASSAGES)
+
+
+@pytest.mark.parametrize(
+    ("words", "found", "holds"),
+    [
+        (["heart", "hurricane"], {"heart"}, False),
+        (["speed", "light", "vacuum"], {"speed", "light"}, False),
+        (["left", "ventricle", "wall", "thicker"], {"left", "ventricle", "wall"}, True),
+        (["tachycardia"], set(), False),
+        ([], set(), True),
+    ],
+)
+def test_the_course_must_hold_nearly_every_key_word_of_a_question(words, found, holds):
+    assert course_holds(words, found) is holds
+
+
+def test_what_children_write_around_a_question_is_no_key_term():
+    assert key_terms("My friend asked me and our teacher said: what is evaporation?") == {"evapor"}
