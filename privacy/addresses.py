@@ -204,7 +204,7 @@ _HOUSE_WORDS = (
     r"residency|complex|society|niwas|nivas|bhavan|chambers|flats|rectory|vicarage|grange|croft|farmhouse|mill|court"
 )
 _UNIT_WORDS = (
-    r"flat|apartment|appartement|appt\.?|apt\.?|b[âa]t(?:iment)?\.?|building|bldg\.?|block|bloc|unit|studio|suite|"
+    r"flat|apartment|appartement|appt\.?|app\.?|apto\.?|dpto\.?|apt\.?|b[âa]t(?:iment)?\.?|building|bldg\.?|block|bloc|unit|studio|suite|"
     r"escalier|esc\.?|wohnung|top|stiege|piso|depto\.?|interior|house\s+no\.?|h\.?\s?no\.?|plot(?:\s+no\.?)?|door\s+no\.?|"
     r"room|rm\.?"
 )
@@ -477,7 +477,8 @@ def _weak_postcodes(text: str) -> Iterator[re.Match[str]]:
 
 
 _TOWN_AFTER = re.compile(  # the town after a postcode, with "Cedex", a province in brackets or a state code
-    r"(?:\s*,?[ \t]*(?-i:[A-ZÀ-Ý][\w'’\-]*|A|Le|La)(?:[ \t]+(?:(?:de|del|di|da|do|sur|am|an\s+der|im)[ \t]+)?"
+    r"(?:\s*,?[ \t]*(?-i:[A-ZÀ-Ý][\w'’\-]*|A|Le|La)"
+    r"(?:[ \t]+(?:(?:de|del|di|da|do|sur|am|an\s+der|im|in|en|al|lès)[ \t]+)?"
     r"(?-i:[A-ZÀ-Ý][\w'’\-]*)){0,3}(?:[ \t]+(?i:cedex)(?:[ \t]+\d{1,2})?)?)?"
     r"(?:[ \t]*\((?-i:[A-ZÀ-Ý][\w'’\- ]*)\)|\s*,?[ \t]*(?-i:[A-Z]{2,3}\.?|[A-Z][a-z]{1,3}\.|(?:[A-Z]\.){2,3})(?![\w]))?"
 )
@@ -513,9 +514,15 @@ _LINK_WORDS = frozenset({
 })
 
 
+# A house or flat number written with letters or a separator ("D/12", "B-204", "12A", "5ºC"), never a year.
+_HOUSE_NUMBER = re.compile(
+    r"(?=.*\d)(?=.*[^\W\d_]|.*[/-])[^\W\d_]{0,3}[/-]?\d{1,5}[^\W\d_]{0,2}(?:[/-]\d{1,5}[^\W\d_]?)*"
+)
+
+
 def _address_token(word: str, lowercase: bool) -> bool:
     bare = word.strip("()'\"“”‘’").casefold()
-    if any(char.isdigit() for char in bare) or bare in _ADDRESS_WORDS or bare in _LINK_WORDS or bare in {"-", "–"}:
+    if any(char.isdigit() for char in bare) or bare in _ADDRESS_WORDS or bare in _LINK_WORDS or bare in {"-", "–", "&"}:
         return True
     if not bare or bare.rstrip(".,:") in _SENTENCE_WORDS or word.endswith((":", "!", "?")):
         return False
@@ -543,7 +550,7 @@ def _read_back(text: str, anchor_start: int) -> tuple[int, int]:
         if address_words:
             start = line_start + address_words[0].start()
             tokens = [word.group().strip("().,").casefold() for word in address_words]
-            marked += any(token in _ADDRESS_WORDS for token in tokens) or (
+            marked += any(token in _ADDRESS_WORDS or _HOUSE_NUMBER.fullmatch(token) for token in tokens) or (
                 len(tokens) > 1 and any(any(char.isdigit() for char in token) for token in tokens)
             )
         if (words and len(address_words) < len(words)) or line_start == 0 or len(words) > 7:

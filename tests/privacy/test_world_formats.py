@@ -117,6 +117,12 @@ def test_street_addresses_of_each_country_are_found_whole(address):
          "Zhongshan Road No. 88, Gulou District, Nanjing 210008"),
         ("mi dirección es av. juárez 210 int 4 col. centro cp 58000 morelia mich",
          "av. juárez 210 int 4 col. centro cp 58000 morelia mich"),
+        ("send it to Loc. Castello 4, 53011 Castellina in Chianti please",
+         "Loc. Castello 4, 53011 Castellina in Chianti"),
+        ("to app. 201, 350 rue Principale, Gatineau (Québec) J8X 1A1 svp",
+         "app. 201, 350 rue Principale, Gatineau (Québec) J8X 1A1"),
+        ("ghar: Vill. & P.O. Rampur, Dist. Patna, Bihar - 800001", "Vill. & P.O. Rampur, Dist. Patna, Bihar - 800001"),
+        ("we live at D/12, Shanti Niketan, New Delhi 110021 now", "D/12, Shanti Niketan, New Delhi 110021"),
     ],
 )
 def test_addresses_are_read_back_from_their_postcode(text, address):

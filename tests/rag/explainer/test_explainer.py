@@ -135,7 +135,8 @@ def test_a_missing_model_is_a_readable_error_that_does_not_echo_the_question(wat
     settings.GLOSSA = {**settings.GLOSSA, "LLM_MODEL": str(tmp_path / "no-such-model")}
     learner = learner_in(water_course, grade=6)
     with pytest.raises(ExplainError, match="not installed") as raised:
-        explain(learner=learner, course=water_course, question="My friend Rosalind Pemberton asks: what is evaporation?")
+        explain(learner=learner, course=water_course,
+                question="My friend Rosalind Pemberton asks: what is evaporation?")
     assert "Rosalind" not in str(raised.value)
 
 
