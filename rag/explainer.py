@@ -285,6 +285,12 @@ def _pipeline(
                                          where="prompt").text
     clock.lap("prompt")
 
+    # The source statement that answers a definition, why or how question is shown first: it is the course's
+    # own sentence (checked by construction) and the composed answer keeps it.
+    lead = _answering_statement(asked, sources, get_embedder(), [])
+    if lead:
+        clock.timings["first_checked_sentence"] = round(clock.since_start(), 4)
+        yield _reidentified(f"{lead[0].sentence} ", learner=learner, conversation_id=conversation_id)
     generator = _generator()
     pieces: list[str] = []
     generation_started = time.perf_counter()
@@ -692,12 +698,25 @@ def _ranked_statements(question: str, sources: Sequence[_Source], embedder) -> l
 
     Similarity to the question, plus a bonus for the statement the question's kind asks for (the sentence
     that defines the asked term, a cause for "why", steps for "how"; see rag.questions). Diagram
-    descriptions serve questions about diagrams only.
+    descriptions serve questions about diagrams only. Remembered per question and sources: one answer
+    asks several times (the first sentence shown, further detail, the quoted fallback).
     """
+    key = (question, tuple((source.number, source.text, source.diagram_id is None) for source in sources))
+    if key not in _RANKED:
+        if len(_RANKED) > 64:
+            _RANKED.clear()
+        _RANKED[key] = _rank(question, sources, embedder)
+    return _RANKED[key]
+
+
+_RANKED: dict[tuple, list[tuple[int, SentenceVerdict]]] = {}
+
+
+def _rank(question: str, sources: Sequence[_Source], embedder) -> list[tuple[int, SentenceVerdict]]:
     asked = read_question(question)
-    candidates = [(source.number, sentence) for source in sources
+    candidates = [(source.number, statement) for source in sources
                   if asked.kind == "diagram" or source.diagram_id is None
-                  for sentence in split_sentences(source.text) if _is_statement(sentence)]
+                  for statement in _statements(source.text)]
     if not candidates:
         return []
     vectors = embedder.encode([question] + [sentence for _, sentence in candidates])
@@ -705,6 +724,22 @@ def _ranked_statements(question: str, sources: Sequence[_Source], embedder) -> l
               for score, (_, sentence) in zip(vectors[1:] @ vectors[0], candidates, strict=True)]
     return [(i, SentenceVerdict(candidates[i][1], True, candidates[i][0], 1.0, round(scores[i], 3)))
             for i in sorted(range(len(candidates)), key=lambda i: -scores[i])]
+
+
+_ANAPHOR = re.compile(r"^(?:This|These|That|Those|It|They|Such|Here)\b")
+
+
+def _statements(text: str) -> list[str]:
+    """The whole statements of a source; one that leans on the sentence before ("This is called
+    condensation.") comes with it, since alone it says nothing."""
+    sentences = split_sentences(text)
+    statements = []
+    for index, sentence in enumerate(sentences):
+        if index and _ANAPHOR.match(sentence) and _is_statement(sentences[index - 1]):
+            sentence = f"{sentences[index - 1]} {sentence}"
+        if _is_statement(sentence):
+            statements.append(sentence)
+    return statements
 
 
 def _answering_statement(question: str, sources: Sequence[_Source], embedder,
