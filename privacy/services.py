@@ -135,8 +135,14 @@ def pseudonymize(
     conversation_id: uuid.UUID | str,
     course: Course | None = None,
     where: str,
+    keep_terms: Iterable[str] = (),
 ) -> RedactionResult:
-    """Learner-kind redaction with numbered placeholders that stay the same within a conversation."""
+    """Learner-kind redaction with numbered placeholders that stay the same within a conversation.
+
+    ``keep_terms``: words of the course's own materials that a name or place detection must not take
+    ("What is meant by carbaminohemoglobin?" is no person's name in an anatomy course); roster names
+    are removed whatever the course says.
+    """
     where, course = check_where(where), coerce_course(course)
     conversation_id = uuid.UUID(str(conversation_id))
     mapping_row, _ = PseudonymMapping.objects.select_for_update().get_or_create(
@@ -153,7 +159,7 @@ def pseudonymize(
         mapping = {NUMBERING_FROM: str(RENUMBERED_FROM)}
     first_number = int(mapping.get(NUMBERING_FROM, 0))
     by_value = {(_type_of(token), _normal(value)): token for token, value in mapping.items() if token.startswith("<")}
-    entities = detect([text], kind=ContentKind.LEARNER, rules=rules_for(course))[0]
+    entities = detect([text], kind=ContentKind.LEARNER, rules=rules_for(course), keep_terms=keep_terms)[0]
 
     def token_for(entity: DetectedEntity, value: str) -> str:
         key = (entity.type, _normal(value))

@@ -48,7 +48,7 @@ from rag.prompting import MAX_SOURCES, LearnerContext, PromptSource, build_messa
 from rag.questions import answer_bonus, read_question
 from rag.relevance import answered_by, course_holds, key_words, not_found_message, question_language
 from rag.retrieval import SearchHit, search
-from rag.selectors import words_in_course
+from rag.selectors import course_words_in, words_in_course
 from rag.tailoring import condensed, fk_grade, proper_nouns, tailor_sentence
 
 logger = logging.getLogger(__name__)
@@ -236,7 +236,8 @@ def _pipeline(
                                                        grade=profile.grade_level)
     if not screened.answered:
         return _safeguarding_reply(screened, clock=clock, conversation_id=conversation_id)
-    pseudonymised = pseudonymize(question, owner=learner, conversation_id=conversation_id, course=course, where="query")
+    pseudonymised = pseudonymize(question, owner=learner, conversation_id=conversation_id, course=course,
+                                 where="query", keep_terms=course_words_in(question, course=course))
     asked = pseudonymised.text
     clock.lap("redact")
     language = question_language(question)  # the student's own words: redaction may take foreign words for names

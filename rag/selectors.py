@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 
 from edu.api import Course, Material
 from rag.models import Chunk, DiagramGraph, IngestionJob
@@ -63,6 +64,31 @@ def material_detail(*, material: Material) -> MaterialDetail:
         diagrams=list(DiagramGraph.objects.filter(material=material).order_by("page", "pk")),
         redactions=dict(indexed_by.stats.get("redactions", {})) if indexed_by else {},
     )
+
+
+_WORD = re.compile(r"[^\W\d_][\w'-]*")
+_VOCABULARY: dict[int, tuple[tuple[int, int], frozenset[str]]] = {}
+
+
+def course_vocabulary(*, course: Course) -> frozenset[str]:
+    """Every word (lower case) of the course's indexed text, read once per process until the index changes."""
+    state = Chunk.objects.filter(course_id=course.pk).aggregate(count=Count("id"), last=Max("id"))
+    version = (state["count"], state["last"] or 0)
+    cached = _VOCABULARY.get(course.pk)
+    if cached is None or cached[0] != version:
+        words = {word.casefold() for text in Chunk.objects.filter(course_id=course.pk).values_list("text", flat=True)
+                 .iterator(chunk_size=500) for word in _WORD.findall(text)}
+        _VOCABULARY[course.pk] = cached = (version, frozenset(words))
+    return cached[1]
+
+
+def course_words_in(text: str, *, course: Course) -> list[str]:
+    """The words of ``text`` that the course's materials use: terms a name detector must leave alone.
+
+    Looked up in memory, so the student's words never become a database query.
+    """
+    vocabulary = course_vocabulary(course=course)
+    return sorted({word for word in _WORD.findall(text) if word.casefold() in vocabulary})
 
 
 def words_in_course(*, course: Course, words: Iterable[str]) -> set[str]:

@@ -65,3 +65,17 @@ def test_purge_forgets_the_mapping(owner):
     assert purge_conversation(conversation_id=conversation) == 1
     assert not PseudonymMapping.objects.exists()
     assert reidentify("<PERSON_1>", owner=owner, conversation_id=conversation, requesting_user=owner) == "<PERSON_1>"
+
+
+def test_a_course_term_is_no_name_but_a_roster_name_goes_whatever_the_course_says(owner):
+    from tests.factories import CourseFactory, student_in
+
+    course = CourseFactory()
+    classmate = student_in(course, first_name="Harvey", last_name="Quill")
+    question = "What is meant by carbaminohemoglobin? Harvey Quill asked too."
+    plain = pseudonymize(question, owner=owner, conversation_id=uuid.uuid4(), course=course, where="query")
+    kept = pseudonymize(question, owner=owner, conversation_id=uuid.uuid4(), course=course, where="query",
+                        keep_terms=["carbaminohemoglobin", "Harvey"])
+    assert "carbaminohemoglobin" not in plain.text  # a lower-case word no dictionary knows looks like a name
+    assert kept.text.startswith("What is meant by carbaminohemoglobin?")
+    assert "Harvey" not in kept.text and classmate.first_name not in kept.text

@@ -54,6 +54,16 @@ def test_a_question_in_another_language_gets_not_found_in_that_language(water_co
     assert explanation.citations == []
 
 
+def test_the_question_words_the_course_uses_are_found_in_memory_and_follow_new_material(water_course):
+    from rag.selectors import course_words_in
+
+    assert course_words_in("Does transpiration cool Jake's plants?", course=water_course) == ["plants", "transpiration"]
+    lesson = Chunk.objects.filter(course=water_course).first()
+    Chunk.objects.create(course=water_course, material=lesson.material, text="Plants sweat through stomata.",
+                         embedding=lesson.embedding, ordinal=99)
+    assert "stomata" in course_words_in("Does transpiration use stomata?", course=water_course)
+
+
 def test_the_student_is_told_what_was_removed_from_their_question(water_course):
     learner = learner_in(water_course, grade=6)
     explanation = explain(learner=learner, course=water_course,
