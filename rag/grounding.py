@@ -1,10 +1,14 @@
 """Is each generated sentence supported by a cited source or by the diagram?
 
 A sentence is supported by the single source that best covers it: at least ``MIN_OVERLAP`` of
-its content words (Porter stems, stopwords removed) occur in that source, or it is close in
-meaning (MiniLM cosine >= ``MIN_SIMILARITY``) to one sentence of the source while still sharing
+its content words (Porter stems, stopwords removed) occur in two neighbouring sentences of that source,
+or it is close in meaning (MiniLM cosine >= ``MIN_SIMILARITY``) to one sentence of the source while still sharing
 ``MIN_OVERLAP_WITH_SIMILARITY`` of its words (meaning alone would accept fluent inventions).
 Sentences without content words ("Great question!") support nothing and are dropped as filler.
+
+The words are counted in two neighbouring sentences of a source, not in the whole passage: a passage may
+hold every word of "The hepatic vein carries bile from the liver to the gallbladder" in sentences about
+different things, and a true claim restates one statement or two that follow each other.
 
 On top of that overlap, a sentence must not add facts (``unsupported_facts``): every number (with its
 unit) and every name in it must be in the source it cites, its key terms must not stand in the reverse
@@ -83,6 +87,12 @@ def content_terms(text: str) -> set[str]:
     return {_stem(word) for word in words if len(word) > 1 and word not in STOP_WORDS}
 
 
+def _windows(text: str) -> list[set[str]]:
+    """The content terms of each pair of neighbouring sentences of a source (of its one sentence if alone)."""
+    known = [content_terms(sentence) for sentence in split_sentences(text)] or [content_terms(text)]
+    return [known[i] | (known[i + 1] if i + 1 < len(known) else set()) for i in range(len(known))]
+
+
 def _overlap(terms: set[str], source_terms: set[str]) -> float:
     return len(terms & source_terms) / len(terms) if terms else 0.0
 
@@ -94,12 +104,12 @@ def check_grounding(
 
     ``question`` lets a sentence that names an answer be checked against what was asked.
     """
-    source_terms = [content_terms(source.text) for source in sources]
+    source_windows = [_windows(source.text) for source in sources]
     similarity = _similarities(sentences, sources, embedder) if embedder is not None and sources else None
     verdicts = []
     for index, sentence in enumerate(sentences):
         terms = content_terms(sentence)
-        overlaps = [_overlap(terms, known) for known in source_terms]
+        overlaps = [max((_overlap(terms, window) for window in windows), default=0.0) for windows in source_windows]
         meanings = similarity[index] if similarity is not None else [0.0] * len(sources)
         best, best_key = None, (-1.0, -1.0)
         for position, (overlap, meaning) in enumerate(zip(overlaps, meanings, strict=True)):
