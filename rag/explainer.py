@@ -286,16 +286,16 @@ def _pipeline(
                                          where="prompt").text
     clock.lap("prompt")
 
+    guard = safeguarding_api.AnswerScreen(course=course)  # lets a sentence through once the answer so far passes
     # The source statement that answers a definition, why or how question is shown first: it is the course's
-    # own sentence (checked by construction) and the composed answer keeps it.
+    # own sentence (grounded by construction, screened like any answer) and the composed answer keeps it.
     lead = _answering_statement(asked, sources, get_embedder(), [])
-    if lead:
+    if lead and (shown := guard.feed(f"{lead[0].sentence} ")):
         clock.timings["first_checked_sentence"] = round(clock.since_start(), 4)
-        yield _reidentified(f"{lead[0].sentence} ", learner=learner, conversation_id=conversation_id)
+        yield _reidentified(shown, learner=learner, conversation_id=conversation_id)
     generator = _generator()
     pieces: list[str] = []
     generation_started = time.perf_counter()
-    guard = safeguarding_api.AnswerScreen(course=course)  # lets a sentence through once the answer so far passes
     checked = _CheckedSentences(_grounding_sources(sources, reading), question=asked, clock=clock)
     stream = generator.stream(messages, _options())
     with _model_failures():
