@@ -14,6 +14,11 @@ A street needs its house number: "the Nile", "Mount Everest", "Place de la Conco
 as the subject of a lesson are no address. Street-type words that are also everyday English words
 ("Mountain", "Park", "Place", "Square", "Via") count only in a street's shape: capitalised words
 or an address cue right before, and never after function words ("Square root of 16").
+
+Addresses without a street pattern are read from their two ends: back from a postcode over the lines that look
+like address lines (`postcode_anchored`), and forward from what the writer says before them ("my address is",
+"vivo en", "Adresse :"; `cue_anchored`). Every span then takes what follows the town: a region, a country, the next
+line of a letter, a form's "City:" line.
 """
 
 from __future__ import annotations
@@ -49,9 +54,9 @@ _SAFE_ROMANCE_TYPES = (
     r"calle|c/|avenida|avda\.?|av\.|avinguda|paseo|p[º°]\.?|pza\.?|pla[çc]a|carrer|passeig|ctra\.?|rda\.?|carrera|cra\.?|carretera|calzada|bulevar|perif[eé]rico|"
     r"circuito|cerrada|privada|prolongaci[oó]n|andador|callej[oó]n|circunvalaci[oó]n|continuaci[oó]n|"
     r"corredor|eje\s+vial|pasaje|peatonal|viaducto|ampliaci[oó]n|rambla|glorieta|urbanizaci[oó]n|"
-    r"ca[ñn]ada|alameda|ronda|cuesta|pasadizo|traves[ií]a|viale|piazza|piazzale|corso|vicolo|contrada|"
+    r"cañada|alameda|ronda|cuesta|pasadizo|traves[ií]a|viale|piazza|piazzale|corso|vicolo|contrada|"
     r"borgo|strada|rotonda|incrocio|stretto|lungomare|lungotevere|salita|rua|travessa|pra[çc]a|estrada|rodovia|"
-    r"ladeira|beco|viela|avenue|boulevard|bd|chemin|impasse|all[ée]e|mont[ée]e|quai|cours|rue|faubourg|sentier|hameau|lotissement|r[ée]sidence"
+    r"cam[íi](?=\s+d)|blvd\.?|bv\.|bvar\.?|bvd\.|pl\.(?=\s)|v\.le|p\.za|p\.zza|c\.so|v\.lo|l\.go|ladeira|beco|viela|avenue|boulevard|bd|chemin|impasse|all[ée]e|mont[ée]e|quai|cours|rue|faubourg|sentier|hameau|lotissement|r[ée]sidence"
 )
 _BROAD_ROMANCE_TYPES = r"via|vial|plaza|place|route|square|passage|camino|largo|canale|acceso|diagonal|retorno"
 _ROMANCE_LINKS = (
@@ -60,7 +65,7 @@ _ROMANCE_LINKS = (
 )
 # German: types glued to the name (Etzlergasse), hyphenated (Anna-Weber-Straße) or a word of their own.
 _SAFE_DE_TYPES = (
-    r"stra(?:ß|ss)e|str\.|gasse|weg|platz|allee|damm|ufer|steig|pfad|zeile|g[üu]rtel|graben|kai|chaussee|"
+    r"stra(?:ß|ss)e|str\.?|gasse|weg|platz|allee|damm|ufer|steig|pfad|zeile|g[üu]rtel|graben|kai|chaussee|"
     r"promenade|stieg|lände|laende|gässchen|gaessle|twiete|redder|kamp|anger|markt|steg|hof|wall|tor|"
     r"berg|feld|park|garten|siedlung|br[üu]cke|h[öo]he|au|bach|ring|kehre|winkel|zeile|plan|see|"
     r"straat|laan|gracht|plein|kade|singel|dijk|steeg"
@@ -91,10 +96,11 @@ _EN_SECONDARY = (
 # A place and postcode after the street: "Riverton, OH 44123", "London SW1A 1AA", "Toronto, ON M5V 2T6".
 _POSTCODE = (
     r"(?-i:\d{5}-\d{3}|\d{4}-\d{3}|\d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}|[A-Z]\d[A-Z]\s?\d[A-Z]\d|"
-    r"[A-Z]\d[\dW]\s?[A-Z\d]{4}|\d{4}\s?[A-Z]{2}(?![\w])|[A-Z]\d{4}[A-Z]{3}|\d{6}|\d{4}|\d{2}-\d{3}|\d{3}\s\d{2})"
+    r"[A-Z]\d[\dW]\s?[A-Z\d]{4}|\d{4}\s?[A-Z]{2}(?![\w])|[A-Z]\d{4}(?:[A-Z]{3})?|\d{6}|\d{4}|\d{2}-\d{3}|\d{3}\s\d{2})"
 )
 _CITY = (  # a full stop only inside a name ("St.Gallen"), never the end of the sentence
-    r"(?!(?i:col|colonia|fracc|c\.p)\b)(?-i:[A-ZÀ-Ý](?:[^\W\d]|['’\-]|\.(?=\w))*(?:\s+(?:(?:am|an\s+der|im|bei|upon|on|sur|sous|de|del|di)\s+)?"
+    r"(?!(?i:col|colonia|fracc|c\.p)\b)(?-i:[A-ZÀ-Ý](?:[^\W\d]|['’\-]|\.(?=\w))*"
+    r"(?:[ \t]+(?:(?:am|an[ \t]+der|im|bei|upon|on|sur|sous|de|del|di)[ \t]+)?"
     r"[A-ZÀ-Ý](?:[^\W\d]|['’\-]|\.(?=\w))*){0,2})"
 )
 _PLACE_AFTER = (  # a named group, so that the place can be read again more widely (see _extended)
@@ -107,10 +113,14 @@ _ROMANCE_SECONDARY = (
     r"apto\.?|ap\.?|andar|sala|bloco|conj(?:unto)?\.?|"
     r"b[âa]t(?:iment)?\.?|[ée]tage|porte|appt\.?|apartamento|oficina|of\.?|suite|bureau|no\.?|n[º°o]\.?|#)(?![^\W\d_])\s*[\w-]*\d?[\w-]*"
     r"|\s*[,–-]?\s*\d{1,2}\.?\s*[º°ªo]\.?(?:\s*[A-Za-z\d][ºª]?)?(?!\w)"
-    r"|\s*,?\s*(?:izq(?:uierda)?|dcha|derecha|centro|esq(?:uerdo)?|dt[oa]|direito|frente)\.?){0,3}"
+    r"|\s*,?\s*(?:izq(?:uierda)?|izqda|izda|dcha|dcho|drcha|derecha|centro|esq(?:uerdo)?|dt[oa]|direito|frente|"
+    r"bajo|[áa]tico|entlo|entresuelo|pral|pte|ote|nte|poniente|oriente)\.?(?!\w)"
+    r"|\s+x\s+\d{1,3}[a-z]?(?:\s+y\s+\d{1,3}[a-z]?)?(?!\w)){0,3}"
 )
 _DE_SECONDARY = (
-    r"(?:\s*[,/]?\s*(?:stiege|stg\.?|top|t[üu]r|etage|stock|og|eg|dg|wohnung|whg\.?)\s*\d{1,3}[a-z]?){0,3}"
+    r"(?:\s*[,/]?\s*(?:(?:stiege|stg\.?|top|t[üu]r|etage|stock|og|eg|dg|wohnung|whg\.?)\s*\d{1,3}[a-z]?"
+    r"|\d{1,2}\.\s*(?:og|stock|etage|obergeschoss)(?:\s+(?:links|rechts|mitte|li\.|re\.))?"
+    r"|hinterhaus|vorderhaus|seitenfl[üu]gel|gartenhaus)(?!\w)){0,3}"
 )
 _STOP_WORDS = frozenset({
     "the", "a", "an", "of", "to", "in", "on", "at", "by", "for", "with", "and", "or", "your", "my", "our", "their",
@@ -135,7 +145,7 @@ def _pattern(body: str, *, flags: int = re.IGNORECASE) -> re.Pattern[str]:
 PATTERNS = {
     # Number first, English type last; a unit may come first ("Flat 2, 14 Baker Street", "Flat 17\nJanet Meadows").
     "english": _pattern(
-        rf"(?P<value>(?:{_EN_UNIT}\s*\d{{1,5}}[A-Za-z]?\s*,?\s+)?(?:(?:no\.?\s*)?(?P<number>{_NUMBER})\s*,?\s+)"
+        rf"(?P<value>(?:{_EN_UNIT}\s*\d{{1,5}}[A-Za-z]?\s*,?\s+)?(?:(?:no\.?\s*)?(?P<number>{_NUMBER})(?:\s*,?\s+|(?=(?-i:[a-z]{{3}}))(?!(?-i:st|nd|rd|th)\b)))"
         rf"(?P<name>(?:{_EN_NAME_WORD}\s+){{0,4}})(?P<type>(?:{_SAFE_EN_TYPES}|{_BROAD_EN_TYPES})\b\.?)"
         rf"(?:{_EN_SECONDARY})?{_PLACE_AFTER})"
     ),
@@ -155,8 +165,10 @@ PATTERNS = {
     "french": _pattern(
         rf"(?P<value>(?P<number>\d{{1,5}}(?:\s?(?:bis|ter|[a-z]))?)\s*,?\s+(?P<type>rue|avenue|av\.|boulevard|bd|"
         r"chemin|impasse|all[ée]e?|mont[ée]e|place|quai|route|cours|square|passage|faubourg|sentier|rond-point|voie|"
-        rf"r[ée]sidence)\s+(?P<name>(?:(?:{_ROMANCE_LINKS})\s*)*(?:{_CAPITAL}(?:\s+(?:(?:{_ROMANCE_LINKS})\s*)*{_CAPITAL}){{0,4}}"
-        rf"|{_WORD}(?:\s+{_WORD})?))(?:(?<=\b[A-Z])\.|\s+(?-i:Ouest|Est|Nord|Sud)\b)?{_ROMANCE_SECONDARY}{_PLACE_AFTER})"
+        rf"r[ée]sidence)\s+(?P<name>(?:(?:{_ROMANCE_LINKS})\s*)*"
+        rf"(?:{_CAPITAL}(?:[ \t]+(?:(?:{_ROMANCE_LINKS})[ \t]*)*{_CAPITAL}){{0,4}}"
+        rf"|{_WORD}(?:[ \t]+{_WORD})?))"
+        rf"(?:(?<=\b[A-Z])\.|\s+(?-i:Ouest|Est|Nord|Sud)\b)?{_ROMANCE_SECONDARY}{_PLACE_AFTER})"
     ),
     # German compounds and hyphenated names: "Etzlergasse 8-8", "Anna-Weber-Straße 7/6".
     "german": _pattern(
@@ -177,9 +189,11 @@ PATTERNS = {
 }
 # Colombia and neighbours: the street is a number, the house a pair ("Carrera 7 # 45-12", "Calle 10 No. 5-51").
 PATTERNS["colombian"] = _pattern(
-    r"(?P<value>(?P<type>avenida\s+(?:calle|carrera)|calle|cl\.?|carrera|cra\.?|kr\.?|avenida|av\.?|diagonal|dg\.?|"
-    r"transversal|tv\.?)\s+(?P<name>\d{1,3}\s?[A-Za-zªº]?(?:\s+bis)?)\s*(?:#|no\.?|n[º°o]\.?)\s*"
-    rf"(?P<number>\d{{1,3}}\s?[A-Za-z]?\s?-\s?\d{{1,3}})(?!\d)(?:\s+(?:este|sur|norte|oeste))?"
+    r"(?P<value>(?P<type>avenida\s+(?:calle|carrera)|av\.?\s+(?:calle|carrera|cra\.?|cl\.?)|ak|ac|calle|cll?\.?|clle\.?|"
+    r"carrera|cra\.?|kra\.?|cr\.?|kr\.?|avenida|av\.?|diagonal|diag\.?|dg\.?|transversal|trans\.?|tv\.?|tr\.?)\s*"
+    r"(?P<name>\d{1,3}\s?[A-Za-zªº]?(?:\s+bis(?:\s?[A-Za-z](?!\w))?)?(?:\s+(?:sur|este|norte|oeste))?)\s*"
+    r"(?:#|no\.?|n[º°o]\.?|n[úu]mero)\s*"
+    rf"(?P<number>\d{{1,3}}\s?[A-Za-z]?\s?-\s?\d{{1,3}}|\d{{1,5}}[A-Za-z]?)(?![\d-])(?:\s+(?:este|sur|norte|oeste))?"
     rf"{_ROMANCE_SECONDARY}{_PLACE_AFTER})"
 )
 # A house number and place names that end in a postcode of a shape no other number has ("23-B, gandhi nagar,
@@ -194,10 +208,25 @@ PATTERNS["numbered_road"] = _pattern(
 )
 # Post office boxes in the languages of the schools ("PO Box 4412", "Apartado Postal 17", "Postfach 1021").
 PATTERNS["po_box"] = _pattern(
-    r"(?P<value>(?:(?:p\.?\s?o\.?\s?box|post\s+office\s+box|apartado(?:\s+postal)?|postfach|case\s+postale|"
-    r"casella\s+postale|bo[iî]te\s+postale|caixa\s+postal)\s*(?:no\.?\s*)?\d{1,6}(?!\d)"
+    r"(?P<value>(?:(?:p\.?\s?o\.?\s?box|post\s+office\s+box|apartado(?:\s+(?:postal|a[ée]reo|de\s+correos))?|postfach|case\s+postale|"
+    r"casella\s+postale|casilla(?:\s+de\s+correos?)?|bo[iî]te\s+postale|caixa\s+postal|(?-i:CP|BP|C\.P\.|B\.P\.)(?=\s*\d{1,4}(?!\d)))"
+    r"\s*(?:no\.?\s*)?\d{1,6}(?:\s\d{2,3}){0,2}(?!\d)"
     r"|(?:unit|psc)\s+\d{1,5}\s*,?\s*box\s+\d{1,5}(?!\d))"  # US military mail: "PSC 1234, Box 5678, APO AE 09012"
     rf"{_PLACE_AFTER})"
+)
+# Addresses on a road by its kilometre: "Km 4.5 Vía La Calera", "Carretera Federal 15 km 23", "SP-55 km 12"
+# (never "963 km long": the kilometre comes first or after a road's name).
+PATTERNS["kilometre"] = _pattern(
+    r"(?P<value>(?P<type>(?:km|kil[óo]metro)\.?)\s*(?P<number>\d{1,3}(?:[.,]\d{1,3})?)\s*,?\s*"
+    rf"(?:(?:v[ií]a|carretera|ruta|autopista|camino|strada)\s+(?:(?:a|al|de|del|para)\s+)?{_CITY}(?:\s*[-–]\s*{_CITY})?(?P<name>))"
+    rf"|(?P<road>(?:carretera|ctra\.|ruta|autopista|v[ií]a|strada\s+(?:statale|provinciale)|route|(?-i:S[SP]|N|RN|RD|A|B|C|M|SR|CR|SH))"
+    rf"[ \t.\-]*(?:(?-i:[A-Z][\w.\-]*)[ \t]+){{0,2}}\d{{1,4}}[A-Za-z]?)"
+    rf"\s*,?\s*(?i:km)\.?\s*\d{{1,3}}(?:[.,]\d{{1,3}})?(?!\w)"
+    rf"{_PLACE_AFTER})"
+)
+PATTERNS["block_house"] = _pattern(
+    r"(?P<value>(?P<type>manzana|mz[a]?\.?|bloque|torre)\s*(?P<name>[A-Z\d]{1,3})\s*,?\s*"
+    rf"(?:casa|lote|lt\.?|apto\.?|depto\.?|dpto\.?|apartamento|interior|int\.?)\s*(?P<number>\d{{1,4}}[A-Za-z]?)(?!\w){_PLACE_AFTER})"
 )
 _HOUSE_WORDS = (
     r"house|cottage|lodge|farm|barn|villa|mansions?|apartments|apts\.?|building|bldg\.?|towers?|hall|manor|"
@@ -229,14 +258,15 @@ PATTERNS["indian"] = re.compile(
 _ANY_POSTCODE = (
     r"(?:c\.?\s?p\.?\s*|cep\s*:?\s*|pin\s*:?\s*)?(?:\d{5}-\d{3}|\d{4}-\d{3}|\d{5}(?:-\d{4})?|"
     r"[a-z]{1,2}\d[a-z\d]?\s*\d[a-z]{2}|[a-z]\d[a-z]\s?\d[a-z]\d|[a-z]\d[\dw]\s?[a-z\d]{4}(?!\w)|"
-    r"(?-i:\d{4}\s?[A-Z]{2})(?!\w)|(?-i:[A-Z]\d{4}[A-Z]{3})|\d{6}|\d{3}\s\d{3}|\d{4})"
+    r"(?-i:\d{4}\s?[A-Z]{2})(?!\w)|(?-i:[A-Z]\d{4}(?:[A-Z]{3})?)|\d{6}|\d{3}\s\d{3}|\d{4})"
 )
 _PLACE_STOP = (  # words that end an address written in lower case ("75011 paris before friday")
-    r"(?:and|but|or|the|to|in|on|at|y|et|e|und|por|pour|per|mon|ma|my|please|pls|thanks|call|tel|if|so|"
+    r"(?:and|but|or|the|to|in|on|at|y|et|e|und|por|pour|per|mon|ma|my|please|pls|thanks|thx|call|tel|if|so|"
+    r"gracias|saludos|hola|danke|bitte|merci|grazie|ciao|porfa|a|al|à|um|"
     r"before|after|by|for|from|with|is|are|was|were|will|can|until|since|when|because|as|we|i|you|he|she|they|"
     r"it|today|tomorrow|next|this|que|para|avant|bis|vor|prima|entro)"
 )
-_PLACE_WORD = rf"(?!(?-i:{_PLACE_STOP})\b)[^\W\d_](?:[\w'’\-]|\.(?=\w))*"
+_PLACE_WORD = rf"(?!(?-i:{_PLACE_STOP})\b)(?:(?-i:St|Ste|Mt|Ft)\.\s?)?[^\W\d_](?:[\w'’\-]|\.(?=\w))*"
 _RIGHT_WITH_POSTCODE = re.compile(
     rf"(?:[ \-]{_PLACE_WORD}){{0,3}}"  # the rest of a place the street's own pattern stopped in ("andheri| east")
     rf"(?:\s*[,–-]\s*(?:(?:col(?:onia)?\.?\s+|co\.?\s+|\d{{1,3}}(?:st|nd|rd|th)\s+)?{_PLACE_WORD}"
@@ -258,18 +288,66 @@ _RIGHT_COUNTY = re.compile(
     rf"(?:\s*,?\s*{_PLACE_WORD}){{0,2}}\s*,?\s*(?:co\.?|county)\s+{_PLACE_WORD}(?!\w)", re.IGNORECASE
 )
 # A state or region code after the town: ", CDMX", " - SP", ", NSW", " (SI)", ", Jal.".
-_RIGHT_REGION = re.compile(r"(?:\s*[,–/-]\s*|\s+\()(?-i:[A-Z]{2,4})\)?(?![\w@])")
+_RIGHT_REGION = re.compile(
+    r"(?:\s*[,–/-]\s*|\s+\(|[ \t]+(?=(?-i:[A-Z]\.){2}))"
+    r"(?-i:[A-Z]{2,4}|(?:[A-Z]\.){2,3}|[A-Z]\.[ \t]?[A-Z][a-z]{1,3}\.?)\)?(?![\w@])"
+)
 _DISTINCT_POSTCODE = re.compile(  # Indian PIN, UK, Canadian, Irish, Brazilian and Portuguese shapes
     r"(?<![\w-])(?:\d{6}|\d{3}\s\d{3}|\d{5}-\d{3}|\d{4}-\d{3}|[a-z]{1,2}\d[a-z\d]?\s*\d[a-z]{2}|[a-z]\d[a-z]\s?\d[a-z]\d|"
     r"[a-z]\d[\dw]\s?[a-z\d]{4})(?!\w)",
     re.IGNORECASE,
 )
-_STATE_ABBREVIATION = re.compile(r",\s*[A-ZÀ-Ý][a-zà-ÿ]{1,3}$")
+_COUNTRIES = (
+    r"usa|u\.s\.a\.?|united\s+states|canada|m[ée]xico|mexico|espa[ñn]a|spain|argentina|colombia|chile|per[úu]|"
+    r"uruguay|venezuela|ecuador|bolivia|paraguay|deutschland|germany|[öo]sterreich|austria|schweiz|suisse|svizzera|"
+    r"switzerland|france|italia|italy|india|uk|united\s+kingdom|england|scotland|wales|ireland|[ée]ire|portugal|"
+    r"brasil|brazil|belgique|belgi[eë]|belgium|nederland|netherlands|luxembourg|china"
+)
+_REGION_WORDS = (
+    r"provincia|province|prov\.|estado|state|regi[oó]n|region|regione|d[ée]partement|departamento|kanton|canton|"
+    r"bundesland|comunidad|county"
+)
+_RIGHT_REGION_OR_COUNTRY = re.compile(  # ",\nProvincia de Buenos Aires\nArgentina", ", México", "\nCanada"
+    rf"(?:[ \t]*,[ \t]*|[ \t]*\n[ \t]*)(?:(?:{_COUNTRIES})|(?:{_REGION_WORDS})\s+(?:(?:de|del|of|di)\s+)?{_CITY})"
+    r"(?=[ \t]*(?:[,;!?)\n]|\.(?:\s|$)|$))",
+    re.IGNORECASE,
+)
+_FORM_LABEL = (
+    r"city|town|province|state|county|region|country|post(?:al)?\s*code|zip(?:\s*code)?|ville|code\s+postal|pays|"
+    r"ciudad|provincia|estado|pa[ií]s|c[óo]digo\s+postal|stadt|ort|plz|land|citt[àa]|cap|"
+    r"compl[ée]ment\s+d['’]adresse|(?:address\s+)?line\s*\d|apt|unit|suite|flat|apartment"
+)
+_RIGHT_FORM_LINE = re.compile(
+    rf"[ \t]*\n[ \t]*(?:{_FORM_LABEL})(?:[ \t]*/[ \t]*(?:{_FORM_LABEL}))*[ \t]*:[ \t]*[^\n]*[^\W_]", re.IGNORECASE
+)
+_RIGHT_POSTCODE = re.compile(r"[ \t]*,?[ \t]*\d{5,6}(?![\w-])")
+_RIGHT_TOWN_LINE = re.compile(
+    rf"[ \t]*\n[ \t]*(?:{_POSTCODE}[ \t]+)?{_CITY}(?:[ \t]*,[ \t]*{_CITY})?"
+    rf"(?:[ \t]*,?[ \t]+{_POSTCODE})?(?=[ \t]*(?:\n|$))"
+)
+_RIGHT_LOWER_PLACES = re.compile(rf"(?:[ \t]+{_PLACE_WORD}){{1,3}}(?=[ \t]*(?:[.,;!?\n]|$))", re.IGNORECASE)
+_RIGHT_IN_TOWN = re.compile(rf"[ \t]+(?:in|en|à|a)[ \t]+{_CITY}(?=\s*(?:[,;!?)\n]|\.(?:\s|$)|$))")
+
+
+def _with_region_and_country(text: str, end: int) -> int:
+    for _ in range(2):
+        found = _RIGHT_REGION_OR_COUNTRY.match(text, end)
+        if found is None:
+            break
+        end = found.end()
+    return end
+
+
+_STATE_ABBREVIATION = re.compile(  # ", Jal", ", Q. Roo", " D.C"
+    r"(?:,\s*(?:[A-ZÀ-Ý][a-zà-ÿ]{1,3}|[A-Z]\.\s?[A-Z][a-z]{1,3})|[,\s]\s*(?:[A-Z]\.)+[A-Z])$"
+)
 _AFTER_POSTCODE = re.compile(rf"(?<=\d)\s*,?\s*{_PLACE_WORD}(?:[ \-]{_PLACE_WORD}){{0,2}}", re.IGNORECASE)
 _ENDS_IN_POSTCODE = re.compile(rf"{_ANY_POSTCODE}$", re.IGNORECASE)
-_RIGHT_COLONIA = re.compile(  # Mexican neighbourhoods: ", Col. Roma Norte"
-    r"\s*,\s*(?i:col(?:onia)?|fracc(?:ionamiento)?|barrio)\.?\s+[A-ZÀ-Ý][\w'’\-]*(?:\s+[A-ZÀ-Ý][\w'’\-]*){0,2}"
+_NEIGHBOURHOOD = r"\s*,?\s*(?i:col(?:onia)?|fracc(?:ionamiento)?|barrio|urb(?:anizaci[oó]n)?)\.?\s+"
+_RIGHT_COLONIA = re.compile(  # Mexican and Argentine neighbourhoods: ", Col. Roma Norte", "barrio alta cordoba"
+    rf"{_NEIGHBOURHOOD}(?:(?:{_ROMANCE_LINKS})\s+)?[A-ZÀ-Ý][\w'’\-]*(?:\s+(?:(?:{_ROMANCE_LINKS})\s+)?[A-ZÀ-Ý][\w'’\-]*){{0,2}}"
 )
+_RIGHT_COLONIA_LOWER = re.compile(rf"{_NEIGHBOURHOOD}{_PLACE_WORD}(?:\s+{_PLACE_WORD}){{0,5}}", re.IGNORECASE)
 _RIGHT_PLACE = re.compile(  # ", Monterrey", ", Dublin 2", ", little hadham, herts and ...": a place that ends a clause
     rf"\s*,\s*{_PLACE_WORD}(?:[ \-]{_PLACE_WORD}){{0,2}}(?:\s\d{{1,2}})?"
     rf"(?=\s*(?:[.,;!?)\n]|$)|\s+(?-i:{_PLACE_STOP})\b)",
@@ -279,13 +357,23 @@ _LEFT_PREFIX = re.compile(
     rf"(?:(?:(?:{_UNIT_WORDS}|haus)\s*[\w/-]{{1,6}}|(?-i:[A-Z]{{1,2}})-\d{{1,5}}[A-Za-z]?|{_HOUSE_NAME}|"
     r"(?:(?:rose|ivy|holly|orchard|mill|rose|old)\s+)?cottage"
     # a building, a school or a house by its name: "The Old Rectory, ", "St Mary's Primary School, "
-    r"|(?-i:[A-ZÀ-Ý][\w'’\-]*(?:\s+[A-ZÀ-Ý][\w'’\-]*){0,4}))\s*[,\n]\s*"
+    rf"|(?-i:[A-ZÀ-Ý][\w'’\-]*(?:[ \t]+(?:(?i:{_ROMANCE_LINKS}|of|the)[ \t]+)?[A-ZÀ-Ý][\w'’\-]*){{0,4}}))\s*[,\n]\s*"
     r"|(?:no\.?\s*)?\d{1,5}[a-z]?\s*,?\s*(?:lane|alley|nong)\s+"  # Chinese lanes: "No. 15 Lane 300 ..."
     r"|#\s*"
     rf"|(?:quinta|casa|villa|edif[ií]cio|residencial|palazzo|condom[ií]nio|condominio|torre)\s+(?:(?:{_ROMANCE_LINKS})\s+)?"
     r"(?-i:[A-ZÀ-Ý][\w'’\-]*)(?:\s+(?-i:[A-ZÀ-Ý][\w'’\-]*)){0,2}\s*,\s*)$",
     re.IGNORECASE,
 )
+_LINK = re.compile(rf"(?:{_ROMANCE_LINKS})", re.IGNORECASE)
+
+
+def _mixed_case(words: list[str]) -> bool:
+    """A name of capitalised words with other lower-case words among them, links aside."""
+    content = [word for word in words if word[:1].isalpha() and word.casefold() not in _LINK_WORDS
+               and not _LINK.fullmatch(word)]
+    return any(word[:1].isupper() for word in content) and any(word[:1].islower() for word in content)
+
+
 _BROAD_EN = re.compile(rf"(?:{_BROAD_EN_TYPES})\b\.?", re.IGNORECASE)
 _BROAD_ROMANCE = re.compile(rf"(?:{_BROAD_ROMANCE_TYPES})", re.IGNORECASE)
 _AMBIGUOUS_DE = re.compile(r"(?:hof|wall|tor|berg|feld|park|garten|au|bach|ring|see|plan|steg|markt|h[öo]he)", re.I)
@@ -306,6 +394,8 @@ _HOUSE_WORD_END = re.compile(rf"(?:{_HOUSE_WORDS})$", re.IGNORECASE)
 _WORTH_RUNNING = {
     "german": lambda text: any(map(_DE_TYPE_END.search, _WORD_BEFORE_NUMBER.findall(text))),
     "house_named": lambda text: any(map(_HOUSE_WORD_END.search, _WORD_BEFORE_BREAK.findall(text))),
+    "kilometre": lambda text: "km" in text.casefold() or "kil" in text.casefold(),
+    "block_house": lambda text: any(word in text.casefold() for word in ("manzana", "mz", "bloque", "torre")),
 }
 
 
@@ -323,9 +413,9 @@ class StreetAddressRecognizer(LocalRecognizer):
     def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts = None) -> list[RecognizerResult]:
         from privacy.recognizers import make_result
 
-        if not any(char.isdigit() for char in text):
-            return []
-        spans: set[tuple[int, int]] = set(postcode_anchored(text))
+        if not any(char.isdigit() for char in text):  # only a rural address after its cue has no number
+            return [make_result(self, "STREET_ADDRESS", start, end, self.SCORE) for start, end in cue_anchored(text)]
+        spans: set[tuple[int, int]] = {*postcode_anchored(text), *cue_anchored(text)}
         for family, pattern in PATTERNS.items():
             worth_running = _WORTH_RUNNING.get(family)
             if worth_running is not None and not worth_running(text):
@@ -373,7 +463,8 @@ class StreetAddressRecognizer(LocalRecognizer):
         elif _ENDS_IN_POSTCODE.search(text, max(0, end - 12), end):
             city = _AFTER_POSTCODE.match(text, end)  # "75011 paris"
             end = city.end() if city else end
-        colonia = _RIGHT_COLONIA.match(text, end)
+        lowercase = _written_lowercase(text[start : end + 60])
+        colonia = (_RIGHT_COLONIA_LOWER if lowercase else _RIGHT_COLONIA).match(text, end)
         if colonia is not None:
             end = colonia.end()
         for _ in range(2):
@@ -387,14 +478,25 @@ class StreetAddressRecognizer(LocalRecognizer):
         if text[end : end + 1] == "." and _STATE_ABBREVIATION.search(text, max(0, end - 8), end):
             end += 1  # the full stop of a state's abbreviation: ", Jal."
         region = _RIGHT_REGION.match(text, end)
-        return start, region.end() if region else end
+        end = region.end() if region else end
+        postcode = _RIGHT_POSTCODE.match(text, end)  # "Bogotá D.C., 110231"
+        end = postcode.end() if postcode else end
+        line = _RIGHT_TOWN_LINE.match(text, end)  # a letter's next line: "\nBoston, MA 02115"
+        if line is None and _written_lowercase(text[start : end + 40]):
+            line = _RIGHT_LOWER_PLACES.match(text, end)  # "dg 32 sur#5a-18 bosa bogota"
+        end = line.end() if line else end
+        town = _RIGHT_IN_TOWN.match(text, end)  # "62 Chestnut Ct in Ann Arbor"
+        end = _with_region_and_country(text, town.end() if town else end)
+        while (form_line := _RIGHT_FORM_LINE.match(text, end)) is not None:
+            end = form_line.end()
+        return start, end
 
     @staticmethod
     def _plausible(family: str, match: re.Match[str], text: str) -> bool:
         if family == "house_named":  # "Wood House, Church Close", never "until the QRS complex, at which point"
             words = f"{match.group('type')} {match.group('name')}".split()
             return not any(word in _STOP_WORDS for word in words)
-        if family in ("indian", "colombian", "po_box"):
+        if family in ("indian", "colombian", "po_box", "kilometre", "block_house"):
             return True  # a block number, a "# 45-12" or a box number says it is an address
         name = match.group("name") or ""
         words = name.split()
@@ -409,9 +511,12 @@ class StreetAddressRecognizer(LocalRecognizer):
                 # "141 Carter Mountains" or "live at 8 margaret spur"; never "3 large islands".
                 return (capitalised and street_type[:1].isupper() and bool(words)) or (cue and bool(words))
             number = match.groupdict().get("number") or ""
-            if _YEAR.fullmatch(number) and not capitalised:
-                return False  # "in 1989 many people moved"
+            if _YEAR.fullmatch(number) and not capitalised:  # "in 1989 people moved", not "1520 w elm st ... 62704"
+                return cue or bool(_RIGHT_WITH_POSTCODE.match(text, match.end("type"))
+                                   or _RIGHT_TOWN_POSTCODE.match(text, match.end("type")))
             return bool(words)
+        if family in ("romance", "french") and _mixed_case(words):
+            return False  # "Plaza Mayor de Madrid se terminó en 1619": a sentence, not a street's name
         if family == "german_separate" and not street_type[:1].isupper():
             return street_type.casefold() in {"straße", "strasse", "str.", "gasse", "weg", "platz", "allee"} or cue
         if family == "number_then_places":
@@ -457,7 +562,7 @@ _CUE_POSTCODE = re.compile(  # a postcode after its name: "C.P. 09290", "cp 4411
 )
 # A postcode of four to six digits after a region's name ("Telangana 500028", "CA 92103") or before the town at
 # the start of a line ("29600 Marbella", "10243 Berlin"): only with an address line before it (see _read_back).
-_NUMBER_RUN = re.compile(r"(?<![\w-])\d{4,6}(?:-\d{4})?(?![\w-])")
+_NUMBER_RUN = re.compile(r"(?<![\w-])(?:\d{4,6}(?:-\d{4})?|(?-i:[A-Z]\d{4}(?:[A-Z]{3})?))(?![\w-])")
 _REGION_BEFORE = re.compile(r"(?:[^\W\d_]\.|[^\W\d_]{2})\s+$")  # "Telangana 500028", "U.P 203131"
 _STATE_BEFORE = re.compile(r"\b[A-Z]{2}\s$")  # "CA 92103"
 _LINE_START_BEFORE = re.compile(r"(?:^|[,\n])[ \t]*$")  # "29600 Marbella" opening a line
@@ -468,6 +573,10 @@ def _weak_postcodes(text: str) -> Iterator[re.Match[str]]:
     """Four to six digits in a postcode's place: after a region's name or a state code, or before a town."""
     for match in _NUMBER_RUN.finditer(text):
         digits, before = match.group(), text[max(0, match.start() - 24) : match.start()]
+        if not digits[0].isdigit():  # the Argentine "B1900" only opens a line before its town
+            if _LINE_START_BEFORE.search(before) and _TOWN_NEXT.match(text, match.end()):
+                yield match
+            continue
         if (
             (len(digits) == 6 and _REGION_BEFORE.search(before))
             or (len(digits) in (5, 10) and _STATE_BEFORE.search(before))
@@ -477,10 +586,15 @@ def _weak_postcodes(text: str) -> Iterator[re.Match[str]]:
 
 
 _TOWN_AFTER = re.compile(  # the town after a postcode, with "Cedex", a province in brackets or a state code
-    r"(?:\s*,?[ \t]*(?-i:[A-ZÀ-Ý][\w'’\-]*|A|Le|La)"
+    r"(?:[ \t]*,?[ \t]*(?-i:(?:St|Ste|Mt|S)\.[ \t]?)?(?-i:[A-ZÀ-Ý][\w'’\-]*|A|Le|La)"
     r"(?:[ \t]+(?:(?:de|del|di|da|do|sur|am|an\s+der|im|in|en|al|lès)[ \t]+)?"
-    r"(?-i:[A-ZÀ-Ý][\w'’\-]*)){0,3}(?:[ \t]+(?i:cedex)(?:[ \t]+\d{1,2})?)?)?"
-    r"(?:[ \t]*\((?-i:[A-ZÀ-Ý][\w'’\- ]*)\)|\s*,?[ \t]*(?-i:[A-Z]{2,3}\.?|[A-Z][a-z]{1,3}\.|(?:[A-Z]\.){2,3})(?![\w]))?"
+    r"(?!(?i:cedex)\b)(?-i:[A-ZÀ-Ý][\w'’\-]*)){0,3}(?:[ \t]+(?i:cedex)(?:[ \t]+\d{1,2})?)?"
+    # a province that closes the line: "15886 Teo, A Coruña"
+    r"(?:[ \t]*,[ \t]*(?:(?-i:A|O|El|La|Las|Los|Le|Les|Il|Lo)[ \t]+)?(?-i:[A-ZÀ-Ý][\w'’\-]{3,})"
+    r"(?:[ \t]+(?:(?:de|del|di)[ \t]+)?(?-i:[A-ZÀ-Ý][\w'’\-]*)){0,2}"
+    r"(?=[ \t]*(?:[\n;!?]|\.(?:\s|$)|$|,)))?)?"
+    r"(?:[ \t]*\((?-i:[A-ZÀ-Ý][\w'’\- ]*)\)|\s*,?[ \t]*"
+    r"(?-i:[A-Z]{2,3}\.?|[A-Z][a-z]{1,3}\.|(?:[A-Z]\.){2,3}|[A-Z]\.[ \t]?[A-Z][a-z]{1,3}\.?)(?![\w]))?"
 )
 # Words that make a line an address line even without a number ("Co. Mayo", "Yi County", "Lieu-dit Le Moulin").
 _ADDRESS_WORDS = frozenset({
@@ -494,7 +608,18 @@ _ADDRESS_WORDS = frozenset({
     "no.", "nº", "n.º", "apt", "apt.", "flat", "unit", "suite", "room", "bldg", "building", "floor", "bureau", "appt",
     "étage", "etage", "bât.", "piso", "depto", "depto.", "interior", "int.", "puerta", "escalera", "esc.", "bloque",
     "bloco", "andar", "r/c", "dto", "dto.", "esq", "esq.", "stiege", "top", "tür", "og", "stock", "interno", "scala",
-    "piano",
+    "piano", "s/n", "s/nº", "h.no", "h.no.", "d.no", "d.no.",
+    # rural and postal lines without a street: "Domicilio conocido, Rancho El Mezquite", "Lugar de Vilanova s/n",
+    # "Site 12, Comp 8, RR 2", "CP 58, succ. Bureau-chef", "Località Poggio", "near hanuman temple"
+    "domicilio", "conocido", "rancho", "ranchería", "ejido", "paraje", "lugar", "aldea", "caserío", "parroquia",
+    "vereda", "corregimiento", "finca", "hacienda", "cortijo", "masía", "km", "km.", "cascina", "podere", "borgata",
+    "contrada", "casale", "hameau", "weiler", "ortsteil", "site", "comp", "cp", "c.p.", "succ.", "succursale", "stn",
+    "temple", "church", "mosque", "school", "hospital", "market", "station", "hof", "gut", "alp", "alm", "mühle",
+    "izq", "izq.", "izda", "izda.", "dcha", "dcha.", "dcho.", "portal", "bajo", "ático", "entlo.", "pta.", "planta",
+    "local", "manzana", "mz.", "lt.", "casilla", "correo", "n°", "nº.", "parcela", "parcel", "plot", "solar", "casa",
+    "gali", "route", "chemin", "impasse", "allée", "quai", "voie", "sentier", "camino", "carretera", "ctra.",
+    "paseo", "avenida", "plaza", "ronda", "travesía", "strada", "vicolo", "corso", "largo", "drive", "close",
+    "crescent", "terrace", "way", "camí", "carrer",
     # street types written in lower case or abbreviated: "boul. René-Lévesque", "av. vallarta"
     "boul.", "bd", "blvd", "blvd.", "av.", "avda.", "c/", "rue", "calle", "via", "viale", "piazza", "p.zza", "rua",
     "travessa", "straße", "strasse", "str.", "weg", "gasse", "platz", "marg", "lu", "jie",
@@ -506,11 +631,13 @@ _SENTENCE_WORDS = frozenset({  # words of a sentence around an address, in the l
     "thanks", "thank", "hi", "hello", "dear", "is:", "es", "en", "mi", "su", "vivo", "vive",
     "est", "à", "chez", "ist", "wir", "wohnen", "wohne", "ich", "bei", "è", "sono", "abito", "é", "em", "moro",
     "na", "no", "und", "y", "et", "e", "que", "para", "pour", "per", "mon", "ma", "meine", "unsere", "notre",
-    "nuestra", "nossa", "nostra", "can", "could", "will", "would", "should", "sent", "it's",
+    "nuestra", "nossa", "nostra", "could", "will", "would", "should", "sent", "it's",
 })
 _LINK_WORDS = frozenset({
     "de", "del", "el", "da", "do", "dos", "das", "di", "della", "du", "des", "la", "le", "los", "las", "von", "van",
-    "der", "den", "am", "an", "im", "the", "y", "e", "of", "on", "upon",
+    "der", "den", "am", "an", "im", "the", "y", "e", "of", "on", "upon", "al", "alla", "alle", "allo", "ai", "agli",
+    "dal", "dalla", "dei", "degli", "delle", "dello", "sul", "sulla", "au", "aux", "sur", "sous", "lès", "zum", "zur",
+    "auf", "bei", "ob", "unter",
 })
 
 
@@ -526,7 +653,16 @@ def _address_token(word: str, lowercase: bool) -> bool:
         return True
     if not bare or bare.rstrip(".,:") in _SENTENCE_WORDS or word.endswith((":", "!", "?")):
         return False
-    return word.lstrip("('\"“‘")[:1].isupper() or (lowercase and bare.replace("-", "").isalpha())
+    return word.lstrip("('\"“‘")[:1].isupper() or (lowercase and bare.rstrip(".").replace("-", "").isalpha())
+
+
+_CAPITALISED_WORD = re.compile(r"(?<!\w)[A-ZÀ-Ý][a-zà-ÿ]")
+
+
+def _written_lowercase(text: str) -> bool:
+    """No capitalised word: a lone capital ("h.no 4-5-67/A", "I", "NY") does not make an address written in
+    capitals, so the lower-case words around it still read as place names."""
+    return _CAPITALISED_WORD.search(text) is None
 
 
 def _read_back(text: str, anchor_start: int) -> tuple[int, int]:
@@ -536,7 +672,7 @@ def _read_back(text: str, anchor_start: int) -> tuple[int, int]:
     word; the first line with other words contributes only the address words that end it ("... is Cloonfad").
     A line says "address" with a number and a word ("Bloque 3") or an address word ("Co. Mayo"), not a year.
     """
-    lowercase = not any(char.isupper() for char in text[max(0, anchor_start - 80) : anchor_start + 12])
+    lowercase = _written_lowercase(text[max(0, anchor_start - 80) : anchor_start + 12])
     start, marked, end = anchor_start, 0, anchor_start
     for _ in range(8):
         line_start = max(text.rfind(",", 0, end), text.rfind("\n", 0, end)) + 1
@@ -572,7 +708,93 @@ def postcode_anchored(text: str) -> list[tuple[int, int]]:
         start, marked = _read_back(text, anchor_start)
         if kind != "strong" and not marked:
             continue
-        lowercase = not any(char.isupper() for char in text[max(0, start - 80) : match.end() + 12])
+        lowercase = _written_lowercase(text[max(0, start - 80) : match.end() + 12])
         town = (_AFTER_POSTCODE if lowercase else _TOWN_AFTER).match(text, match.end())
-        spans.append((start, town.end() if town else match.end()))
+        spans.append((start, _with_region_and_country(text, town.end() if town else match.end())))
     return spans
+
+
+# Addresses read from what a writer says before them ("my address is", "we live at", "send it to", "Adresse :",
+# "vivo en", "j'habite au", "il mio indirizzo è"): whatever the format, the words after such a cue up to the end of
+# the clause are the address when they hold a house number or a postcode. First person or a label only: "Holmes
+# lived at" or "the Pilgrims moved to" in a lesson is no cue.
+_CUE = re.compile(
+    r"(?:\b(?:my|our|new|home|mailing|postal|street|delivery|correct)\s+ad+res+(?:\s+(?:is|was|will\s+be|now))?"
+    r"|\b(?:ad+res+e?|addr|anschrift|direc+i[oó]n|indirizzo|endere[çc]o|domicilio)(?:[ \t]+[^\W\d_]+){0,3}[ \t]*:"
+    r"|\b(?:i|we)(?:['’]m|['’]re|\s+am|\s+are|\s+have|['’]ve)?\s+(?:live|living|lived|stay|staying|moved|moving)"
+    r"(?:\s+now)?\s+(?:at|on|to|into)"
+    r"|\b(?:send|mail|post|bring|deliver)\s+(?:it|them|this|that|(?:the|my|our)\s+[^\W\d_]+(?:\s+[^\W\d_]+)?)"
+    r"\s+to(?:\s+(?:me|us|my\s+house|our\s+house|my\s+home))?(?:\s+at)?"
+    r"|\b(?:mi|nuestra|nueva)\s+direc+i[oó]n(?:\s+(?:es|ahora\s+es))?"
+    r"|\b(?:vivo|vivimos|estoy|estamos)\s+en|\benv[ií](?:a|e|ar)(?:lo|la|los|las|me|nos)?\s+a"
+    r"|\b(?:mon|notre|nouvelle)\s+adresse(?:\s+(?:est|c['’]est))?|\badresse\s*:"
+    r"|\b(?:j['’]habite|nous\s+habitons|on\s+habite)(?:\s+(?:au|à|a|en|dans\s+la|rue))?"
+    r"|\b(?:meine|unsere|neue)\s+(?:adresse|anschrift)(?:\s+(?:ist|lautet))?|\b(?:anschrift|adresse)\s*:"
+    r"|\b(?:ich\s+wohne|wir\s+wohnen|wohnen\s+wir)(?:\s+(?:jetzt|nun))?(?:\s+(?:in\s+der|in|im|an\s+der|am|auf\s+der))?"
+    r"|\b(?:il\s+mio|il\s+nostro|nuovo)\s+indirizzo(?:\s+(?:è|e))?|\bindirizzo\s*:"
+    r"|\b(?:abito|abitiamo)\s+(?:in|a|al|alla)"
+    r"|\b(?:meu|nosso|novo)\s+endere[çc]o(?:\s+[ée])?|\bendere[çc]o\s*:|\b(?:moro|moramos)\s+(?:na|no|em))"
+    r"[ \t]*[:\-–]?[ \t]*\n?[ \t]*",
+    re.IGNORECASE,
+)
+# Where the clause after a cue ends: a sentence's end (not an abbreviation's full stop), a blank line, or words
+# that only chatter says.
+_CLAUSE_END = re.compile(
+    r"[!?;]|\n[ \t]*\n|\.(?=\s+[^\W\d_]|\s*$)|\s(?:-|–|—|:\))\s"
+    r"|\b(?:thanks?|thank\s+you|thx|ty|please|pls|plz|if|because|so\s+that|and\s+then|but|see\s+you|cheers|bye|"
+    r"for\s+the|before|after|until|tomorrow|today|gracias|por\s+favor|porfa|xfa|plis|saludos|porque|merci|s['’]il|"
+    r"danke|bitte|"
+    r"grazie|perch[ée]|obrigad[oa])\b",
+    re.IGNORECASE,
+)
+_RURAL_WORDS = frozenset({
+    "co.", "co", "county", "townland", "vereda", "finca", "hacienda", "rancho", "ejido", "paraje", "lugar", "aldea",
+    "caserío", "località", "frazione", "fraz.", "lieu-dit", "hameau", "weiler", "ortsteil", "hof", "farm", "cottage",
+    "village", "tehsil", "taluk", "district", "dist.", "post", "rr", "concession", "lot", "range", "rang",
+})
+_ABBREVIATION_END = re.compile(r"(?<![^\W\d_])(?:[^\W\d_]{1,4}|[A-Z](?:\.[A-Z])*)$")
+
+
+# Parts of every cue, looked for before the cue pattern itself runs (most texts have none).
+_CUE_PARTS = (
+    "dres", "addr", "anschrift", "direc", "indirizzo", "ndere", "domicilio", "liv", "stay", "mov", "send", "mail",
+    "post", "bring", "deliver", "viv", "esto", "esta", "env", "habit", "wohn", "abit", "mor",
+)
+
+
+def cue_anchored(text: str) -> list[tuple[int, int]]:
+    """Spans of addresses after an address cue (see above)."""
+    folded = text.casefold()
+    if not any(part in folded for part in _CUE_PARTS):
+        return []
+    spans = []
+    for cue in _CUE.finditer(text):
+        start = cue.end()
+        end, position = min(len(text), start + 160), start
+        while (found := _CLAUSE_END.search(text, position, end)) is not None:
+            if found.group() == "." and _ABBREVIATION_END.search(text, max(0, found.start() - 6), found.start()):
+                position = found.end()  # "Av. Juárez", "Goethestr. 45", "N.L."
+                continue
+            end = found.start()
+            break
+        value = text[start:end].rstrip(" \t\n,.-")
+        if _looks_like_an_address(value):
+            spans.append((start, start + len(value)))
+    return spans
+
+
+def _looks_like_an_address(value: str) -> bool:
+    """A house number (not a year) or a postcode, and a word; without a number, lines naming a rural place
+    ("Vereda El Salitre, Finca La Esperanza, Guasca"): never "Spain in 2019" or "the end of the road"."""
+    tokens = re.findall(r"[\w/º°ª.#-]+", value)
+    if len(tokens) < 2 or not any(any(char.isalpha() for char in token) for token in tokens):
+        return False
+    lowercase = _written_lowercase(value)
+    words = value.replace(",", " ").split()
+    if sum(_address_token(word, lowercase) for word in words) < 0.75 * len(words):
+        return False  # "a farm with 40 sheep"
+    numbers = [token for token in tokens if any(char.isdigit() for char in token)]
+    if any(not _YEAR.fullmatch(token.strip(".,")) for token in numbers) or _STRONG_POSTCODE.search(value):
+        return True
+    lines = [line for line in re.split(r"[,\n]", value) if line.strip()]
+    return not numbers and len(lines) >= 2 and any(token.casefold() in _RURAL_WORDS for token in tokens)

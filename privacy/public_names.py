@@ -59,6 +59,9 @@ def _surnames(full_names: Iterable[str]) -> set[str]:
     return surnames
 
 
+_ADDRESS_PARTS = re.compile(r",|\s+(?:in|en|à|a)\s+")
+
+
 @dataclass(frozen=True)
 class PublicNames:
     """The allow-list of one course: the curated list plus the course policy's additions."""
@@ -78,8 +81,9 @@ class PublicNames:
 
     def is_public_address(self, span: str) -> bool:
         """A famous address a lesson is about, with what is written around it ("Sherlock Holmes, 221B Baker
-        Street, London"): a run of its comma-separated parts holding the house number is allow-listed."""
-        parts = span.rstrip(" .;:").split(",")
+        Street, London", "Prinsengracht 263 in Amsterdam"): a run of its parts, separated by commas or "in",
+        holding the house number is allow-listed."""
+        parts = _ADDRESS_PARTS.split(span.rstrip(" .;:"))
         runs = (",".join(parts[first:last]) for first in range(len(parts)) for last in range(first + 1, len(parts) + 1))
         return any(self.is_public_place(run) for run in runs if any(char.isdigit() for char in run))
 

@@ -131,6 +131,54 @@ def test_addresses_are_read_back_from_their_postcode(text, address):
 
 
 @pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        # After what the writer says ("my address is", "vivo en", "Adresse des parents :"), whatever the format.
+        ("my adress is 14 st. brigids grove,tralee h12ab34 for the parcel", "14 st. brigids grove,tralee h12ab34"),
+        ("mi direcion es cra 9 sur#14b-20 bosa bogota porfa", "cra 9 sur#14b-20 bosa bogota"),
+        ("our address is Vereda El Salitre, Finca La Esperanza, Guasca, Cundinamarca",
+         "Vereda El Salitre, Finca La Esperanza, Guasca, Cundinamarca"),
+        ("Adresse des parents : Lieu-dit Les Granges, chemin des Prés, 24220 Meyrals",
+         "Lieu-dit Les Granges, chemin des Prés, 24220 Meyrals"),
+        # Form lines, countries and provinces after the town, kilometres, blocks, Argentine postcodes.
+        ("12 Birch Crescent, Unit 3\nCity/Province: Halifax, NS\nPostal Code: B3H 1A1",
+         "12 Birch Crescent, Unit 3\nCity/Province: Halifax, NS\nPostal Code: B3H 1A1"),
+        ("Calle 8 N° 932\nC1425 Buenos Aires\nProvincia de Buenos Aires\nArgentina",
+         "Calle 8 N° 932\nC1425 Buenos Aires\nProvincia de Buenos Aires\nArgentina"),
+        ("Finca Los Olivos, Km 7.5 Vía Sogamoso, Boyacá", "Finca Los Olivos, Km 7.5 Vía Sogamoso, Boyacá"),
+        ("Mz. 4 Lt. 12, Col. Las Palmas, 62000 Cuernavaca, Mor., México",
+         "Mz. 4 Lt. 12, Col. Las Palmas, 62000 Cuernavaca, Mor., México"),
+        ("Blvd. Independencia 455 Ote., Col. Centro, Torreón, Coah.",
+         "Blvd. Independencia 455 Ote., Col. Centro, Torreón, Coah."),
+        ("Carrer de Sant Pere 14, 3r 2a\n08003 Barcelona\nEspaña", "08003 Barcelona\nEspaña"),
+        ("we moved to 402 Linden Ave in Kalamazoo.", "402 Linden Ave in Kalamazoo"),
+        ("Schillerstr. 8, Hinterhaus, 2. OG rechts, 04109 Leipzig",
+         "Schillerstr. 8, Hinterhaus, 2. OG rechts, 04109 Leipzig"),
+    ],
+)
+def test_addresses_in_any_format_after_a_cue_and_with_what_follows_the_town(text, address):
+    found = spans(street_address_recognizer(), text)
+    assert any(address in span for span in found), found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I live on a farm with 40 sheep.",
+        "we moved to Spain in 2019 and I love it",
+        "Send the homework to me by Friday please",
+        "In 1960 the Pilgrims moved to Plymouth with 102 passengers.",
+        "The A 7 is 963 km long and crosses Germany from north to south.",
+        "La Plaza Mayor de Madrid se terminó en 1619 y mide 129 metros.",
+        "L'avenue des Champs-Élysées mesure environ 1 910 mètres.",
+        "Canada has 10 provinces and 3 territories.",
+    ],
+)
+def test_cues_and_street_words_in_sentences_are_not_addresses(text):
+    assert spans(street_address_recognizer(), text) == []
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "Between 1914 and 1918, 2000 Soldiers crossed the river.",
