@@ -111,7 +111,7 @@ _ROMANCE_SECONDARY = (
     r"(?:\s*,?\s*(?:interior|int\.?|depto\.?|dpto\.?|departamento|edif\.?|edificio|piso|puerta|pta\.?|apt\.?|"
     r"appartamento|app\.?|piano|scala|interno|esc\.?|escalera|local|casa|bloque|bl\.?|mz\.?|lt\.?|torre|"
     r"apto\.?|ap\.?|andar|sala|bloco|conj(?:unto)?\.?|"
-    r"b[âa]t(?:iment)?\.?|[ée]tage|porte|appt\.?|apartamento|oficina|of\.?|suite|bureau|no\.?|n[º°o]\.?|#)(?![^\W\d_])\s*[\w-]*\d?[\w-]*"
+    r"b[âa]t(?:iment)?\.?|[ée]tage|porte|appt\.?|apartamento|oficina|of\.?|suite|bureau|no\.?|n[º°o]\.?|#)(?:(?<=\.)|(?![^\W\d_]))\s*[\w-]*\d?[\w-]*"
     r"|\s*[,–-]?\s*\d{1,2}\.?\s*[º°ªo]\.?(?:\s*[A-Za-z\d][ºª]?)?(?!\w)"
     r"|\s*,?\s*(?:izq(?:uierda)?|izqda|izda|dcha|dcho|drcha|derecha|centro|esq(?:uerdo)?|dt[oa]|direito|frente|"
     r"bajo|[áa]tico|entlo|entresuelo|pral|pte|ote|nte|poniente|oriente)\.?(?!\w)"
@@ -228,6 +228,14 @@ PATTERNS["block_house"] = _pattern(
     r"(?P<value>(?P<type>manzana|mz[a]?\.?|bloque|torre)\s*(?P<name>[A-Z\d]{1,3})\s*,?\s*"
     rf"(?:casa|lote|lt\.?|apto\.?|depto\.?|dpto\.?|apartamento|interior|int\.?)\s*(?P<number>\d{{1,4}}[A-Za-z]?)(?!\w){_PLACE_AFTER})"
 )
+PATTERNS["unit_after_number"] = re.compile(
+    r"(?<![\w/])(?P<value>(?P<name>(?:(?-i:[A-Z][a-z]{1,4})\.\s?)?(?-i:[A-ZÀ-Ý][\w'’\-]+)"
+    r"(?:[ \t]+(?-i:[A-ZÀ-Ý][\w'’\-]+)){0,2})"
+    r"[ \t]+(?P<number>\d{1,5}[A-Za-z]?)\s*,?\s*"
+    r"(?P<type>(?i:dpto|depto|departamento|apto|piso|oficina|interior|stiege|wohnung))"
+    r"\.?\s*[\w-]*\d[\w-]*"
+    rf"{_PLACE_AFTER})"
+)
 _HOUSE_WORDS = (
     r"house|cottage|lodge|farm|barn|villa|mansions?|apartments|apts\.?|building|bldg\.?|towers?|hall|manor|"
     r"residency|complex|society|niwas|nivas|bhavan|chambers|flats|rectory|vicarage|grange|croft|farmhouse|mill|court"
@@ -256,7 +264,7 @@ PATTERNS["indian"] = re.compile(
 # After a street: place components that end in a postcode ("south leonard g20 1wr", "Col. Del Valle, C.P. 22608,
 # Monterrey", "West Daniel, OR 77018"), or a capitalised place name before the end of the sentence (", Monterrey.").
 _ANY_POSTCODE = (
-    r"(?:c\.?\s?p\.?\s*|cep\s*:?\s*|pin\s*:?\s*)?(?:\d{5}-\d{3}|\d{4}-\d{3}|\d{5}(?:-\d{4})?|"
+    r"(?:c\.?\s?p\.?\s*|cep\s*:?\s*|pin\s*:?\s*|(?-i:[A-Z]{1,2})-(?=\d{4,5}\b))?(?:\d{5}-\d{3}|\d{4}-\d{3}|\d{5}(?:-\d{4})?|"
     r"[a-z]{1,2}\d[a-z\d]?\s*\d[a-z]{2}|[a-z]\d[a-z]\s?\d[a-z]\d|[a-z]\d[\dw]\s?[a-z\d]{4}(?!\w)|"
     r"(?-i:\d{4}\s?[A-Z]{2})(?!\w)|(?-i:[A-Z]\d{4}(?:[A-Z]{3})?)|\d{6}|\d{3}\s\d{3}|\d{4})"
 )
@@ -285,7 +293,7 @@ _RIGHT_TOWN_POSTCODE = re.compile(
 )
 # An Irish county after the town, with or without commas: "swords co dublin", ", Co. Cork".
 _RIGHT_COUNTY = re.compile(
-    rf"(?:\s*,?\s*{_PLACE_WORD}){{0,2}}\s*,?\s*(?:co\.?|county)\s+{_PLACE_WORD}(?!\w)", re.IGNORECASE
+    rf"(?:\s*,?\s*{_PLACE_WORD}){{0,2}}\s*,?\s*(?<!\w)(?:co\.?|county)\s+{_PLACE_WORD}(?!\w)", re.IGNORECASE
 )
 # A state or region code after the town: ", CDMX", " - SP", ", NSW", " (SI)", ", Jal.".
 _RIGHT_REGION = re.compile(
@@ -321,12 +329,26 @@ _RIGHT_FORM_LINE = re.compile(
     rf"[ \t]*\n[ \t]*(?:{_FORM_LABEL})(?:[ \t]*/[ \t]*(?:{_FORM_LABEL}))*[ \t]*:[ \t]*[^\n]*[^\W_]", re.IGNORECASE
 )
 _RIGHT_POSTCODE = re.compile(r"[ \t]*,?[ \t]*\d{5,6}(?![\w-])")
+_CLOSINGS = (
+    r"thanks|thank|regards|dear|hello|hi|best|love|cheers|yours|merci|cordialement|gracias|saludos|atentamente|"
+    r"danke|gr[üu](?:ß|ss)e|grazie|cordiali|distinti|ciao|sincerely|kind"
+)
 _RIGHT_TOWN_LINE = re.compile(
-    rf"[ \t]*\n[ \t]*(?:{_POSTCODE}[ \t]+)?{_CITY}(?:[ \t]*,[ \t]*{_CITY})?"
+    rf"[ \t]*\n[ \t]*(?!(?i:{_CLOSINGS})\b)(?:{_POSTCODE}[ \t]+)?{_CITY}\.?(?:[ \t]*,[ \t]*{_CITY}\.?)?"
     rf"(?:[ \t]*,?[ \t]+{_POSTCODE})?(?=[ \t]*(?:\n|$))"
 )
 _RIGHT_LOWER_PLACES = re.compile(rf"(?:[ \t]+{_PLACE_WORD}){{1,3}}(?=[ \t]*(?:[.,;!?\n]|$))", re.IGNORECASE)
 _RIGHT_IN_TOWN = re.compile(rf"[ \t]+(?:in|en|à|a)[ \t]+{_CITY}(?=\s*(?:[,;!?)\n]|\.(?:\s|$)|$))")
+
+
+def _next_lines(text: str, end: int) -> int:
+    """The end of the short place lines that follow an address line in a letter (town, region)."""
+    for _ in range(3):
+        line = _RIGHT_TOWN_LINE.match(text, end)
+        if line is None:
+            break
+        end = line.end()
+    return end
 
 
 def _with_region_and_country(text: str, end: int) -> int:
@@ -343,7 +365,7 @@ _STATE_ABBREVIATION = re.compile(  # ", Jal", ", Q. Roo", " D.C"
 )
 _AFTER_POSTCODE = re.compile(rf"(?<=\d)\s*,?\s*{_PLACE_WORD}(?:[ \-]{_PLACE_WORD}){{0,2}}", re.IGNORECASE)
 _ENDS_IN_POSTCODE = re.compile(rf"{_ANY_POSTCODE}$", re.IGNORECASE)
-_NEIGHBOURHOOD = r"\s*,?\s*(?i:col(?:onia)?|fracc(?:ionamiento)?|barrio|urb(?:anizaci[oó]n)?)\.?\s+"
+_NEIGHBOURHOOD = r"\s*,?\s*(?i:col(?:onia)?|fracc(?:ionamiento)?|barrio|urb(?:anizaci[oó]n)?)(?:\.\s*|\s+)"
 _RIGHT_COLONIA = re.compile(  # Mexican and Argentine neighbourhoods: ", Col. Roma Norte", "barrio alta cordoba"
     rf"{_NEIGHBOURHOOD}(?:(?:{_ROMANCE_LINKS})\s+)?[A-ZÀ-Ý][\w'’\-]*(?:\s+(?:(?:{_ROMANCE_LINKS})\s+)?[A-ZÀ-Ý][\w'’\-]*){{0,2}}"
 )
@@ -374,6 +396,13 @@ def _mixed_case(words: list[str]) -> bool:
     return any(word[:1].isupper() for word in content) and any(word[:1].islower() for word in content)
 
 
+_ROAD_CODE = re.compile(r"(?<![\w-])[A-Z]{1,3}-\d*$")  # what the romance pattern takes of "N-340"
+_QUANTITY_AFTER = re.compile(  # what follows a number that counts or measures
+    r"\s*(?:%|°|minut[eo]s?|minuten|min\b|hours?|stunden|horas?|heures?|ore\b|seconds?|sekunden|km\b|kilomet|"
+    r"met(?:er|re|ro)s?\b|mètres?|m\b|miles?|yards?|feet|years?|jahren?\b|años|ans\b|anni\b|people|menschen|"
+    r"personas|personnes|persone|percent|prozent|por\s+ciento|degrees?|grad\b|grados|euros?|dollars?|pesos)",
+    re.IGNORECASE,
+)
 _BROAD_EN = re.compile(rf"(?:{_BROAD_EN_TYPES})\b\.?", re.IGNORECASE)
 _BROAD_ROMANCE = re.compile(rf"(?:{_BROAD_ROMANCE_TYPES})", re.IGNORECASE)
 _AMBIGUOUS_DE = re.compile(r"(?:hof|wall|tor|berg|feld|park|garten|au|bach|ring|see|plan|steg|markt|h[öo]he)", re.I)
@@ -395,6 +424,9 @@ _WORTH_RUNNING = {
     "german": lambda text: any(map(_DE_TYPE_END.search, _WORD_BEFORE_NUMBER.findall(text))),
     "house_named": lambda text: any(map(_HOUSE_WORD_END.search, _WORD_BEFORE_BREAK.findall(text))),
     "kilometre": lambda text: "km" in text.casefold() or "kil" in text.casefold(),
+    "unit_after_number": lambda text: any(
+        word in text.casefold() for word in ("dpto", "depto", "departamento", "apto", "piso", "oficina", "interior",
+                                             "stiege", "wohnung")),
     "block_house": lambda text: any(word in text.casefold() for word in ("manzana", "mz", "bloque", "torre")),
 }
 
@@ -480,11 +512,11 @@ class StreetAddressRecognizer(LocalRecognizer):
         region = _RIGHT_REGION.match(text, end)
         end = region.end() if region else end
         postcode = _RIGHT_POSTCODE.match(text, end)  # "Bogotá D.C., 110231"
-        end = postcode.end() if postcode else end
-        line = _RIGHT_TOWN_LINE.match(text, end)  # a letter's next line: "\nBoston, MA 02115"
-        if line is None and _written_lowercase(text[start : end + 40]):
+        end = before_lines = postcode.end() if postcode else end
+        end = _next_lines(text, end)  # a letter's next lines: "\nBoston, MA 02115"
+        if end == before_lines and _written_lowercase(text[start : end + 40]):
             line = _RIGHT_LOWER_PLACES.match(text, end)  # "dg 32 sur#5a-18 bosa bogota"
-        end = line.end() if line else end
+            end = line.end() if line else end
         town = _RIGHT_IN_TOWN.match(text, end)  # "62 Chestnut Ct in Ann Arbor"
         end = _with_region_and_country(text, town.end() if town else end)
         while (form_line := _RIGHT_FORM_LINE.match(text, end)) is not None:
@@ -493,6 +525,9 @@ class StreetAddressRecognizer(LocalRecognizer):
 
     @staticmethod
     def _plausible(family: str, match: re.Match[str], text: str) -> bool:
+        number_end = match.end("number") if match.groupdict().get("number") else -1
+        if number_end >= 0 and _QUANTITY_AFTER.match(text, number_end):
+            return False
         if family == "house_named":  # "Wood House, Church Close", never "until the QRS complex, at which point"
             words = f"{match.group('type')} {match.group('name')}".split()
             return not any(word in _STOP_WORDS for word in words)
@@ -515,7 +550,9 @@ class StreetAddressRecognizer(LocalRecognizer):
                 return cue or bool(_RIGHT_WITH_POSTCODE.match(text, match.end("type"))
                                    or _RIGHT_TOWN_POSTCODE.match(text, match.end("type")))
             return bool(words)
-        if family in ("romance", "french") and _mixed_case(words):
+        if family == "romance" and _ROAD_CODE.search(name):
+            return False  # a road's code: "Carretera N-340", "Autopista A-7"
+        if family in ("romance", "french", "english") and _mixed_case(words):
             return False  # "Plaza Mayor de Madrid se terminó en 1619": a sentence, not a street's name
         if family == "german_separate" and not street_type[:1].isupper():
             return street_type.casefold() in {"straße", "strasse", "str.", "gasse", "weg", "platz", "allee"} or cue
@@ -556,17 +593,20 @@ _STRONG_POSTCODE = re.compile(  # shapes no other number has: UK, Irish Eircode,
     r"|(?-i:[A-Z]\d[A-Z]\s?\d[A-Z]\d)|(?i:[a-z]\d[a-z]\s\d[a-z]\d)|\d{5}-\d{3}|\d{4}-\d{3})(?![\w-])"
 )
 _CUE_POSTCODE = re.compile(  # a postcode after its name: "C.P. 09290", "cp 44110", "PIN 110091", "- 560011"
-    r"(?<!\w)(?:c\.?\s?p\.?|cep|pin(?:\s?code)?|post\s?code|postal\s+code|zip(?:\s?code)?|plz)\s*:?\s*\d{4,6}(?!\d)"
+    r"(?<!\w)(?:c\.?\s?p\.?|cep|pin(?:\s?code)?|post\s?code|postal\s+code|zip(?:\s?code)?|plz)\s*:?\s*\d{4,7}(?!\d)"
     r"|(?<=\w)\.?\s+-\s+\d{6}(?!\d)",
     re.IGNORECASE,
 )
 # A postcode of four to six digits after a region's name ("Telangana 500028", "CA 92103") or before the town at
 # the start of a line ("29600 Marbella", "10243 Berlin"): only with an address line before it (see _read_back).
-_NUMBER_RUN = re.compile(r"(?<![\w-])(?:\d{4,6}(?:-\d{4})?|(?-i:[A-Z]\d{4}(?:[A-Z]{3})?))(?![\w-])")
+_NUMBER_RUN = re.compile(
+    r"(?:(?<![\w-])|(?<=(?<![\w-])[A-Z]-)|(?<=(?<![\w-])[A-Z]{2}-))(?:\d{4,6}(?:-\d{4})?|(?-i:[A-Z]\d{4}(?:[A-Z]{3})?))(?![\w-])"
+    r"|(?<![\w-])\d{4,5}(?=(?-i:[A-ZÀ-Ý][a-zà-ÿ]{2,}))"  # typed against its town: "44300Nantes"
+)
 _REGION_BEFORE = re.compile(r"(?:[^\W\d_]\.|[^\W\d_]{2})\s+$")  # "Telangana 500028", "U.P 203131"
 _STATE_BEFORE = re.compile(r"\b[A-Z]{2}\s$")  # "CA 92103"
-_LINE_START_BEFORE = re.compile(r"(?:^|[,\n])[ \t]*$")  # "29600 Marbella" opening a line
-_TOWN_NEXT = re.compile(r"\s+[A-ZÀ-Ý]")
+_LINE_START_BEFORE = re.compile(r"(?:^|[,\n])[ \t]*(?-i:[A-Z]{1,2}-)?$")  # "29600 Marbella", "A-1210 Wien"
+_TOWN_NEXT = re.compile(r"\s*[A-ZÀ-Ý]")
 
 
 def _weak_postcodes(text: str) -> Iterator[re.Match[str]]:
@@ -606,7 +646,8 @@ _ADDRESS_WORDS = frozenset({
     "rd", "st", "ave", "cedex", "bp", "postfach", "apartado", "box", "rr", "xiaoqu", "cun", "zhen", "qu", "shi",
     # house numbers, units and floors in lower case: "No. 34", "bureau 400", "2e étage", "r/c dto", "depto 8"
     "no.", "nº", "n.º", "apt", "apt.", "flat", "unit", "suite", "room", "bldg", "building", "floor", "bureau", "appt",
-    "étage", "etage", "bât.", "piso", "depto", "depto.", "interior", "int.", "puerta", "escalera", "esc.", "bloque",
+    "étage", "etage", "bât.", "piso", "depto", "depto.",
+    "dpto", "dpto.", "apto", "apto.", "departamento", "interior", "int.", "puerta", "escalera", "esc.", "bloque",
     "bloco", "andar", "r/c", "dto", "dto.", "esq", "esq.", "stiege", "top", "tür", "og", "stock", "interno", "scala",
     "piano", "s/n", "s/nº", "h.no", "h.no.", "d.no", "d.no.",
     # rural and postal lines without a street: "Domicilio conocido, Rancho El Mezquite", "Lugar de Vilanova s/n",
@@ -617,7 +658,7 @@ _ADDRESS_WORDS = frozenset({
     "temple", "church", "mosque", "school", "hospital", "market", "station", "hof", "gut", "alp", "alm", "mühle",
     "izq", "izq.", "izda", "izda.", "dcha", "dcha.", "dcho.", "portal", "bajo", "ático", "entlo.", "pta.", "planta",
     "local", "manzana", "mz.", "lt.", "casilla", "correo", "n°", "nº.", "parcela", "parcel", "plot", "solar", "casa",
-    "gali", "route", "chemin", "impasse", "allée", "quai", "voie", "sentier", "camino", "carretera", "ctra.",
+    "gali", "route", "chemin", "impasse", "imp.", "allée", "quai", "voie", "sentier", "camino", "carretera", "ctra.",
     "paseo", "avenida", "plaza", "ronda", "travesía", "strada", "vicolo", "corso", "largo", "drive", "close",
     "crescent", "terrace", "way", "camí", "carrer",
     # street types written in lower case or abbreviated: "boul. René-Lévesque", "av. vallarta"
@@ -710,7 +751,7 @@ def postcode_anchored(text: str) -> list[tuple[int, int]]:
             continue
         lowercase = _written_lowercase(text[max(0, start - 80) : match.end() + 12])
         town = (_AFTER_POSTCODE if lowercase else _TOWN_AFTER).match(text, match.end())
-        spans.append((start, _with_region_and_country(text, town.end() if town else match.end())))
+        spans.append((start, _with_region_and_country(text, _next_lines(text, town.end() if town else match.end()))))
     return spans
 
 
@@ -755,10 +796,12 @@ _RURAL_WORDS = frozenset({
 _ABBREVIATION_END = re.compile(r"(?<![^\W\d_])(?:[^\W\d_]{1,4}|[A-Z](?:\.[A-Z])*)$")
 
 
+# Labels that open an Indian address and belong to it: "house no 23 behind hanuman mandir, ward no 5, sikar".
+_OPENING = re.compile(r"\b(?:h\.?\s?no|house\s+no|flat\s+no|plot\s+no|door\s+no|d\.?\s?no)\.?\s*[:\-]?\s*(?=\d)", re.I)
 # Parts of every cue, looked for before the cue pattern itself runs (most texts have none).
 _CUE_PARTS = (
     "dres", "addr", "anschrift", "direc", "indirizzo", "ndere", "domicilio", "liv", "stay", "mov", "send", "mail",
-    "post", "bring", "deliver", "viv", "esto", "esta", "env", "habit", "wohn", "abit", "mor",
+    "post", "bring", "deliver", "viv", "esto", "esta", "env", "habit", "wohn", "abit", "mor", "no",
 )
 
 
@@ -768,8 +811,8 @@ def cue_anchored(text: str) -> list[tuple[int, int]]:
     if not any(part in folded for part in _CUE_PARTS):
         return []
     spans = []
-    for cue in _CUE.finditer(text):
-        start = cue.end()
+    for cue in (*_CUE.finditer(text), *_OPENING.finditer(text)):
+        start = cue.end() if cue.re is _CUE else cue.start()
         end, position = min(len(text), start + 160), start
         while (found := _CLAUSE_END.search(text, position, end)) is not None:
             if found.group() == "." and _ABBREVIATION_END.search(text, max(0, found.start() - 6), found.start()):

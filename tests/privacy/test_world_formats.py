@@ -154,6 +154,14 @@ def test_addresses_are_read_back_from_their_postcode(text, address):
         ("we moved to 402 Linden Ave in Kalamazoo.", "402 Linden Ave in Kalamazoo"),
         ("Schillerstr. 8, Hinterhaus, 2. OG rechts, 04109 Leipzig",
          "Schillerstr. 8, Hinterhaus, 2. OG rechts, 04109 Leipzig"),
+        # Postcodes typed against the town or with a country prefix; letters' place lines; house-number labels.
+        ("send to Via Roma 12,int.4,20121Milano", "Via Roma 12,int.4,20121Milano"),
+        ("Mariahilfer Straße 45/Stiege 2/Top 7\nA-1060 Wien", "Mariahilfer Straße 45/Stiege 2/Top 7\nA-1060 Wien"),
+        ("Los Carrera 450, depto. 12, Concepción", "Los Carrera 450, depto. 12, Concepción"),
+        ("Calle Morelos No. 18\nCol. Centro\nC.P. 68000\nOaxaca, Oax.\nMéxico",
+         "Calle Morelos No. 18\nCol. Centro\nC.P. 68000\nOaxaca, Oax.\nMéxico"),
+        ("house no 14 near shiv mandir ward no 3 alwar rajasthan",
+         "house no 14 near shiv mandir ward no 3 alwar rajasthan"),
     ],
 )
 def test_addresses_in_any_format_after_a_cue_and_with_what_follows_the_town(text, address):
@@ -172,6 +180,9 @@ def test_addresses_in_any_format_after_a_cue_and_with_what_follows_the_town(text
         "La Plaza Mayor de Madrid se terminó en 1619 y mide 129 metros.",
         "L'avenue des Champs-Élysées mesure environ 1 910 mètres.",
         "Canada has 10 provinces and 3 territories.",
+        "Sam walks 350 m along Oxford Street, then 1.2 km down Regent Street.",
+        "Vom Kurfürstendamm 20 Minuten zu Fuß bis zum Brandenburger Tor.",
+        "Un autobús entra en la Carretera N-340 en el km 112.",
     ],
 )
 def test_cues_and_street_words_in_sentences_are_not_addresses(text):
