@@ -43,6 +43,7 @@ from edu.services import (
     material_kind_for,
     record_answer,
     record_feedback,
+    record_interaction,
     update_practice_item,
     update_profile,
 )
@@ -91,6 +92,7 @@ __all__ = [
     "practice_items",
     "record_answer",
     "record_feedback",
+    "record_interaction",
     "stuck_learners",
     "update_practice_item",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -307,6 +308,19 @@ def record_answer(*, learner: AbstractBaseUser, item: PracticeItem, answer: str)
         correct=correct,
         p_known_before=p_known_before,
         p_known_after=mastery.p_known,
+    )
+
+
+@transaction.atomic
+def record_interaction(
+    *, learner: AbstractBaseUser, course: Course, conversation_id: uuid.UUID, question_redacted: str,
+    answer_redacted: str, citations: list[dict], grounding: dict, timings: dict, model_name: str,
+) -> Interaction:
+    """One question and its explanation, stored as the explainer produced them: redacted, never raw."""
+    return Interaction.objects.create(
+        learner=learner, course=course, conversation_id=conversation_id, question_redacted=question_redacted,
+        answer_redacted=answer_redacted, citations=citations, grounding=grounding, timings=timings,
+        model_name=model_name[:200],
     )
 
 

@@ -12,7 +12,9 @@ different things, and a true claim restates one statement or two that follow eac
 
 On top of that overlap, a sentence must not add facts (``unsupported_facts``): every number (with its
 unit) and every name in it must be in the source it cites, its key terms must not stand in the reverse
-order of the source sentence they come from ("the aorta pumps blood into the left ventricle"), and a
+order of the source sentence they come from ("the aorta pumps blood into the left ventricle"), its subject
+may not be given what the source says of something else ("The hepatic vein is a duct that carries bile",
+spliced from two true sentences: ``_spliced``), and a
 sentence that names an answer ("The answer is: Producers") needs a source sentence that says the answer
 together with what the question asks ("what eats the water flea?": a sentence with "eat" and "water flea").
 """
@@ -203,6 +205,8 @@ def unsupported_facts(sentence: str, source: str, *, question: str = "") -> list
         missing.append(f"subject {subject}")
     if reversed_relation := _reversed_relation(sentence, source):
         missing.append(f"relation {reversed_relation}")
+    elif not named and (splice := _spliced(sentence, source)):
+        missing.append(f"relation {splice}")
     if named and question and not _states_answer(named.group("answer"), question, source):
         missing.append(f"answer {named.group('answer')}")
     return missing
@@ -292,6 +296,88 @@ def _reversed_relation(sentence: str, source: str) -> str:
     if pairs and sum(a > b for a, b in pairs) * 2 > len(pairs):
         return " / ".join(best[:2])
     return ""
+
+
+_LINKING_VERBS = frozenset({"is", "are", "was", "were", "has", "have", "had", "can", "could", "will", "would",
+                            "may", "might", "must", "does", "do", "did", "becomes", "become", "remains", "consists",
+                            "contains", "includes", "refers", "means"})
+
+
+_COPULAS = frozenset({"is", "are", "was", "were"})
+_NAMING = re.compile(r"\b(?:called|known\s+as|termed|referred\s+to\s+as|named)\s+(?:(?:the|an?)\s+)?(?:\S+\s+){0,3}$",
+                     re.IGNORECASE)
+
+
+def _goes_on(following: str, terms: set[str], *, strict: bool) -> bool:
+    """The next source sentence is about what the one before was: "It ..." or, unless ``strict``, its first
+    content word was said before ("The Sun heats water. The water evaporates.")."""
+    if _ANAPHOR.match(following):
+        return True
+    lead = next((_stem(word) for word in _plain_words(following) if len(word) > 1 and word not in STOP_WORDS), "")
+    return not strict and lead in terms
+
+
+def _has_as_subject(sentence: str, head: str) -> bool:
+    """The term is what the sentence is about: before its first linking verb, or after "called"/"known as"."""
+    words = _plain_words(sentence)
+    linking = next((index for index, word in enumerate(words) if word in _LINKING_VERBS), len(words))
+    for index, word in enumerate(words):
+        if _said(head, {_stem(word)}):
+            before = " ".join(words[:index]) + " "
+            if index < linking or _NAMING.search(before):
+                return True
+    return False
+
+
+def _split_terms(text: str) -> set[str]:
+    """Content terms with compounds split ("dark-staining": "dark", "stain"), as ``_plain_words`` reads them."""
+    return {_stem(word) for word in _plain_words(text) if len(word) > 1 and word not in STOP_WORDS}
+
+
+_ANAPHOR = re.compile(r"^(?:It|They|This|These|That|Those|Its|Their|Such)\b")
+MIN_PREDICATE_WITH_SUBJECT = 0.5
+
+
+def _spliced(sentence: str, source: str) -> str:
+    """The subject of one source statement with what another says ("The hepatic vein is a duct that carries
+    bile", from "The hepatic vein drains the liver." and "The bile duct carries bile."), as "subject / word".
+
+    The sentence's subject (what comes before its first linking verb, else its leading words) and at least half
+    of the rest of its words must stand in one source sentence, or in it and the next when the next goes on
+    about it (see ``_goes_on``). A definition ("X is a ...") is stricter: X must be what that source sentence
+    is about, and the next sentence counts only when it starts "It ...".
+    """
+    words = _plain_words(sentence)
+    linking = next((index for index, word in enumerate(words[:14]) if word in _LINKING_VERBS), None)
+    subject: list[str] = []
+    for word in words[:linking]:
+        if len(word) > 1 and word not in STOP_WORDS and not word[0].isdigit():
+            subject.append(_stem(word))
+        elif subject and linking is None:
+            break  # no linking verb: the leading noun phrase
+    rest = [_stem(word) for word in words if len(word) > 1 and word not in STOP_WORDS and _stem(word) not in subject]
+    rest = list(dict.fromkeys(rest))
+    if not subject or len(rest) < 2:
+        return ""
+    known = split_sentences(source)
+    # "X is a ...": a definition, which only a sentence that has X as its own subject (or names it) can state.
+    defining = linking is not None and words[linking] in _COPULAS and words[linking + 1 : linking + 2] in (
+        ["a"], ["an"], ["the"], ["one"])
+    best = 0.0
+    for index, candidate in enumerate(known):
+        terms = _split_terms(candidate)
+        if not all(_said(term, terms) for term in subject):
+            continue
+        if defining and not _has_as_subject(candidate, subject[-1]):
+            continue
+        if index + 1 < len(known) and _goes_on(known[index + 1], terms, strict=defining):
+            terms |= _split_terms(known[index + 1])
+        if index and _ANAPHOR.match(candidate):  # "... turns into drops. This is condensation."
+            terms |= _split_terms(known[index - 1])
+        best = max(best, sum(_said(term, terms) for term in rest) / len(rest))
+    if best >= MIN_PREDICATE_WITH_SUBJECT:
+        return ""
+    return f"{' '.join(subject)} / {next((term for term in rest), '')}"
 
 
 def _neighbours(words: list[str], index: int) -> set[tuple[str, ...]]:

@@ -5,16 +5,17 @@ from __future__ import annotations
 import pytest
 
 from rag.embeddings import get_embedder
-from rag.explainer import QUOTED_INTRO, _extractive, _further_detail, _grade, _grounded_answer, _Source
+from rag.explainer.composition import QUOTED_INTRO, _extractive, _further_detail, _grade, grounded_answer
+from rag.explainer.types import Source
 from rag.grounding import GroundingSource, SentenceVerdict
 from rag.prompting import LearnerContext
 
 pytestmark = pytest.mark.slow  # the real MiniLM embedder ranks the statements
 
 SOURCES = [
-    _Source(1, "The Water Cycle\nThe Sun heats water in oceans and lakes. The water evaporates and rises as vapour. "
+    Source(1, "The Water Cycle\nThe Sun heats water in oceans and lakes. The water evaporates and rises as vapour. "
                "Check your understanding: why does vapour rise?", {"material": "water.md"}),
-    _Source(2, "As the vapour cools, it condenses into tiny droplets that form clouds. When the droplets grow "
+    Source(2, "As the vapour cools, it condenses into tiny droplets that form clouds. When the droplets grow "
                "too heavy, they fall as rain, snow or hail. Collected in rivers,", {"material": "clouds.md"}),
 ]
 QUESTION = "How does water get from the ocean into clouds?"
@@ -63,9 +64,9 @@ def test_other_readers_and_full_answers_get_nothing_added():
 def test_a_young_reader_gets_the_easiest_source_statements_when_the_model_wrote_above_their_level():
     hard = ("Evaporation of oceanic water, intensified considerably by solar radiation, "
             "continuously transforms enormous quantities of liquid into atmospheric vapour.")
-    sources = [*SOURCES, _Source(3, hard, {"material": "hard.md"})]
+    sources = [*SOURCES, Source(3, hard, {"material": "hard.md"})]
 
-    text, citations, summary = _grounded_answer(hard, question=QUESTION, sources=sources, reading=None, context=YOUNG)
+    text, citations, summary = grounded_answer(hard, question=QUESTION, sources=sources, reading=None, context=YOUNG)
 
     assert summary["supported"] == 1 and summary["status"] == "extractive"
     assert text.startswith(QUOTED_INTRO) and "oceanic" not in text
@@ -75,18 +76,19 @@ def test_a_young_reader_gets_the_easiest_source_statements_when_the_model_wrote_
 def test_an_advanced_reader_keeps_the_models_supported_answer():
     said = "The Sun heats water in oceans and lakes, and the water evaporates and rises as vapour."
 
-    text, _, summary = _grounded_answer(said, question=QUESTION, sources=SOURCES, reading=None, context=ADVANCED)
+    text, _, summary = grounded_answer(said, question=QUESTION, sources=SOURCES, reading=None, context=ADVANCED)
 
     assert summary["status"] == "grounded" and summary["statements_added"] == 2
     assert text.startswith("The Sun heats water in oceans and lakes")
 
 
 def test_while_the_model_writes_only_checked_sentences_are_let_through():
-    from rag.explainer import _CheckedSentences, _Clock
+    from rag.explainer.composition import CheckedSentences
+    from rag.explainer.types import Clock
 
     lesson = "Cold water vapour turns back into tiny drops of liquid water. This is condensation."
     sources = [GroundingSource(1, lesson)]
-    checked = _CheckedSentences(sources, question="What is condensation?", clock=_Clock())
+    checked = CheckedSentences(sources, question="What is condensation?", clock=Clock())
     pieces = ["Condensation is when cold water vapour turns", " into tiny drops. The Moon causes", " rain. ", "Clouds"]
     shown = [checked.feed(piece) for piece in pieces] + [checked.finish("")]
     assert shown == ["", "Condensation is when cold water vapour turns into tiny drops. ", "", "", ""]
@@ -132,10 +134,10 @@ def test_the_sentence_that_defines_a_term_is_recognised_by_its_grammar(sentence,
 
 @pytest.mark.slow
 def test_a_definition_question_is_answered_with_the_defining_sentence_not_the_most_similar_one():
-    heart = _Source(1, "Doctors often measure tachycardia in athletes after hard exercise and long races. "
+    heart = Source(1, "Doctors often measure tachycardia in athletes after hard exercise and long races. "
                        "A resting heart rate above 100 beats per minute is called tachycardia. "
                        "The heart pumps blood through two circuits.", {"material": "heart.md"})
-    diagram = _Source(2, "Diagram: Tachycardia. It has 2 parts: Heart and Rate.", {"material": "d.png"}, diagram_id=7)
+    diagram = Source(2, "Diagram: Tachycardia. It has 2 parts: Heart and Rate.", {"material": "d.png"}, diagram_id=7)
     for reading_level in (3.0, 11.0):
         quoted = _extractive("What is meant by tachycardia?", [heart, diagram], get_embedder(),
                              reading_level=reading_level)

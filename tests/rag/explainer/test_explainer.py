@@ -11,7 +11,8 @@ from django.core.exceptions import PermissionDenied
 from edu.api import Interaction, LearnerProfile
 from edu.demo.assets import water_cycle_png
 from privacy.api import pseudonymize
-from rag.explainer import NOT_FOUND, QUOTED_INTRO, ExplainError, _restored, explain, stream_explanation
+from rag.explainer import NOT_FOUND, QUOTED_INTRO, ExplainError, explain, stream_explanation
+from rag.explainer.pipeline import _restored
 from rag.generation import backends
 from rag.grounding import split_sentences
 from rag.models import Chunk

@@ -101,6 +101,42 @@ def test_restatements_with_the_sources_facts_are_kept(sentence):
     assert verdict.supported, verdict
 
 
+LIVER = GroundingSource(
+    1,
+    "Blood then flows through a hepatic vein into the inferior vena cava. The liver makes bile. The common bile "
+    "duct is a tube that carries bile from the liver and the gallbladder to the duodenum. It joins the pancreatic "
+    "duct. The gallbladder stores bile between meals, and the stored bile is released after a meal.",
+)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The hepatic vein is a tube that carries bile from the liver and the gallbladder to the duodenum.",
+        "The gallbladder is a tube that carries bile from the liver to the duodenum.",
+        "The hepatic vein carries bile from the liver to the gallbladder.",
+    ],
+)
+def test_a_subject_spliced_to_what_another_sentence_says_of_something_else_is_not_kept(sentence):
+    [verdict] = check_grounding([sentence], [LIVER])
+    assert not verdict.supported
+    assert any(found.startswith("relation") for found in verdict.unsupported), verdict.unsupported
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The common bile duct carries bile from the liver and the gallbladder to the duodenum.",
+        "The common bile duct is a tube that carries bile to the duodenum, and it joins the pancreatic duct.",
+        "The gallbladder stores bile between meals and releases it after a meal.",
+        "Blood flows through a hepatic vein into the inferior vena cava.",
+    ],
+)
+def test_statements_joined_as_the_source_joins_them_are_kept(sentence):
+    [verdict] = check_grounding([sentence], [LIVER])
+    assert verdict.supported, verdict
+
+
 def test_a_named_answer_needs_a_source_sentence_that_links_it_to_what_was_asked():
     question = "What eats the water flea?"
     [right] = check_grounding(["The answer is: minnows."], [HEART], question=question)

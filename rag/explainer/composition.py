@@ -1,0 +1,289 @@
+"""The answer from what the model wrote: sentences kept by the grounding check, the course's own
+answering statement first, tailored to the reader and numbered by citation."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from django.conf import settings
+
+from rag.embeddings import get_embedder
+from rag.explainer.types import Clock, ImageReading, Source
+from rag.grounding import (
+    GroundingSource,
+    SentenceVerdict,
+    check_grounding,
+    complete_sentences,
+    content_terms,
+    split_sentences,
+)
+from rag.prompting import LearnerContext, reading_band
+from rag.questions import answer_bonus, read_question
+from rag.tailoring import condensed, fk_grade, proper_nouns, tailor_sentence
+
+EXTRACTIVE_SENTENCES = 3
+# An advanced reader's answer holds at least this many statements (see _further_detail); a source
+# statement adds something new when fewer than NEW_STATEMENT_MAX_OVERLAP of its words were said.
+ADVANCED_MIN_STATEMENTS = 3
+NEW_STATEMENT_MAX_OVERLAP = 0.6
+# A simple-band answer more than this many grades above the reader's level is replaced by the
+# easiest relevant source statements when those read easier.
+GRADE_MARGIN = 2.0
+# Sentences that start with these tell the student what to do ("Name the three things...").
+EXERCISE_VERBS = frozenset({"name", "list", "describe", "explain", "draw", "label", "write", "compare", "identify",
+                            "give", "look", "try", "find", "use", "match", "complete", "discuss", "predict"})
+QUOTED_INTRO = "Here is what your course materials say."
+UNSUPPORTED_MARK = " (not found in your course materials)"
+IMAGE_MARK = " [your image]"
+
+
+def grounded_answer(
+    generated: str, *, question: str, sources: Sequence[Source], reading: ImageReading | None,
+    context: LearnerContext,
+) -> tuple[str, list[dict], dict]:
+    """Keep supported sentences with citation marks; quote the sources instead when none is supported,
+    or when what is left reads far above a young reader's level."""
+    checked_against = grounding_sources(sources, reading)
+    embedder = get_embedder()
+    verdicts = check_grounding(split_sentences(generated), checked_against, embedder=embedder, question=question)
+    supported = sum(verdict.supported for verdict in verdicts)
+    mode = settings.GLOSSA.get("UNSUPPORTED_SENTENCES", "remove")
+    summary = {
+        "status": "grounded" if supported else "extractive",
+        "mode": mode,
+        "sentences": len(verdicts),
+        "supported": supported,
+        "rate": round(supported / len(verdicts), 3) if verdicts else None,
+        "verdicts": [verdict.to_dict() for verdict in verdicts],
+    }
+    names = proper_nouns(source.text for source in checked_against)
+    if not supported:
+        quoted = _extractive(question, sources, embedder, reading_level=context.reading_level)
+        return (*_written(quoted, sources, context, mode, names=names, intro=QUOTED_INTRO), summary)
+    verdicts = [*answering_statement(question, sources, embedder, verdicts), *verdicts]
+    detail = _further_detail(question, sources, embedder, verdicts, context=context)
+    summary["statements_added"] = len(detail)
+    text, citations = _written([*verdicts, *detail], sources, context, mode, names=names)
+    if reading_band(context.reading_level).name == "simple" and _grade(text) > context.reading_level + GRADE_MARGIN:
+        # The model wrote above a young reader's level and splitting did not fix it: the easiest
+        # relevant statements of the sources serve them better.
+        quoted = _extractive(question, sources, embedder, reading_level=context.reading_level)
+        easier, easier_citations = _written(quoted, sources, context, mode, names=names, intro=QUOTED_INTRO)
+        if quoted and _grade(easier) < _grade(text):
+            summary.update(status="extractive", fallback="too hard for the reader")
+            return easier, easier_citations, summary
+    return text, citations, summary
+
+
+def grounding_sources(sources: Sequence[Source], reading: ImageReading | None) -> list[GroundingSource]:
+    grounding_sources = [GroundingSource(source.number, source.text) for source in sources]
+    if reading is not None:
+        grounding_sources.append(GroundingSource(0, "\n".join([reading.description, *reading.lines])))
+    return grounding_sources
+
+
+class CheckedSentences:
+    """What a student may see while the model writes: each sentence once it passes the grounding check.
+
+    The check here is the word-overlap and facts test (the meaning test needs every source sentence
+    encoded again); a sentence it keeps is kept by the full check too. The finished answer, composed
+    from the full check, replaces these sentences when it is ready.
+    """
+
+    def __init__(self, sources: list[GroundingSource], *, question: str, clock: Clock) -> None:
+        self.sources, self.question, self.clock = sources, question, clock
+        self.pending = ""
+
+    def feed(self, text: str) -> str:
+        self.pending += text
+        sentences, self.pending = complete_sentences(self.pending)
+        return self._shown(sentences)
+
+    def finish(self, text: str) -> str:
+        sentences, self.pending = split_sentences(self.pending + text), ""
+        return self._shown(sentences)
+
+    def _shown(self, sentences: list[str]) -> str:
+        if not sentences or not self.sources:
+            return ""
+        verdicts = check_grounding(sentences, self.sources, question=self.question)
+        shown = "".join(f"{verdict.sentence} " for verdict in verdicts if verdict.supported)
+        if shown and "first_checked_sentence" not in self.clock.timings:
+            self.clock.timings["first_checked_sentence"] = round(self.clock.since_start(), 4)
+        return shown
+
+
+def _written(
+    verdicts: Sequence[SentenceVerdict], sources: Sequence[Source], context: LearnerContext, mode: str, *,
+    names: frozenset[str], intro: str = "",
+) -> tuple[str, list[dict]]:
+    """The answer's text and its citations, numbered in the order the text cites them."""
+    numbering = _Citations(sources)
+    body = _composed(verdicts, numbering, context, mode, names=names)
+    return (f"{intro} {body}" if intro else body), numbering.citations
+
+
+def _grade(text: str) -> float:
+    """Flesch-Kincaid grade of an answer, without its citation marks."""
+    return fk_grade(" ".join(split_sentences(text)))
+
+
+class _Citations:
+    """Numbers sources in the order the answer first cites them: [1], [2], ..."""
+
+    def __init__(self, sources: Sequence[Source]) -> None:
+        self._by_source = {source.number: source for source in sources}
+        self._numbers: dict[int, int] = {}
+        self.citations: list[dict] = []
+
+    def mark(self, source_number: int | None) -> str:
+        if source_number == 0:
+            return IMAGE_MARK
+        if source_number not in self._by_source:
+            return ""
+        if source_number not in self._numbers:
+            self._numbers[source_number] = len(self._numbers) + 1
+            self.citations.append({"number": self._numbers[source_number], **self._by_source[source_number].citation})
+        return f" [{self._numbers[source_number]}]"
+
+
+def _composed(
+    verdicts: Sequence[SentenceVerdict], numbering: _Citations, context: LearnerContext, mode: str, *,
+    names: frozenset[str],
+) -> str:
+    """The answer in the learner's style; a marked unsupported sentence is never joined to supported ones."""
+    parts: list[str] = []
+    run: list[str] = []
+    for verdict in verdicts:
+        part = _compose(verdict, numbering, context, mode)
+        if verdict.supported:
+            run.append(part)
+        elif part:  # a marked sentence stays apart; a removed one leaves nothing to keep apart
+            parts += condensed(run, reading_level=context.reading_level, names=names)
+            parts.append(part)
+            run = []
+    parts += condensed(run, reading_level=context.reading_level, names=names)
+    return " ".join(parts)
+
+
+def _compose(verdict: SentenceVerdict, numbering: _Citations, context: LearnerContext, mode: str) -> str:
+    if not verdict.supported:
+        return verdict.sentence + UNSUPPORTED_MARK if mode == "mark" and content_terms(verdict.sentence) else ""
+    pieces = tailor_sentence(verdict.sentence, reading_level=context.reading_level)
+    last = pieces[-1]
+    end = last[-1] if last[-1:] in ".!?" else "."
+    pieces[-1] = last.rstrip(".!?") + numbering.mark(verdict.source) + end
+    return " ".join(pieces)
+
+
+def _ranked_statements(question: str, sources: Sequence[Source], embedder) -> list[tuple[int, SentenceVerdict]]:
+    """Every whole statement of the sources with its reading position, the one that best answers first.
+
+    Similarity to the question, plus a bonus for the statement the question's kind asks for (the sentence
+    that defines the asked term, a cause for "why", steps for "how"; see rag.questions). Diagram
+    descriptions serve questions about diagrams only. Remembered per question and sources: one answer
+    asks several times (the first sentence shown, further detail, the quoted fallback).
+    """
+    key = (question, tuple((source.number, source.text, source.diagram_id is None) for source in sources))
+    if key not in _RANKED:
+        if len(_RANKED) > 64:
+            _RANKED.clear()
+        _RANKED[key] = _rank(question, sources, embedder)
+    return _RANKED[key]
+
+
+_RANKED: dict[tuple, list[tuple[int, SentenceVerdict]]] = {}
+
+
+def _rank(question: str, sources: Sequence[Source], embedder) -> list[tuple[int, SentenceVerdict]]:
+    asked = read_question(question)
+    candidates = [(source.number, statement) for source in sources
+                  if asked.kind == "diagram" or source.diagram_id is None
+                  for statement in _statements(source.text)]
+    if not candidates:
+        return []
+    vectors = embedder.encode([question] + [sentence for _, sentence in candidates])
+    scores = [float(score) + answer_bonus(sentence, asked)
+              for score, (_, sentence) in zip(vectors[1:] @ vectors[0], candidates, strict=True)]
+    return [(i, SentenceVerdict(candidates[i][1], True, candidates[i][0], 1.0, round(scores[i], 3)))
+            for i in sorted(range(len(candidates)), key=lambda i: -scores[i])]
+
+
+_ANAPHOR = re.compile(r"^(?:This|These|That|Those|It|They|Such|Here)\b")
+
+
+def _statements(text: str) -> list[str]:
+    """The whole statements of a source; one that leans on the sentence before ("This is called
+    condensation.") comes with it, since alone it says nothing."""
+    sentences = split_sentences(text)
+    statements = []
+    for index, sentence in enumerate(sentences):
+        if index and _ANAPHOR.match(sentence) and _is_statement(sentences[index - 1]):
+            sentence = f"{sentences[index - 1]} {sentence}"
+        if _is_statement(sentence):
+            statements.append(sentence)
+    return statements
+
+
+def answering_statement(question: str, sources: Sequence[Source], embedder,
+                         verdicts: Sequence[SentenceVerdict]) -> list[SentenceVerdict]:
+    """The source statement that answers a definition, why or how question, when the answer does not say it yet."""
+    asked = read_question(question)
+    if asked.kind not in ("definition", "why", "how"):
+        return []
+    ranked = _ranked_statements(question, sources, embedder)
+    if not ranked or not answer_bonus(ranked[0][1].sentence, asked):
+        return []
+    statement = ranked[0][1]
+    said = content_terms(" ".join(verdict.sentence for verdict in verdicts if verdict.supported))
+    terms = content_terms(statement.sentence)
+    return [] if terms and len(terms & said) / len(terms) >= NEW_STATEMENT_MAX_OVERLAP else [statement]
+
+
+def _extractive(
+    question: str, sources: Sequence[Source], embedder, *, reading_level: float
+) -> list[SentenceVerdict]:
+    """Source sentences that answer the question, chosen for the learner's reading band.
+
+    Only whole statements count (not questions from "check your understanding" sections, headings
+    or sentences cut by chunking). A simple-band reader gets the one that answers best and the easier
+    of the next two (easier but off-topic sentences further down would not answer the question),
+    others all three, in reading order.
+    """
+    relevant = _ranked_statements(question, sources, embedder)[:EXTRACTIVE_SENTENCES]
+    if reading_band(reading_level).name == "simple":  # the answering statement, then the easier of the others
+        relevant = relevant[:1] + sorted(relevant[1:], key=lambda ranked: fk_grade(ranked[1].sentence))[:1]
+    return [verdict for _, verdict in sorted(relevant, key=lambda ranked: ranked[0])]
+
+
+def _further_detail(
+    question: str, sources: Sequence[Source], embedder, verdicts: Sequence[SentenceVerdict], *,
+    context: LearnerContext,
+) -> list[SentenceVerdict]:
+    """For an advanced reader given a short answer: the most relevant source statements it does not say yet.
+
+    Such a reader can take more depth than a 135M model writes; the added statements are quoted
+    from the sources, so they are supported by construction.
+    """
+    said = [verdict.sentence for verdict in verdicts if verdict.supported]
+    missing = ADVANCED_MIN_STATEMENTS - len(said)
+    if reading_band(context.reading_level).name != "advanced" or missing <= 0:
+        return []
+    said_terms = content_terms(" ".join(said))
+    detail = []
+    for _, statement in _ranked_statements(question, sources, embedder)[:EXTRACTIVE_SENTENCES + len(said)]:
+        terms = content_terms(statement.sentence)
+        if terms and len(terms & said_terms) / len(terms) < NEW_STATEMENT_MAX_OVERLAP:
+            detail.append(statement)
+            said_terms |= terms
+        if len(detail) == missing:
+            break
+    return detail
+
+
+def _is_statement(sentence: str) -> bool:
+    """A whole statement: not a heading or title, a question, an exercise or a piece cut off by chunking."""
+    words = sentence.split()
+    return (len(words) >= 5 and sentence[0].isupper() and sentence.endswith((".", "!"))
+            and sum(word[0].islower() for word in words) >= 3 and words[0].lower() not in EXERCISE_VERBS)
