@@ -56,7 +56,7 @@ _SAFE_ROMANCE_TYPES = (
     r"corredor|eje\s+vial|pasaje|peatonal|viaducto|ampliaci[oó]n|rambla|glorieta|urbanizaci[oó]n|"
     r"cañada|alameda|ronda|cuesta|pasadizo|traves[ií]a|viale|piazza|piazzale|corso|vicolo|contrada|"
     r"borgo|strada|rotonda|incrocio|stretto|lungomare|lungotevere|salita|rua|travessa|pra[çc]a|estrada|rodovia|"
-    r"cam[íi](?=\s+d)|blvd\.?|bv\.|bvar\.?|bvd\.|pl\.(?=\s)|v\.le|p\.za|p\.zza|c\.so|v\.lo|l\.go|ladeira|beco|viela|avenue|boulevard|bd|chemin|impasse|all[ée]e|mont[ée]e|quai|cours|rue|faubourg|sentier|hameau|lotissement|r[ée]sidence"
+    r"cda\.|priv\.|prol\.|calz\.|cjon\.|and\.|blvr\.|cam[íi](?=\s+d)|blvd\.?|bv\.|bvar\.?|bvd\.|pl\.(?=\s)|v\.le|p\.za|p\.zza|c\.so|v\.lo|l\.go|ladeira|beco|viela|avenue|boulevard|bd|chemin|impasse|all[ée]e|mont[ée]e|quai|cours|rue|faubourg|sentier|hameau|lotissement|r[ée]sidence"
 )
 _BROAD_ROMANCE_TYPES = r"via|vial|plaza|place|route|square|passage|camino|largo|canale|acceso|diagonal|retorno"
 _ROMANCE_LINKS = (
@@ -157,7 +157,7 @@ PATTERNS = {
     "romance": _pattern(
         rf"(?P<value>(?P<type>(?:{_SAFE_ROMANCE_TYPES}|{_BROAD_ROMANCE_TYPES})(?!\w))\s+"
         rf"(?P<name>(?:\d{{1,2}}\s+de\s+)?(?:(?:{_ROMANCE_LINKS})\s+|{_WORD}\s+){{0,5}}?{_WORD})\s*,?\s*(?:(?:no\.?|n\.?\s?[º°o]\.?|#|n[úu]m(?:ero)?\.?)\s*)?"
-        rf"(?P<number>\d{{1,5}}[A-Za-z]?(?:\s?[-/]\s?\d{{1,5}}[A-Za-z]?(?![º°ª]))?(?:/[A-Za-z](?!\w))?|s/n)(?!\d)"
+        rf"(?P<number>\d{{1,5}}[A-Za-z]?(?:\s?[-/]\s?\d{{1,5}}[A-Za-z]?(?![º°ª]))?(?:[/-][A-Za-z](?!\w))?|s/n|snc)(?!\d)"
         r"(?:\s+(?:bis|ter))?(?:\s+\d{1,5}(?![\w/.,]\w))?"
         rf"{_ROMANCE_SECONDARY}{_PLACE_AFTER})"
     ),
@@ -235,6 +235,10 @@ PATTERNS["unit_after_number"] = re.compile(
     r"(?P<type>(?i:dpto|depto|departamento|apto|piso|oficina|interior|stiege|wohnung))"
     r"\.?\s*[\w-]*\d[\w-]*"
     rf"{_PLACE_AFTER})"
+)
+PATTERNS["english_the"] = re.compile(
+    r"(?<![\w/])(?P<value>(?P<number>\d{1,4}[A-Za-z]?)\s+(?P<type>The)\s+(?P<name>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)"
+    rf"(?=\s*,\s*{_CITY})(?P<place>))"
 )
 _HOUSE_WORDS = (
     r"house|cottage|lodge|farm|barn|villa|mansions?|apartments|apts\.?|building|bldg\.?|towers?|hall|manor|"
@@ -337,7 +341,9 @@ _RIGHT_TOWN_LINE = re.compile(
     rf"[ \t]*\n[ \t]*(?!(?i:{_CLOSINGS})\b)(?:{_POSTCODE}[ \t]+)?{_CITY}\.?(?:[ \t]*,[ \t]*{_CITY}\.?)?"
     rf"(?:[ \t]*,?[ \t]+{_POSTCODE})?(?=[ \t]*(?:\n|$))"
 )
-_RIGHT_LOWER_PLACES = re.compile(rf"(?:[ \t]+{_PLACE_WORD}){{1,3}}(?=[ \t]*(?:[.,;!?\n]|$))", re.IGNORECASE)
+_RIGHT_LOWER_PLACES = re.compile(
+    rf"(?:[ \t]+{_PLACE_WORD}){{1,3}}(?=[ \t]*(?:[.,;!?\n]|$)|[ \t]+(?-i:{_PLACE_STOP})\b)", re.IGNORECASE
+)
 _RIGHT_IN_TOWN = re.compile(rf"[ \t]+(?:in|en|à|a)[ \t]+{_CITY}(?=\s*(?:[,;!?)\n]|\.(?:\s|$)|$))")
 
 
@@ -396,6 +402,13 @@ def _mixed_case(words: list[str]) -> bool:
     return any(word[:1].isupper() for word in content) and any(word[:1].islower() for word in content)
 
 
+_MONTH_BEFORE = re.compile(  # a month right before the number: it is a day or a year
+    r"\b(?:jan(?:uary)?|feb(?:ruary)?|march|april|june|july|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|"
+    r"dec(?:ember)?|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|"
+    r"janvier|février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre|januar|februar|märz|juni|"
+    r"juli|oktober|dezember|gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre)\.?\s+$",
+    re.IGNORECASE,
+)
 _ROAD_CODE = re.compile(r"(?<![\w-])[A-Z]{1,3}-\d*$")  # what the romance pattern takes of "N-340"
 _QUANTITY_AFTER = re.compile(  # what follows a number that counts or measures
     r"\s*(?:%|°|minut[eo]s?|minuten|min\b|hours?|stunden|horas?|heures?|ore\b|seconds?|sekunden|km\b|kilomet|"
@@ -541,6 +554,14 @@ class StreetAddressRecognizer(LocalRecognizer):
         before = text[max(0, match.start() - 30) : match.start()]
         cue = bool(_ADDRESS_CUE.search(before))
         capitalised = all(word[:1].isupper() or not word[:1].isalpha() for word in words)
+        if family == "romance" and _ROAD_CODE.search(name):
+            return False  # a road's code: "Carretera N-340", "Autopista A-7"
+        if family in ("romance", "french", "english", "english_unit_first") and _mixed_case(words):
+            return False  # "Plaza Mayor de Madrid se terminó en 1619": a sentence, not a street's name
+        if number_end >= 0 and _MONTH_BEFORE.search(text, max(0, number_end - 40), match.start("number")):
+            return False  # "rue de l'Homme-Armé en juin 1832": a date
+        if family == "english_the":  # "9 The Paddocks, Upper Wraxby", never "In 1492 The Pinta, Nina ..."
+            return not _YEAR.fullmatch(match.group("number"))
         if family.startswith("english"):
             if _BROAD_EN.fullmatch(street_type):
                 # "141 Carter Mountains" or "live at 8 margaret spur"; never "3 large islands".
@@ -550,10 +571,6 @@ class StreetAddressRecognizer(LocalRecognizer):
                 return cue or bool(_RIGHT_WITH_POSTCODE.match(text, match.end("type"))
                                    or _RIGHT_TOWN_POSTCODE.match(text, match.end("type")))
             return bool(words)
-        if family == "romance" and _ROAD_CODE.search(name):
-            return False  # a road's code: "Carretera N-340", "Autopista A-7"
-        if family in ("romance", "french", "english") and _mixed_case(words):
-            return False  # "Plaza Mayor de Madrid se terminó en 1619": a sentence, not a street's name
         if family == "german_separate" and not street_type[:1].isupper():
             return street_type.casefold() in {"straße", "strasse", "str.", "gasse", "weg", "platz", "allee"} or cue
         if family == "number_then_places":
@@ -602,8 +619,9 @@ _CUE_POSTCODE = re.compile(  # a postcode after its name: "C.P. 09290", "cp 4411
 _NUMBER_RUN = re.compile(
     r"(?:(?<![\w-])|(?<=(?<![\w-])[A-Z]-)|(?<=(?<![\w-])[A-Z]{2}-))(?:\d{4,6}(?:-\d{4})?|(?-i:[A-Z]\d{4}(?:[A-Z]{3})?))(?![\w-])"
     r"|(?<![\w-])\d{4,5}(?=(?-i:[A-ZÀ-Ý][a-zà-ÿ]{2,}))"  # typed against its town: "44300Nantes"
+    r"|(?<=[^\W\d_]-)\d{6}(?![\w-])"  # an Indian PIN against its town: "New Delhi-110092"
 )
-_REGION_BEFORE = re.compile(r"(?:[^\W\d_]\.|[^\W\d_]{2})\s+$")  # "Telangana 500028", "U.P 203131"
+_REGION_BEFORE = re.compile(r"(?:[^\W\d_]\.|[^\W\d_]{2})(?:\s+|-)$")  # "Telangana 500028", "Delhi-110092"
 _STATE_BEFORE = re.compile(r"\b[A-Z]{2}\s$")  # "CA 92103"
 _LINE_START_BEFORE = re.compile(r"(?:^|[,\n])[ \t]*(?-i:[A-Z]{1,2}-)?$")  # "29600 Marbella", "A-1210 Wien"
 _TOWN_NEXT = re.compile(r"\s*[A-ZÀ-Ý]")
@@ -658,7 +676,8 @@ _ADDRESS_WORDS = frozenset({
     "temple", "church", "mosque", "school", "hospital", "market", "station", "hof", "gut", "alp", "alm", "mühle",
     "izq", "izq.", "izda", "izda.", "dcha", "dcha.", "dcho.", "portal", "bajo", "ático", "entlo.", "pta.", "planta",
     "local", "manzana", "mz.", "lt.", "casilla", "correo", "n°", "nº.", "parcela", "parcel", "plot", "solar", "casa",
-    "gali", "route", "chemin", "impasse", "imp.", "allée", "quai", "voie", "sentier", "camino", "carretera", "ctra.",
+    "gali", "route", "chemin", "impasse", "imp.", "snc", "allée", "quai", "voie", "sentier", "camino", "carretera",
+    "ctra.",
     "paseo", "avenida", "plaza", "ronda", "travesía", "strada", "vicolo", "corso", "largo", "drive", "close",
     "crescent", "terrace", "way", "camí", "carrer",
     # street types written in lower case or abbreviated: "boul. René-Lévesque", "av. vallarta"

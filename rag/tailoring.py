@@ -1,21 +1,18 @@
 """Deterministic reading-level adjustments that a 135M model cannot be trusted to make itself.
 
 For the "simple" band, sentences are split at clause boundaries and a small glossary swaps hard
-words for everyday ones; for the "advanced" band, consecutive supported sentences are joined,
-up to three into one, each keeping its citation (denser prose, the same facts); the middle band
-is left as written. The explainer applies this after the grounding check, so grounding judges
+words for everyday ones; the other bands keep whole sentences as written (an advanced reader gets more
+of them, never a chain joined by semicolons). The explainer applies this after the grounding check, so grounding judges
 what the model said.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
 from functools import cache
 
 import pyphen
 
-from rag.grounding import split_sentences
 from rag.prompting import reading_band
 
 MAX_SIMPLE_WORDS = 10
@@ -120,39 +117,6 @@ def _split_at_commas(piece: str) -> list[str]:
     if len(head.split()) >= 4 and len(tail.split()) >= 4 and len(next_item.split()) > 3:
         return [head, *_split_at_commas(tail)]
     return [piece]
-
-
-MAX_JOINED_SENTENCES = 3
-
-
-def proper_nouns(texts: Iterable[str]) -> frozenset[str]:
-    """Words the texts capitalise inside a sentence ("the Sun", "on Earth"): names that keep their capital."""
-    found = set()
-    for text in texts:
-        for sentence in split_sentences(text):
-            found.update(word for word in _WORDS.findall(sentence)[1:] if word[0].isupper())
-    return frozenset(found)
-
-
-def joined(first: str, second: str, *, names: frozenset[str] = frozenset()) -> str:
-    """Two sentences as one: "A [1]. The b [2]." -> "A [1]; the b [2]." (a name or acronym keeps its capital)."""
-    words = _WORDS.findall(second)
-    lead = words[0] if words and second.startswith(words[0]) else ""
-    keep = not lead or lead in names or lead == "I" or (len(lead) > 1 and lead.isupper())
-    return f"{first.rstrip('.!?')}; {second if keep else second[0].lower() + second[1:]}"
-
-
-def condensed(sentences: Sequence[str], *, reading_level: float, names: frozenset[str] = frozenset()) -> list[str]:
-    """For the advanced band, consecutive sentences joined into one, up to three at a time."""
-    if reading_band(reading_level).name != "advanced":
-        return list(sentences)
-    result: list[str] = []
-    for index, sentence in enumerate(sentences):
-        if index % MAX_JOINED_SENTENCES:
-            result[-1] = joined(result[-1], sentence, names=names)
-        else:
-            result.append(sentence)
-    return result
 
 
 def tailor_sentence(sentence: str, *, reading_level: float) -> list[str]:

@@ -20,9 +20,12 @@ from rag.grounding import (
 )
 from rag.prompting import LearnerContext, reading_band
 from rag.questions import answer_bonus, read_question
-from rag.tailoring import condensed, fk_grade, proper_nouns, tailor_sentence
+from rag.tailoring import fk_grade, tailor_sentence
 
 EXTRACTIVE_SENTENCES = 3
+# A definition question is answered by up to this many statements that define the term, among the best ranked.
+MAX_DEFINING_STATEMENTS = 2
+DEFINITION_CANDIDATES = 6
 # An advanced reader's answer holds at least this many statements (see _further_detail); a source
 # statement adds something new when fewer than NEW_STATEMENT_MAX_OVERLAP of its words were said.
 ADVANCED_MIN_STATEMENTS = 3
@@ -57,19 +60,18 @@ def grounded_answer(
         "rate": round(supported / len(verdicts), 3) if verdicts else None,
         "verdicts": [verdict.to_dict() for verdict in verdicts],
     }
-    names = proper_nouns(source.text for source in checked_against)
     if not supported:
         quoted = _extractive(question, sources, embedder, reading_level=context.reading_level)
-        return (*_written(quoted, sources, context, mode, names=names, intro=QUOTED_INTRO), summary)
+        return (*_written(quoted, sources, context, mode, intro=QUOTED_INTRO), summary)
     verdicts = [*answering_statement(question, sources, embedder, verdicts), *verdicts]
     detail = _further_detail(question, sources, embedder, verdicts, context=context)
     summary["statements_added"] = len(detail)
-    text, citations = _written([*verdicts, *detail], sources, context, mode, names=names)
+    text, citations = _written([*verdicts, *detail], sources, context, mode)
     if reading_band(context.reading_level).name == "simple" and _grade(text) > context.reading_level + GRADE_MARGIN:
         # The model wrote above a young reader's level and splitting did not fix it: the easiest
         # relevant statements of the sources serve them better.
         quoted = _extractive(question, sources, embedder, reading_level=context.reading_level)
-        easier, easier_citations = _written(quoted, sources, context, mode, names=names, intro=QUOTED_INTRO)
+        easier, easier_citations = _written(quoted, sources, context, mode, intro=QUOTED_INTRO)
         if quoted and _grade(easier) < _grade(text):
             summary.update(status="extractive", fallback="too hard for the reader")
             return easier, easier_citations, summary
@@ -116,11 +118,11 @@ class CheckedSentences:
 
 def _written(
     verdicts: Sequence[SentenceVerdict], sources: Sequence[Source], context: LearnerContext, mode: str, *,
-    names: frozenset[str], intro: str = "",
+    intro: str = "",
 ) -> tuple[str, list[dict]]:
     """The answer's text and its citations, numbered in the order the text cites them."""
     numbering = _Citations(sources)
-    body = _composed(verdicts, numbering, context, mode, names=names)
+    body = _composed(verdicts, numbering, context, mode)
     return (f"{intro} {body}" if intro else body), numbering.citations
 
 
@@ -148,23 +150,9 @@ class _Citations:
         return f" [{self._numbers[source_number]}]"
 
 
-def _composed(
-    verdicts: Sequence[SentenceVerdict], numbering: _Citations, context: LearnerContext, mode: str, *,
-    names: frozenset[str],
-) -> str:
-    """The answer in the learner's style; a marked unsupported sentence is never joined to supported ones."""
-    parts: list[str] = []
-    run: list[str] = []
-    for verdict in verdicts:
-        part = _compose(verdict, numbering, context, mode)
-        if verdict.supported:
-            run.append(part)
-        elif part:  # a marked sentence stays apart; a removed one leaves nothing to keep apart
-            parts += condensed(run, reading_level=context.reading_level, names=names)
-            parts.append(part)
-            run = []
-    parts += condensed(run, reading_level=context.reading_level, names=names)
-    return " ".join(parts)
+def _composed(verdicts: Sequence[SentenceVerdict], numbering: _Citations, context: LearnerContext, mode: str) -> str:
+    """The answer in the learner's style: whole sentences, each with its citation (never chained by semicolons)."""
+    return " ".join(part for verdict in verdicts if (part := _compose(verdict, numbering, context, mode)))
 
 
 def _compose(verdict: SentenceVerdict, numbering: _Citations, context: LearnerContext, mode: str) -> str:
@@ -227,18 +215,35 @@ def _statements(text: str) -> list[str]:
 
 
 def answering_statement(question: str, sources: Sequence[Source], embedder,
-                         verdicts: Sequence[SentenceVerdict]) -> list[SentenceVerdict]:
-    """The source statement that answers a definition, why or how question, when the answer does not say it yet."""
+                        verdicts: Sequence[SentenceVerdict]) -> list[SentenceVerdict]:
+    """The source statements that answer a definition, why or how question, when the answer does not say them yet.
+
+    For a definition, every statement among the best ranked that defines the term (a book often introduces a
+    term in one sentence and defines it in another: "..., called a nucleolus." and "The nucleolus is ...").
+    """
+    said = content_terms(" ".join(verdict.sentence for verdict in verdicts if verdict.supported))
+    answering = []
+    for statement in _answering(question, sources, embedder):
+        terms = content_terms(statement.sentence)
+        if not terms or len(terms & said) / len(terms) < NEW_STATEMENT_MAX_OVERLAP:
+            answering.append(statement)
+            said |= terms
+    return answering
+
+
+def _answering(question: str, sources: Sequence[Source], embedder) -> list[SentenceVerdict]:
+    """The best ranked statements that answer the question's kind, in reading order (see answering_statement)."""
     asked = read_question(question)
     if asked.kind not in ("definition", "why", "how"):
         return []
     ranked = _ranked_statements(question, sources, embedder)
     if not ranked or not answer_bonus(ranked[0][1].sentence, asked):
         return []
-    statement = ranked[0][1]
-    said = content_terms(" ".join(verdict.sentence for verdict in verdicts if verdict.supported))
-    terms = content_terms(statement.sentence)
-    return [] if terms and len(terms & said) / len(terms) >= NEW_STATEMENT_MAX_OVERLAP else [statement]
+    if asked.kind != "definition":
+        return [ranked[0][1]]
+    defining = [ranked_statement for ranked_statement in ranked[:DEFINITION_CANDIDATES]
+                if answer_bonus(ranked_statement[1].sentence, asked)][:MAX_DEFINING_STATEMENTS]
+    return [verdict for _, verdict in sorted(defining, key=lambda ranked_statement: ranked_statement[0])]
 
 
 def _extractive(
@@ -247,14 +252,20 @@ def _extractive(
     """Source sentences that answer the question, chosen for the learner's reading band.
 
     Only whole statements count (not questions from "check your understanding" sections, headings
-    or sentences cut by chunking). A simple-band reader gets the one that answers best and the easier
-    of the next two (easier but off-topic sentences further down would not answer the question),
-    others all three, in reading order.
+    or sentences cut by chunking). The statements that answer the question's kind come first (see
+    ``answering_statement``); then a simple-band reader gets the easier of the next two (easier but
+    off-topic sentences further down would not answer the question), others the next ones up to three.
     """
-    relevant = _ranked_statements(question, sources, embedder)[:EXTRACTIVE_SENTENCES]
-    if reading_band(reading_level).name == "simple":  # the answering statement, then the easier of the others
-        relevant = relevant[:1] + sorted(relevant[1:], key=lambda ranked: fk_grade(ranked[1].sentence))[:1]
-    return [verdict for _, verdict in sorted(relevant, key=lambda ranked: ranked[0])]
+    ranked = _ranked_statements(question, sources, embedder)
+    answering = _answering(question, sources, embedder)
+    rest = [item for item in ranked[:EXTRACTIVE_SENTENCES + len(answering)] if item[1] not in answering]
+    if not answering:
+        answering, rest = [rest[0][1]] if rest else [], rest[1:]
+    if reading_band(reading_level).name == "simple":
+        rest = sorted(rest[:2], key=lambda item: fk_grade(item[1].sentence))[: max(0, 2 - len(answering))]
+    else:
+        rest = rest[: max(0, EXTRACTIVE_SENTENCES - len(answering))]
+    return [*answering, *(verdict for _, verdict in sorted(rest, key=lambda item: item[0]))]
 
 
 def _further_detail(

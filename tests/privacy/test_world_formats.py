@@ -162,6 +162,10 @@ def test_addresses_are_read_back_from_their_postcode(text, address):
          "Calle Morelos No. 18\nCol. Centro\nC.P. 68000\nOaxaca, Oax.\nMéxico"),
         ("house no 14 near shiv mandir ward no 3 alwar rajasthan",
          "house no 14 near shiv mandir ward no 3 alwar rajasthan"),
+        ("post it to 4 The Maltings, Lower Bassett, Norfolk", "4 The Maltings, Lower Bassett, Norfolk"),
+        ("C-22, Ashok Enclave, Sector 9, Rohini, Delhi-110085", "C-22, Ashok Enclave, Sector 9, Rohini, Delhi-110085"),
+        ("Vicolo del Pozzo snc, 53100 Siena (SI)", "Vicolo del Pozzo snc, 53100 Siena (SI)"),
+        ("Cda. de Allende 9-A depto 2, Puebla", "Cda. de Allende 9-A depto 2, Puebla"),
     ],
 )
 def test_addresses_in_any_format_after_a_cue_and_with_what_follows_the_town(text, address):
@@ -183,6 +187,9 @@ def test_addresses_in_any_format_after_a_cue_and_with_what_follows_the_town(text
         "Sam walks 350 m along Oxford Street, then 1.2 km down Regent Street.",
         "Vom Kurfürstendamm 20 Minuten zu Fuß bis zum Brandenburger Tor.",
         "Un autobús entra en la Carretera N-340 en el km 112.",
+        "A bus on route 42 leaves Station Road every 15 minutes.",
+        "Jean Valjean s'installe rue de l'Homme-Armé en juin 1832.",
+        "In 1492 The Pinta, Nina and Santa Maria sailed west.",
     ],
 )
 def test_cues_and_street_words_in_sentences_are_not_addresses(text):

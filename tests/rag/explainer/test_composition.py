@@ -80,6 +80,7 @@ def test_an_advanced_reader_keeps_the_models_supported_answer():
 
     assert summary["status"] == "grounded" and summary["statements_added"] == 2
     assert text.startswith("The Sun heats water in oceans and lakes")
+    assert ";" not in text and text.count(". ") >= 2  # whole sentences, never a chain joined by semicolons
 
 
 def test_while_the_model_writes_only_checked_sentences_are_let_through():
@@ -143,3 +144,16 @@ def test_a_definition_question_is_answered_with_the_defining_sentence_not_the_mo
                              reading_level=reading_level)
         assert any("is called tachycardia" in verdict.sentence for verdict in quoted)
         assert all(verdict.source == 1 for verdict in quoted)  # the diagram description is no filler
+
+
+@pytest.mark.slow
+def test_a_term_introduced_in_one_sentence_and_defined_in_another_is_answered_with_both():
+    cell = Source(1, "Inside the nuclear envelope is a gel-like nucleoplasm. There also can be a dark-staining mass "
+                     "often visible under a light microscope, called a nucleolus. The nucleolus is a region of the "
+                     "nucleus that makes the RNA needed to build ribosomes. Ribosomes are made of RNA and protein.",
+                  {"material": "nucleus.md"})
+    for reading_level in (3.0, 11.0):
+        quoted = _extractive("What is meant by nucleolus?", [cell], get_embedder(), reading_level=reading_level)
+        sentences = [verdict.sentence for verdict in quoted]
+        assert sentences[0].startswith("There also can be a dark-staining mass")  # in reading order
+        assert sentences[1].startswith("The nucleolus is a region")

@@ -1,6 +1,6 @@
 """Simple-band sentences are split and use everyday words; other bands are left as the model wrote them."""
 
-from rag.tailoring import condensed, fk_grade, joined, proper_nouns, syllables, tailor_sentence
+from rag.tailoring import fk_grade, syllables, tailor_sentence
 
 LONG = ("Evaporation is the process by which heat from the Sun transforms liquid water into vapour, "
         "and the vapour then rises into the atmosphere, which is approximately where clouds form.")
@@ -30,35 +30,6 @@ def test_short_sentences_are_not_cut():
 def test_higher_bands_keep_the_sentence_as_written():
     assert tailor_sentence(LONG, reading_level=11) == [LONG]
     assert tailor_sentence(LONG, reading_level=7) == [LONG]
-
-
-def test_advanced_band_joins_consecutive_sentences_three_at_a_time_keeping_citations():
-    sentences = ["Water evaporates [1].", "The vapour condenses into clouds [2].", "It rains [1].",
-                 "Rivers carry it back [3]."]
-
-    condensed_text = condensed(sentences, reading_level=11)
-
-    assert condensed_text == [
-        "Water evaporates [1]; the vapour condenses into clouds [2]; it rains [1].",
-        "Rivers carry it back [3].",
-    ]
-    assert fk_grade(" ".join(condensed_text)) > fk_grade(" ".join(sentences))
-
-
-def test_other_bands_keep_their_sentences_apart():
-    sentences = ["Water evaporates [1].", "The vapour condenses [2]."]
-    assert condensed(sentences, reading_level=4) == sentences
-    assert condensed(sentences, reading_level=7) == sentences
-
-
-def test_a_joined_sentence_keeps_the_capital_of_names_and_acronyms_only():
-    names = proper_nouns(["Light from the Sun warms the oceans."])
-
-    assert joined("Water evaporates.", "Billions of droplets form clouds.") == (
-        "Water evaporates; billions of droplets form clouds."
-    )
-    assert joined("Water evaporates.", "Sun light warms it.", names=names) == "Water evaporates; Sun light warms it."
-    assert joined("Water evaporates.", "UV light breaks it.") == "Water evaporates; UV light breaks it."
 
 
 def test_a_sentence_is_not_cut_after_a_list_or_an_aside():
