@@ -4,7 +4,8 @@ A sentence is supported by the single source that best covers it: at least ``MIN
 its content words (Porter stems, stopwords removed) occur in two neighbouring sentences of that source,
 or it is close in meaning (MiniLM cosine >= ``MIN_SIMILARITY``) to one sentence of the source while still sharing
 ``MIN_OVERLAP_WITH_SIMILARITY`` of its words (meaning alone would accept fluent inventions).
-Sentences without content words ("Great question!") support nothing and are dropped as filler.
+Sentences with fewer than two content words ("Great question!", "The condition is.") say nothing and are
+dropped as filler.
 
 The words are counted in two neighbouring sentences of a source, not in the whole passage: a passage may
 hold every word of "The hepatic vein carries bile from the liver to the gallbladder" in sentences about
@@ -33,6 +34,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 MIN_OVERLAP = 0.5
 MIN_SIMILARITY = 0.72
 MIN_OVERLAP_WITH_SIMILARITY = 0.25
+MIN_TERMS = 2  # "The condition is." says nothing a source could support
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[<]?[A-Z0-9])|\n+")
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
@@ -125,7 +127,7 @@ def check_grounding(
         verdicts.append(
             SentenceVerdict(
                 sentence=sentence,
-                supported=bool(terms) and best_key[0] == 1.0 and not facts,
+                supported=len(terms) >= MIN_TERMS and best_key[0] == 1.0 and not facts,
                 source=sources[best].number if best is not None else None,
                 overlap=round(overlaps[best], 3) if best is not None else 0.0,
                 similarity=round(float(meanings[best]), 3) if best is not None else 0.0,

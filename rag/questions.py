@@ -77,9 +77,12 @@ def defines(sentence: str, term: str) -> bool:
                   rf"represents?|consists?\s+of|is\s+defined\s+as)\b", sentence, re.IGNORECASE)
         and re.match(rf"^\W*(?:\w+\W+){{0,6}}?{term_pattern}\b", sentence, re.IGNORECASE)
     ) or bool(
-        re.search(rf"\b(?:called|termed|known\s+as|named|referred\s+to\s+as)\s+(?:an?\s+|the\s+)?[\"“‘']?{words}",
-                  sentence, re.IGNORECASE)
+        re.search(rf"\b(?:called|termed|known(?:\s+\w+ly)?\s+as|named|referred\s+to(?:\s+\w+ly)?\s+as)\s+"
+                  rf"(?:an?\s+|the\s+)?[\"“‘']?{words}", sentence, re.IGNORECASE)
     ) or bool(re.search(rf"\b{words}\b\s*(?:\(|[—–-]{{1,2}}\s*or\b|,\s*or\b)", sentence, re.IGNORECASE)) or bool(
+        # the term as another name of what the sentence names: "the pulmonary semilunar valve, or the pulmonary valve"
+        re.search(rf",\s*or\s+(?:an?\s+|the\s+)?{words}\b", sentence, re.IGNORECASE)
+    ) or bool(
         # the term as what something is: "A solution ... is said to be hypertonic", "Some proteins are glycoproteins"
         re.search(rf"\b(?:is|are)\s+(?:\w+ly\s+|thus\s+|said\s+to\s+be\s+|considered\s+)?{term_pattern}\b",
                   sentence, re.IGNORECASE)

@@ -33,12 +33,12 @@ GLOSSARY = {
     "converted": "changed", "absorb": "take in", "absorbs": "takes in", "absorbed": "taken in", "release": "let out",
     "releases": "lets out", "released": "let out", "releasing": "letting out", "continuous": "non-stop",
     "continuously": "all the time", "enormous": "huge", "extremely": "very", "moisture": "water",
-    "particular": "one", "process": "way", "processes": "ways", "combination": "mix", "combine": "mix",
+    "particular": "one", "combination": "mix", "combine": "mix",
     "combines": "mixes", "sufficiently": "enough", "characteristics": "features", "environment": "surroundings",
     "accumulate": "build up", "accumulates": "builds up", "gradually": "slowly", "rapidly": "fast",
     "immediately": "right away", "previously": "before", "assist": "help", "assists": "helps",
     "remain": "stay", "remains": "stays", "contain": "hold", "contains": "holds", "occurs": "happens",
-    "occur": "happen", "substance": "stuff", "substances": "stuff", "individual": "single",
+    "occur": "happen", "substance": "material", "substances": "materials", "individual": "single",
 }
 _GLOSSARY_WORD = re.compile(r"\b(" + "|".join(sorted(GLOSSARY, key=len, reverse=True)) + r")\b", re.IGNORECASE)
 
@@ -104,19 +104,33 @@ def _split(sentence: str) -> list[str]:
 
 
 def _split_at_commas(piece: str) -> list[str]:
-    """Last resort for a still-long piece: cut at its first comma when 4+ words stand on each side.
+    """Last resort for a still-long piece: cut at its first comma when both sides can stand alone.
 
     Only the first: after a later one the head holds a list or an aside ("Decomposers, such as
-    fungi and worms, break down...") and the tail would be a sentence without its subject.
+    fungi and worms, break down...") and the tail would be a sentence without its subject. A side that
+    opens with a preposition, a linking word or an article is a fragment, not a sentence ("Unlike the
+    valves,", ", in which nutrients are harvested", ", a cell of the immune system"): no cut then.
     """
     match = re.search(r",\s+", piece)
     if len(piece.split()) <= MAX_SIMPLE_WORDS or match is None:
         return [piece]
     head, tail = piece[: match.start()], piece[match.end():]
     next_item = tail.split(",")[0]  # a short next item means a list: "rain, snow, sleet"
-    if len(head.split()) >= 4 and len(tail.split()) >= 4 and len(next_item.split()) > 3:
+    if (len(head.split()) >= 4 and len(tail.split()) >= 4 and len(next_item.split()) > 3
+            and head.split()[0].lower() not in _NOT_A_SENTENCE_START
+            and tail.split()[0].lower() not in _NOT_A_SENTENCE_START):
         return [head, *_split_at_commas(tail)]
     return [piece]
+
+
+# Words that open a phrase or a clause, not a sentence that can stand alone.
+_NOT_A_SENTENCE_START = frozenset({
+    "a", "an", "the", "unlike", "like", "although", "though", "when", "whenever", "if", "because", "as", "since",
+    "while", "after", "before", "during", "in", "on", "at", "for", "with", "without", "by", "from", "to", "of",
+    "into", "onto", "through", "between", "among", "within", "under", "over", "above", "below", "which", "who",
+    "whom", "whose", "where", "that", "such", "including", "especially", "particularly", "both", "either",
+    "neither", "once", "until", "unless", "whereas", "despite", "upon", "via", "along", "across", "around",
+})
 
 
 def tailor_sentence(sentence: str, *, reading_level: float) -> list[str]:

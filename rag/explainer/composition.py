@@ -241,8 +241,8 @@ def _answering(question: str, sources: Sequence[Source], embedder) -> list[Sente
         return []
     if asked.kind != "definition":
         return [ranked[0][1]]
-    defining = [ranked_statement for ranked_statement in ranked[:DEFINITION_CANDIDATES]
-                if answer_bonus(ranked_statement[1].sentence, asked)][:MAX_DEFINING_STATEMENTS]
+    defining = list({item[1].sentence: item for item in ranked[:DEFINITION_CANDIDATES]  # a sentence once,
+                     if answer_bonus(item[1].sentence, asked)}.values())[:MAX_DEFINING_STATEMENTS]  # even in 2 chunks
     return [verdict for _, verdict in sorted(defining, key=lambda ranked_statement: ranked_statement[0])]
 
 
@@ -258,7 +258,12 @@ def _extractive(
     """
     ranked = _ranked_statements(question, sources, embedder)
     answering = _answering(question, sources, embedder)
-    rest = [item for item in ranked[:EXTRACTIVE_SENTENCES + len(answering)] if item[1] not in answering]
+    said = {verdict.sentence for verdict in answering}
+    rest = []
+    for item in ranked[:EXTRACTIVE_SENTENCES + len(answering)]:
+        if item[1].sentence not in said:  # the same sentence may stand in two overlapping chunks
+            said.add(item[1].sentence)
+            rest.append(item)
     if not answering:
         answering, rest = [rest[0][1]] if rest else [], rest[1:]
     if reading_band(reading_level).name == "simple":

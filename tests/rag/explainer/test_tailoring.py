@@ -35,3 +35,20 @@ def test_higher_bands_keep_the_sentence_as_written():
 def test_a_sentence_is_not_cut_after_a_list_or_an_aside():
     sentence = "Decomposers, such as fungi, bacteria and earthworms, break down dead plants and animals."
     assert tailor_sentence(sentence, reading_level=4) == [sentence]
+
+
+def test_a_sentence_is_not_cut_into_fragments():
+    for sentence in [
+        "Unlike the atrioventricular valves, there are no papillary muscles associated with the pulmonary valve.",
+        "Absorption is a complex process, in which nutrients from digested food are harvested by the cells.",
+        "Roaming around the alveolar wall is the alveolar macrophage, a phagocytic cell of the immune system.",
+    ]:
+        pieces = tailor_sentence(sentence, reading_level=4)
+        assert not any(piece.split()[0].lower() in {"unlike", "in", "a"} for piece in pieces[1:]), pieces
+        assert not pieces[0].endswith("valves."), pieces
+
+
+def test_everyday_words_keep_the_grammar():
+    simplified = " ".join(tailor_sentence("A concentration gradient is the difference in concentration of a "
+                                          "substance across a space.", reading_level=4))
+    assert "a stuff" not in simplified
