@@ -63,9 +63,10 @@ def redact_texts(
 
 
 def redact_text(
-    text: str, *, kind: ContentKind | str, course: Course | None = None, where: str, subject: str = ""
+    text: str, *, kind: ContentKind | str, course: Course | None = None, where: str, subject: str = "",
+    keep_terms: Iterable[str] = (),
 ) -> RedactionResult:
-    return redact_texts([text], kind=kind, course=course, where=where, subject=subject)[0]
+    return redact_texts([text], kind=kind, course=course, where=where, subject=subject, keep_terms=keep_terms)[0]
 
 
 def record_audit_event(

@@ -88,6 +88,18 @@ def key_words(question: str) -> list[str]:
     return list(dict.fromkeys(word.lower() for word in words if content_terms(word) & terms))
 
 
+_FIGURE_WORDS = frozenset({"diagram", "diagrams", "figure", "figures", "picture", "pictures", "chart", "map", "image"})
+
+
+def search_words(question: str) -> str:
+    """The words full-text search should require: the key words, and the figure words that find diagrams.
+
+    "What is meant by carbaminohemoglobin?" must not ask every passage for "meant" as well.
+    """
+    figure_words = [word for word in re.findall(r"[A-Za-z]+", question.lower()) if word in _FIGURE_WORDS]
+    return " ".join(dict.fromkeys([*key_words(question), *figure_words]))
+
+
 def course_holds(words: list[str], found: set[str]) -> bool:
     """Fewer than a third of the question's key words are missing from the whole course (none of one or two)."""
     missing = len(set(words) - found)

@@ -17,9 +17,11 @@ from django.core.exceptions import PermissionDenied
 from edu.api import Course, Enrollment, LearnerProfile, mastery_by_objective, role_in_course
 from privacy.api import ContentKind, redact_text
 from rag.embeddings import get_embedder
+from rag.relevance import search_words
 from rag.retrieval.fusion import LearnerSignals
 from rag.retrieval.queries import ranked_hits
 from rag.retrieval.types import SearchHit, SearchResponse
+from rag.selectors import course_words_in
 
 MAX_K = 50
 MAX_QUERY_CHARS = 2000
@@ -73,13 +75,16 @@ def search(*, user: AbstractBaseUser, course: Course, query: str, k: int = 10) -
     role = role_in_course(user=user, course=course)
     if role is None:
         raise PermissionDenied("You can only search courses you are enrolled in or teach.")
-    redacted = redact_text(query, kind=ContentKind.LEARNER, course=course, where="query").text
+    # The course's own terms are no names ("carbaminohemoglobin", "maltase"); roster names still go.
+    redacted = redact_text(query, kind=ContentKind.LEARNER, course=course, where="query",
+                           keep_terms=course_words_in(query, course=course)).text
     redacted_done = time.perf_counter()
     vector = get_embedder().encode_query(redacted)
     encoded_done = time.perf_counter()
     learner = learner_signals(user=user, course=course) if role == Enrollment.Role.STUDENT else None
-    hits, stage_timings = hybrid_search(
-        course_ids=[course.id], query_text=redacted, query_vector=vector, learner=learner, k=k
+    hits, stage_timings = hybrid_search(  # the meaning from the whole question, the words without its scaffolding
+        course_ids=[course.id], query_text=search_words(redacted) or redacted, query_vector=vector, learner=learner,
+        k=k,
     )
     timings = {
         "redact": redacted_done - started,

@@ -225,3 +225,16 @@ def test_query_is_redacted_before_it_is_searched(embedder):
     assert response.hits[0].chunk_id == chunk.id
     assert "jo.bloggs" not in str(response.to_dict())
     assert set(response.timings) == {"redact", "encode", "retrieve", "total"}
+
+
+@pytest.mark.slow
+def test_the_courses_own_terms_in_a_query_are_no_names(embedder):
+    course = CourseFactory()
+    other = embedded_chunk(embedder, course=course, text="A person breathes in oxygen and breathes out air.")
+    chunk = embedded_chunk(embedder, course=course, text="Carbaminohemoglobin carries carbon dioxide in the blood.")
+    student = student_in(course)
+
+    response = search(user=student, course=course, query="What is meant by carbaminohemoglobin?")
+
+    assert "carbaminohemoglobin" in response.query_redacted  # not "<PERSON>", which found the chunk about a person
+    assert response.hits[0].chunk_id == chunk.id != other.id
