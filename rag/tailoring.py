@@ -91,8 +91,8 @@ def _split(sentence: str) -> list[str]:
     pieces, cursor = [], 0
     for match in _CLAUSE_BREAKS.finditer(body):
         head = body[cursor: match.start()].strip()
-        if len(head.split()) < 4:  # too short to stand alone: keep it attached
-            continue
+        if len(head.split()) < 4 or head.split()[0].lower() in _CLAUSE_STARTS:
+            continue  # too short to stand alone, or a clause ("When they become too heavy,"): keep it attached
         pieces.append(head)
         joiner = match.group(0).strip(" ,;-").lower()
         cursor = match.end()
@@ -131,6 +131,9 @@ _NOT_A_SENTENCE_START = frozenset({
     "whom", "whose", "where", "that", "such", "including", "especially", "particularly", "both", "either",
     "neither", "once", "until", "unless", "whereas", "despite", "upon", "via", "along", "across", "around",
 })
+# A clause that opens this way leans on the next one ("When they become too heavy, they fall"); "The vapour
+# rises" stands alone.
+_CLAUSE_STARTS = _NOT_A_SENTENCE_START - {"a", "an", "the", "that", "such", "both", "either", "neither"}
 
 
 def tailor_sentence(sentence: str, *, reading_level: float) -> list[str]:
