@@ -347,23 +347,23 @@ _RIGHT_LOWER_PLACES = re.compile(
 _RIGHT_IN_TOWN = re.compile(rf"[ \t]+(?:in|en|à|a)[ \t]+{_CITY}(?=\s*(?:[,;!?)\n]|\.(?:\s|$)|$))")
 
 
-def _next_lines(text: str, end: int) -> int:
-    """The end of the short place lines that follow an address line in a letter (town, region)."""
-    for _ in range(3):
-        line = _RIGHT_TOWN_LINE.match(text, end)
-        if line is None:
-            break
-        end = line.end()
-    return end
-
-
-def _with_region_and_country(text: str, end: int) -> int:
-    for _ in range(2):
-        found = _RIGHT_REGION_OR_COUNTRY.match(text, end)
+def _repeated(pattern: re.Pattern[str], text: str, end: int, *, times: int) -> int:
+    """Where up to ``times`` matches of ``pattern``, one after the other from ``end``, stop."""
+    for _ in range(times):
+        found = pattern.match(text, end)
         if found is None:
             break
         end = found.end()
     return end
+
+
+def _next_lines(text: str, end: int) -> int:
+    """The end of the short place lines that follow an address line in a letter (town, region)."""
+    return _repeated(_RIGHT_TOWN_LINE, text, end, times=3)
+
+
+def _with_region_and_country(text: str, end: int) -> int:
+    return _repeated(_RIGHT_REGION_OR_COUNTRY, text, end, times=2)
 
 
 _STATE_ABBREVIATION = re.compile(  # ", Jal", ", Q. Roo", " D.C"
@@ -434,13 +434,12 @@ _WORD_BEFORE_BREAK = re.compile(r"([^\W\d_][\w.]*)\s*[,\n]")
 _DE_TYPE_END = re.compile(rf"(?:{_SAFE_DE_TYPES})$", re.IGNORECASE)
 _HOUSE_WORD_END = re.compile(rf"(?:{_HOUSE_WORDS})$", re.IGNORECASE)
 _WORTH_RUNNING = {
-    "german": lambda text: any(map(_DE_TYPE_END.search, _WORD_BEFORE_NUMBER.findall(text))),
-    "house_named": lambda text: any(map(_HOUSE_WORD_END.search, _WORD_BEFORE_BREAK.findall(text))),
-    "kilometre": lambda text: "km" in text.casefold() or "kil" in text.casefold(),
-    "unit_after_number": lambda text: any(
-        word in text.casefold() for word in ("dpto", "depto", "departamento", "apto", "piso", "oficina", "interior",
-                                             "stiege", "wohnung")),
-    "block_house": lambda text: any(word in text.casefold() for word in ("manzana", "mz", "bloque", "torre")),
+    "german": lambda text, folded: any(map(_DE_TYPE_END.search, _WORD_BEFORE_NUMBER.findall(text))),
+    "house_named": lambda text, folded: any(map(_HOUSE_WORD_END.search, _WORD_BEFORE_BREAK.findall(text))),
+    "kilometre": lambda text, folded: "km" in folded or "kil" in folded,
+    "unit_after_number": lambda text, folded: any(word in folded for word in (
+        "dpto", "depto", "departamento", "apto", "piso", "oficina", "interior", "stiege", "wohnung")),
+    "block_house": lambda text, folded: any(word in folded for word in ("manzana", "mz", "bloque", "torre")),
 }
 
 
@@ -461,9 +460,10 @@ class StreetAddressRecognizer(LocalRecognizer):
         if not any(char.isdigit() for char in text):  # only a rural address after its cue has no number
             return [make_result(self, "STREET_ADDRESS", start, end, self.SCORE) for start, end in cue_anchored(text)]
         spans: set[tuple[int, int]] = {*postcode_anchored(text), *cue_anchored(text)}
+        folded = text.casefold()
         for family, pattern in PATTERNS.items():
             worth_running = _WORTH_RUNNING.get(family)
-            if worth_running is not None and not worth_running(text):
+            if worth_running is not None and not worth_running(text, folded):
                 continue
             for match in pattern.finditer(text):
                 if match.group("value") is None:  # the Indian "803, Sector 31"
@@ -512,11 +512,7 @@ class StreetAddressRecognizer(LocalRecognizer):
         colonia = (_RIGHT_COLONIA_LOWER if lowercase else _RIGHT_COLONIA).match(text, end)
         if colonia is not None:
             end = colonia.end()
-        for _ in range(2):
-            place = _RIGHT_PLACE.match(text, end)
-            if place is None:
-                break
-            end = place.end()
+        end = _repeated(_RIGHT_PLACE, text, end, times=2)
         county = _RIGHT_COUNTY.match(text, end)
         if county is not None:
             end = county.end()
@@ -532,9 +528,7 @@ class StreetAddressRecognizer(LocalRecognizer):
             end = line.end() if line else end
         town = _RIGHT_IN_TOWN.match(text, end)  # "62 Chestnut Ct in Ann Arbor"
         end = _with_region_and_country(text, town.end() if town else end)
-        while (form_line := _RIGHT_FORM_LINE.match(text, end)) is not None:
-            end = form_line.end()
-        return start, end
+        return start, _repeated(_RIGHT_FORM_LINE, text, end, times=8)
 
     @staticmethod
     def _plausible(family: str, match: re.Match[str], text: str) -> bool:
