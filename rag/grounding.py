@@ -306,14 +306,17 @@ _LINKING_VERBS = frozenset({"is", "are", "was", "were", "has", "have", "had", "c
 
 
 _COPULAS = frozenset({"is", "are", "was", "were"})
-_NAMING = re.compile(r"\b(?:called|known\s+as|termed|referred\s+to\s+as|named)\s+(?:(?:the|an?)\s+)?(?:\S+\s+){0,3}$",
-                     re.IGNORECASE)
+# Words that give a thing its name ("is called", "known generically as"); rag.questions reads definitions with them.
+NAMING_WORDS = r"called|termed|known(?:\s+\w+ly)?\s+as|named|referred\s+to(?:\s+\w+ly)?\s+as"
+_NAMING = re.compile(rf"\b(?:{NAMING_WORDS})\s+(?:(?:the|an?)\s+)?(?:\S+\s+){{0,3}}$", re.IGNORECASE)
+# A sentence that leans on the one before ("This is called condensation."); rag.explainer joins such statements.
+ANAPHOR = re.compile(r"^(?:It|They|This|These|That|Those|Its|Their|Such|Here)\b")
 
 
 def _goes_on(following: str, terms: set[str], *, strict: bool) -> bool:
     """The next source sentence is about what the one before was: "It ..." or, unless ``strict``, its first
     content word was said before ("The Sun heats water. The water evaporates.")."""
-    if _ANAPHOR.match(following):
+    if ANAPHOR.match(following):
         return True
     lead = next((_stem(word) for word in _plain_words(following) if len(word) > 1 and word not in STOP_WORDS), "")
     return not strict and lead in terms
@@ -336,7 +339,6 @@ def _split_terms(text: str) -> set[str]:
     return {_stem(word) for word in _plain_words(text) if len(word) > 1 and word not in STOP_WORDS}
 
 
-_ANAPHOR = re.compile(r"^(?:It|They|This|These|That|Those|Its|Their|Such)\b")
 MIN_PREDICATE_WITH_SUBJECT = 0.5
 
 
@@ -374,7 +376,7 @@ def _spliced(sentence: str, source: str) -> str:
             continue
         if index + 1 < len(known) and _goes_on(known[index + 1], terms, strict=defining):
             terms |= _split_terms(known[index + 1])
-        if index and _ANAPHOR.match(candidate):  # "... turns into drops. This is condensation."
+        if index and ANAPHOR.match(candidate):  # "... turns into drops. This is condensation."
             terms |= _split_terms(known[index - 1])
         best = max(best, sum(_said(term, terms) for term in rest) / len(rest))
     if best >= MIN_PREDICATE_WITH_SUBJECT:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rag.grounding import content_terms
+from rag.grounding import NAMING_WORDS, content_terms
 
 _DEFINITION = re.compile(
     r"^\s*(?:what\s+(?:is|are|was|were)\s+(?:meant\s+by|the\s+meaning\s+of|an?\s+|the\s+)?|what's\s+(?:an?\s+)?|"
@@ -77,8 +77,7 @@ def defines(sentence: str, term: str) -> bool:
                   rf"represents?|consists?\s+of|is\s+defined\s+as)\b", sentence, re.IGNORECASE)
         and re.match(rf"^\W*(?:\w+\W+){{0,6}}?{term_pattern}\b", sentence, re.IGNORECASE)
     ) or bool(
-        re.search(rf"\b(?:called|termed|known(?:\s+\w+ly)?\s+as|named|referred\s+to(?:\s+\w+ly)?\s+as)\s+"
-                  rf"(?:an?\s+|the\s+)?[\"“‘']?{words}", sentence, re.IGNORECASE)
+        re.search(rf"\b(?:{NAMING_WORDS})\s+(?:an?\s+|the\s+)?[\"“‘']?{words}", sentence, re.IGNORECASE)
     ) or bool(re.search(rf"\b{words}\b\s*(?:\(|[—–-]{{1,2}}\s*or\b|,\s*or\b)", sentence, re.IGNORECASE)) or bool(
         # the term as another name of what the sentence names: "the pulmonary semilunar valve, or the pulmonary valve"
         re.search(rf",\s*or\s+(?:an?\s+|the\s+)?{words}\b", sentence, re.IGNORECASE)

@@ -3,7 +3,6 @@ answering statement first, tailored to the reader and numbered by citation."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from django.conf import settings
@@ -11,6 +10,7 @@ from django.conf import settings
 from rag.embeddings import get_embedder
 from rag.explainer.types import Clock, ImageReading, Source
 from rag.grounding import (
+    ANAPHOR,
     GroundingSource,
     SentenceVerdict,
     check_grounding,
@@ -198,16 +198,13 @@ def _rank(question: str, sources: Sequence[Source], embedder) -> list[tuple[int,
             for i in sorted(range(len(candidates)), key=lambda i: -scores[i])]
 
 
-_ANAPHOR = re.compile(r"^(?:This|These|That|Those|It|They|Such|Here)\b")
-
-
 def _statements(text: str) -> list[str]:
     """The whole statements of a source; one that leans on the sentence before ("This is called
     condensation.") comes with it, since alone it says nothing."""
     sentences = split_sentences(text)
     statements = []
     for index, sentence in enumerate(sentences):
-        if index and _ANAPHOR.match(sentence) and _is_statement(sentences[index - 1]):
+        if index and ANAPHOR.match(sentence) and _is_statement(sentences[index - 1]):
             sentence = f"{sentences[index - 1]} {sentence}"
         if _is_statement(sentence):
             statements.append(sentence)
