@@ -18,6 +18,7 @@ from spacy.language import Language
 from spacy.pipeline import AttributeRuler
 from spacy.symbols import IDS
 from spacy.tokens import Doc
+from thinc.api import NumpyOps
 
 from privacy.recognizers import LearnerNameRecognizer, base_recognizers
 
@@ -184,7 +185,23 @@ def build_fast_nlp_engine() -> NlpEngine:
         nlp.select_pipes(disable=[*UNUSED_PIPES, "lemmatizer"])
     else:
         nlp.select_pipes(disable=list(UNUSED_PIPES))
+    use_numpy_matrix_products(nlp)
     return nlp_engine
+
+
+def use_numpy_matrix_products(nlp: Language) -> None:
+    """The models' matrix products through numpy (OpenBLAS) instead of thinc's bundled blis.
+
+    The tok2vec layers' products (about 1,000 x 288 by 288 x 288) ran about three times faster
+    single-threaded through OpenBLAS than through blis on the AVX-512 CI machine, a third less
+    spaCy time per batch, with the same entities and tags. The parser's inner loop still uses blis.
+    """
+    ops = NumpyOps(use_blis=False)
+    for _name, component in nlp.components:
+        model = getattr(component, "model", None)
+        if model is not None and hasattr(model, "walk"):
+            for node in model.walk():
+                node.ops = ops
 
 
 class DocArtifacts(NlpArtifacts):

@@ -43,3 +43,13 @@ def test_batch_analysis_finds_what_presidios_own_analyze_finds():
         assert sorted((r.entity_type, r.start, r.end, round(r.score, 4)) for r in ours) == sorted(
             (r.entity_type, r.start, r.end, round(r.score, 4)) for r in theirs
         )
+
+
+def test_every_model_layer_multiplies_matrices_through_numpy_not_blis():
+    """The faster kernel is used by every layer of every component, the NER's own tok2vec included."""
+    from privacy.engine import get_analyzer
+
+    nlp = get_analyzer().nlp_engine.nlp[LANGUAGE]
+    models = [component.model for _, component in nlp.components if hasattr(getattr(component, "model", None), "walk")]
+    layers = [node for model in models for node in model.walk()]
+    assert layers and not any(getattr(node.ops, "use_blis", False) for node in layers)
