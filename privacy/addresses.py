@@ -172,19 +172,19 @@ PATTERNS = {
     ),
     # German compounds and hyphenated names: "Etzlergasse 8-8", "Anna-Weber-Straße 7/6".
     "german": _pattern(
-        rf"(?P<value>{_DE_ADJECTIVE}(?P<name>(?:[^\W\d_]\w*-){{1,3}}|[^\W\d_]\w*?)(?P<type>{_SAFE_DE_TYPES})\s+"
-        rf"(?P<number>\d{{1,4}}[a-zA-Z]?(?:\s?[-/]\s?\d{{1,4}}[a-zA-Z]?){{0,3}})(?![\d.,]\d){_DE_SECONDARY}"
+        rf"(?P<value>{_DE_ADJECTIVE}(?P<name>(?:[^\W\d_]\w*-){{1,3}}|[^\W\d_]\w*?)(?P<type>{_SAFE_DE_TYPES})(?:\s+|(?=\d))"
+        rf"(?P<number>\d{{1,4}}[a-zA-Z]?(?:\s?[-/]\s?\d{{1,4}}[a-zA-Z]?){{0,3}})(?![\d.]\d|,\d(?!\d{{3,4}}(?!\d))){_DE_SECONDARY}"
         rf"{_PLACE_AFTER})"
     ),
     # German with the type as a word of its own: "Linzer Straße 5", "Kärntner Ring 12".
     "german_separate": _pattern(
         rf"(?P<value>(?P<name>{_WORD})\s+(?P<type>(?:{_DE_SEPARATE_TYPES})(?!\w))\s+"
-        rf"(?P<number>\d{{1,4}}[a-zA-Z]?(?:\s?[-/]\s?\d{{1,4}}[a-zA-Z]?){{0,3}})(?![\d.,]\d){_DE_SECONDARY})"
+        rf"(?P<number>\d{{1,4}}[a-zA-Z]?(?:\s?[-/]\s?\d{{1,4}}[a-zA-Z]?){{0,3}})(?![\d.]\d|,\d(?!\d{{3,4}}(?!\d))){_DE_SECONDARY})"
     ),
     # German with a preposition: "Am Graben 4", "Auf der Heide 12a" (capitalised: "Im 3rd" is no street).
     "german_preposition": re.compile(
         rf"(?<!\w)(?P<value>(?P<type>{_DE_PREPOSITIONS})\s+(?P<name>[A-ZÄÖÜ][\wäöüß\-]+)\s+"
-        rf"(?P<number>\d{{1,4}}[a-zA-Z]?(?:\s?[-/]\s?\d{{1,4}}[a-zA-Z]?){{0,3}})(?![\d.,]\d){_DE_SECONDARY})"
+        rf"(?P<number>\d{{1,4}}[a-zA-Z]?(?:\s?[-/]\s?\d{{1,4}}[a-zA-Z]?){{0,3}})(?![\d.]\d|,\d(?!\d{{3,4}}(?!\d))){_DE_SECONDARY})"
     ),
 }
 # Colombia and neighbours: the street is a number, the house a pair ("Carrera 7 # 45-12", "Calle 10 No. 5-51").
@@ -246,7 +246,7 @@ _HOUSE_WORDS = (
 )
 _UNIT_WORDS = (
     r"flat|apartment|appartement|appt\.?|app\.?|apto\.?|dpto\.?|apt\.?|b[âa]t(?:iment)?\.?|building|bldg\.?|block|bloc|unit|studio|suite|"
-    r"escalier|esc\.?|wohnung|top|stiege|piso|depto\.?|interior|house\s+no\.?|h\.?\s?no\.?|plot(?:\s+no\.?)?|door\s+no\.?|"
+    r"escalier|esc\.?|porte|entr[ée]e|wohnung|top|stiege|piso|depto\.?|interior|house\s+no\.?|h\.?\s?no\.?|plot(?:\s+no\.?)?|door\s+no\.?|"
     r"room|rm\.?"
 )
 _HOUSE_NAME = rf"(?:[^\W\d_][\w'’\-]*\s+){{1,3}}(?:{_HOUSE_WORDS})(?!\w)"
@@ -276,7 +276,8 @@ _PLACE_STOP = (  # words that end an address written in lower case ("75011 paris
     r"(?:and|but|or|the|to|in|on|at|y|et|e|und|por|pour|per|mon|ma|my|please|pls|thanks|thx|call|tel|if|so|"
     r"gracias|saludos|hola|danke|bitte|merci|grazie|ciao|porfa|a|al|à|um|"
     r"before|after|by|for|from|with|is|are|was|were|will|can|until|since|when|because|as|we|i|you|he|she|they|"
-    r"it|today|tomorrow|next|this|que|para|avant|bis|vor|prima|entro)"
+    r"it|today|tomorrow|next|this|que|para|avant|bis|vor|prima|entro|ist|sind|war|wird|est|sont|es|son|est[áa]|"
+    r"è|sono|é)"
 )
 _PLACE_WORD = rf"(?!(?-i:{_PLACE_STOP})\b)(?:(?-i:St|Ste|Mt|Ft)\.\s?)?[^\W\d_](?:[\w'’\-]|\.(?=\w))*"
 _RIGHT_WITH_POSTCODE = re.compile(
@@ -285,7 +286,7 @@ _RIGHT_WITH_POSTCODE = re.compile(
     rf"(?:[ \-]{_PLACE_WORD}){{0,5}}(?:\s\d{{1,2}}(?!\d)|\s*\({_PLACE_WORD}(?:[ \-]{_PLACE_WORD}){{0,2}}\))?"
     r"|(?:ward|sector|phase|block|plot|gali|lane|road|street|cross|main|no\.?)\s*(?:no\.?\s*)?\d{1,4}[a-z]?(?!\w))){0,4}"
     r"\s*[,–-]?\s*"
-    rf"(?:[a-z]{{2,3}}\s+)?{_ANY_POSTCODE}(?!\w)"
+    rf"(?:[a-z]{{2,3}}\s+)?{_ANY_POSTCODE}(?:(?!\w)|(?=(?-i:[A-ZÀ-Ý][a-zà-ÿ]{{2}})))"  # "28009Madrid"
     rf"(?:\s*,?\s*{_PLACE_WORD}(?:[ \-]{_PLACE_WORD}){{0,3}}(?:\s\d{{1,2}}(?!\d))?){{0,2}}",
     re.IGNORECASE,
 )
@@ -316,11 +317,12 @@ _COUNTRIES = (
     r"brasil|brazil|belgique|belgi[eë]|belgium|nederland|netherlands|luxembourg|china"
 )
 _REGION_WORDS = (
-    r"provincia|province|prov\.|estado|state|regi[oó]n|region|regione|d[ée]partement|departamento|kanton|canton|"
+    r"provincia|province|prov\.|estado|edo\.|state|regi[oó]n|region|regione|d[ée]partement|departamento|kanton|canton|"
     r"bundesland|comunidad|county"
 )
 _RIGHT_REGION_OR_COUNTRY = re.compile(  # ",\nProvincia de Buenos Aires\nArgentina", ", México", "\nCanada"
-    rf"(?:[ \t]*,[ \t]*|[ \t]*\n[ \t]*)(?:(?:{_COUNTRIES})|(?:{_REGION_WORDS})\s+(?:(?:de|del|of|di)\s+)?{_CITY})"
+    rf"(?:[ \t]*,[ \t]*|[ \t]*\n[ \t]*)(?:(?:{_COUNTRIES})|(?:{_REGION_WORDS})\s+(?:(?:de|del|of|di)\s+)?{_CITY}"
+    r"(?:(?<=(?-i:[A-ZÀ-Ý][a-zà-ÿ]{2}))\.)?)"  # an abbreviated state: "Edo. de Méx."
     r"(?=[ \t]*(?:[,;!?)\n]|\.(?:\s|$)|$))",
     re.IGNORECASE,
 )
@@ -342,7 +344,8 @@ _RIGHT_TOWN_LINE = re.compile(
     rf"(?:[ \t]*,?[ \t]+{_POSTCODE})?(?=[ \t]*(?:\n|$))"
 )
 _RIGHT_LOWER_PLACES = re.compile(
-    rf"(?:[ \t]+{_PLACE_WORD}){{1,3}}(?=[ \t]*(?:[.,;!?\n]|$)|[ \t]+(?-i:{_PLACE_STOP})\b)", re.IGNORECASE
+    rf"(?:[ \t]+{_PLACE_WORD}){{1,3}}(?:[ \t]+\d{{1,2}}(?!\w))?(?=[ \t]*(?:[.,;!?\n]|$)|[ \t]+(?-i:{_PLACE_STOP})\b)",
+    re.IGNORECASE
 )
 _RIGHT_IN_TOWN = re.compile(rf"[ \t]+(?:in|en|à|a)[ \t]+{_CITY}(?=\s*(?:[,;!?)\n]|\.(?:\s|$)|$))")
 
@@ -377,12 +380,14 @@ _RIGHT_COLONIA = re.compile(  # Mexican and Argentine neighbourhoods: ", Col. Ro
 )
 _RIGHT_COLONIA_LOWER = re.compile(rf"{_NEIGHBOURHOOD}{_PLACE_WORD}(?:\s+{_PLACE_WORD}){{0,5}}", re.IGNORECASE)
 _RIGHT_PLACE = re.compile(  # ", Monterrey", ", Dublin 2", ", little hadham, herts and ...": a place that ends a clause
-    rf"\s*,\s*{_PLACE_WORD}(?:[ \-]{_PLACE_WORD}){{0,2}}(?:\s\d{{1,2}})?"
+    rf"\s*,\s*(?!(?:{_REGION_WORDS})\s)"  # a region is read with its name: ", Edo. de Méx."
+    rf"{_PLACE_WORD}(?:[ \-]{_PLACE_WORD}){{0,2}}(?:\s\d{{1,2}})?"
     rf"(?=\s*(?:[.,;!?)\n]|$)|\s+(?-i:{_PLACE_STOP})\b)",
     re.IGNORECASE,
 )
 _LEFT_PREFIX = re.compile(
-    rf"(?:(?:(?:{_UNIT_WORDS}|haus)\s*[\w/-]{{1,6}}|(?-i:[A-Z]{{1,2}})-\d{{1,5}}[A-Za-z]?|{_HOUSE_NAME}|"
+    rf"(?:(?:(?:{_UNIT_WORDS}|haus)\s*[\w/-]{{1,6}}|\d{{1,2}}\s?(?:e|er|[eè]me)\s+[ée]tage|"
+    rf"(?-i:[A-Z]{{1,2}})-\d{{1,5}}[A-Za-z]?|{_HOUSE_NAME}|"
     r"(?:(?:rose|ivy|holly|orchard|mill|rose|old)\s+)?cottage"
     # a building, a school or a house by its name: "The Old Rectory, ", "St Mary's Primary School, "
     rf"|(?-i:[A-ZÀ-Ý][\w'’\-]*(?:[ \t]+(?:(?i:{_ROMANCE_LINKS}|of|the)[ \t]+)?[A-ZÀ-Ý][\w'’\-]*){{0,4}}))\s*[,\n]\s*"
@@ -413,7 +418,9 @@ _ROAD_CODE = re.compile(r"(?<![\w-])[A-Z]{1,3}-\d*$")  # what the romance patter
 _QUANTITY_AFTER = re.compile(  # what follows a number that counts or measures
     r"\s*(?:%|°|minut[eo]s?|minuten|min\b|hours?|stunden|horas?|heures?|ore\b|seconds?|sekunden|km\b|kilomet|"
     r"met(?:er|re|ro)s?\b|mètres?|m\b|miles?|yards?|feet|years?|jahren?\b|años|ans\b|anni\b|people|menschen|"
-    r"personas|personnes|persone|percent|prozent|por\s+ciento|degrees?|grad\b|grados|euros?|dollars?|pesos)",
+    r"personas|personnes|persone|percent|prozent|por\s+ciento|degrees?|grad\b|grados|euros?|dollars?|pesos|"
+    r"days?|weeks?|months?|tage?n?\b|wochen|monate?n?\b|d[ií]as|semanas|meses|jours|semaines|mois\b|giorni|settimane|"
+    r"mesi\b)",
     re.IGNORECASE,
 )
 _BROAD_EN = re.compile(rf"(?:{_BROAD_EN_TYPES})\b\.?", re.IGNORECASE)
@@ -429,7 +436,7 @@ def _has_postcode(match: re.Match[str]) -> bool:
 
 # What a text must contain for a family's full pattern to be worth running: both scan every position of a text,
 # these look only at the words before a number or a line's end.
-_WORD_BEFORE_NUMBER = re.compile(r"([^\W\d_][\w.\-]*)\s+\d")
+_WORD_BEFORE_NUMBER = re.compile(r"([^\W\d_](?:[^\W\d]|[.\-])*)\s*\d")  # "Rosenweg 12", "Rosenweg12"
 _WORD_BEFORE_BREAK = re.compile(r"([^\W\d_][\w.]*)\s*[,\n]")
 _DE_TYPE_END = re.compile(rf"(?:{_SAFE_DE_TYPES})$", re.IGNORECASE)
 _HOUSE_WORD_END = re.compile(rf"(?:{_HOUSE_WORDS})$", re.IGNORECASE)
@@ -599,7 +606,7 @@ class StreetAddressRecognizer(LocalRecognizer):
 # 29600 Marbella") but all end in a postcode; the lines before it are read back while they look like address
 # lines (capitalised words, numbers, address words), and never past a sentence.
 _STRONG_POSTCODE = re.compile(  # shapes no other number has: UK, Irish Eircode, Canadian, Brazilian, Portuguese
-    r"(?<![\w-])(?:(?-i:[A-Z]{1,2}\d[A-Z\d]?\s?\d(?!(?:ST|ND|RD|TH)\b)[A-Z]{2})|(?-i:[a-z]{1,2}\d[a-z\d]?\s\d(?!(?:st|nd|rd|th)\b)[a-z]{2})"
+    r"(?<![\w-])(?:(?-i:[A-Z]{1,2}\d[A-Z\d]?(?:\s\d|\d(?!(?:ST|ND|RD|TH)\b))[A-Z]{2})|(?-i:[a-z]{1,2}\d[a-z\d]?\s\d(?!(?:st|nd|rd|th)\b)[a-z]{2})"
     r"|(?i:[ac-fhknprtv-y]\d[\dw]\s?(?=[0-9ac-fhknprtv-y]{0,3}[ac-fhknprtv-y])(?=[0-9a-z]{0,3}\d)[0-9ac-fhknprtv-y]{4})"
     r"|(?-i:[A-Z]\d[A-Z]\s?\d[A-Z]\d)|(?i:[a-z]\d[a-z]\s\d[a-z]\d)|\d{5}-\d{3}|\d{4}-\d{3})(?![\w-])"
 )
@@ -651,7 +658,8 @@ _TOWN_AFTER = re.compile(  # the town after a postcode, with "Cedex", a province
 # Words that make a line an address line even without a number ("Co. Mayo", "Yi County", "Lieu-dit Le Moulin").
 _ADDRESS_WORDS = frozenset({
     "co", "co.", "county", "district", "province", "village", "town", "township", "city", "state", "cross", "post",
-    "dist", "dist.", "tehsil", "taluk", "mandal", "block", "sector", "phase", "pocket", "nagar", "opp", "opp.", "near",
+    "dist", "dist.", "nr", "nr.", "tehsil", "taluk", "mandal", "block", "sector", "phase", "pocket", "nagar", "opp",
+    "opp.", "near",
     "lieu-dit", "località", "localita", "frazione", "fraz.", "urb.", "urbanización", "urbanização", "lote", "col.",
     "colonia", "fracc.", "barrio", "alcaldía", "municipio", "hinterhaus", "vorderhaus", "cottage", "house", "farm",
     "lodge", "garden", "gardens", "estate", "court", "hall", "villa", "manor", "road", "street", "lane", "avenue",
@@ -805,12 +813,17 @@ _RURAL_WORDS = frozenset({
     "co.", "co", "county", "townland", "vereda", "finca", "hacienda", "rancho", "ejido", "paraje", "lugar", "aldea",
     "caserío", "località", "frazione", "fraz.", "lieu-dit", "hameau", "weiler", "ortsteil", "hof", "farm", "cottage",
     "village", "tehsil", "taluk", "district", "dist.", "post", "rr", "concession", "lot", "range", "rang",
+    "ranchería", "rancheria", "mpio.", "municipio",
 })
 _ABBREVIATION_END = re.compile(r"(?<![^\W\d_])(?:[^\W\d_]{1,4}|[A-Z](?:\.[A-Z])*)$")
 
 
 # Labels that open an Indian address and belong to it: "house no 23 behind hanuman mandir, ward no 5, sikar".
-_OPENING = re.compile(r"\b(?:h\.?\s?no|house\s+no|flat\s+no|plot\s+no|door\s+no|d\.?\s?no)\.?\s*[:\-]?\s*(?=\d)", re.I)
+_OPENING = re.compile(
+    r"\b(?:(?:h\.?\s?no|house\s+no|flat\s+no|plot\s+no|door\s+no|d\.?\s?no)\.?\s*[:\-]?\s*(?=\d)"
+    r"|domicilio\s+conocido\b)",  # a Mexican village house with no street: "Domicilio conocido, Ranchería ..."
+    re.IGNORECASE,
+)
 # Parts of every cue, looked for before the cue pattern itself runs (most texts have none).
 _CUE_PARTS = (
     "dres", "addr", "anschrift", "direc", "indirizzo", "ndere", "domicilio", "liv", "stay", "mov", "send", "mail",
@@ -833,10 +846,19 @@ def cue_anchored(text: str) -> list[tuple[int, int]]:
                 continue
             end = found.start()
             break
-        value = text[start:end].rstrip(" \t\n,.-")
-        if _looks_like_an_address(value):
+        value = _address_part(text[start:end].rstrip(" \t\n,.-"))
+        if value:
             spans.append((start, start + len(value)))
     return spans
+
+
+def _address_part(value: str) -> str:
+    """The words after a cue, or the longest part of them that ends at a full stop and looks like an address
+    ("..., Mpio. de Tlacolula, Oax." of "..., Oax. no tiene calle ni número"); empty when none does."""
+    if _looks_like_an_address(value):
+        return value
+    stops = [found.end() for found in re.finditer(r"\.(?=\s)", value)]
+    return next((value[:stop] for stop in reversed(stops) if _looks_like_an_address(value[:stop])), "")
 
 
 def _looks_like_an_address(value: str) -> bool:

@@ -166,6 +166,17 @@ def test_addresses_are_read_back_from_their_postcode(text, address):
         ("C-22, Ashok Enclave, Sector 9, Rohini, Delhi-110085", "C-22, Ashok Enclave, Sector 9, Rohini, Delhi-110085"),
         ("Vicolo del Pozzo snc, 53100 Siena (SI)", "Vicolo del Pozzo snc, 53100 Siena (SI)"),
         ("Cda. de Allende 9-A depto 2, Puebla", "Cda. de Allende 9-A depto 2, Puebla"),
+        # postcodes typed against the town, streets against the number, districts, states, complements
+        ("envoyez au 9 allée des Tilleuls 31000Toulouse merci", "9 allée des Tilleuls 31000Toulouse"),
+        ("Lindenweg7,80331 München ist die Adresse", "Lindenweg7,80331 München"),
+        ("plz post it to 14 oak park rd finglas dublin 11 before friday", "14 oak park rd finglas dublin 11"),
+        ("Av. Hidalgo 230, Col. Centro, Toluca, Edo. de Méx.", "Av. Hidalgo 230, Col. Centro, Toluca, Edo. de Méx."),
+        ("Mill Cottage, Upper Bratton, nr Westbury, Wiltshire BA13 4RD",
+         "Mill Cottage, Upper Bratton, nr Westbury, Wiltshire BA13 4RD"),
+        ("Bâtiment C, 2e étage, porte droite, 18 rue des Lilas, 69003 Lyon",
+         "Bâtiment C, 2e étage, porte droite, 18 rue des Lilas, 69003 Lyon"),
+        ("La dirección: Domicilio conocido, Ranchería Los Pinos, Mpio. de Zaachila, Oax. y ya",
+         "Domicilio conocido, Ranchería Los Pinos, Mpio. de Zaachila, Oax."),
     ],
 )
 def test_addresses_in_any_format_after_a_cue_and_with_what_follows_the_town(text, address):
@@ -190,6 +201,8 @@ def test_addresses_in_any_format_after_a_cue_and_with_what_follows_the_town(text
         "A bus on route 42 leaves Station Road every 15 minutes.",
         "Jean Valjean s'installe rue de l'Homme-Armé en juin 1832.",
         "In 1492 The Pinta, Nina and Santa Maria sailed west.",
+        "Der Jakobsweg 2 Tage lang: 40 km, dann 12,5 km bis Burgos.",
+        "El pueblo vive en paz. Los vecinos no tienen calle ni número.",
     ],
 )
 def test_cues_and_street_words_in_sentences_are_not_addresses(text):
