@@ -428,11 +428,12 @@ def run(args) -> dict:
 HELDOUT_B = Path(__file__).resolve().parent / "heldout_pii_b"
 # Hand-written address sets (addresses.jsonl with the exact address in each text, negatives.jsonl), each written
 # blind to the code by a helper from a spec of formats. c to g were read after their first measurement to find the
-# formats missing (so they are development sets now, i too); j has not been read. Their READMEs give the history.
+# formats missing (so they are development sets now, i and j too); k has not been read. Their READMEs give the history.
 ADDRESS_SETS = {name: Path(__file__).resolve().parent / folder for name, folder in
                 (("c", "heldout_addresses"), ("d", "heldout_addresses_d"), ("e", "heldout_addresses_e"),
                  ("f", "heldout_addresses_f"), ("g", "heldout_addresses_g"), ("h", "heldout_addresses_h"),
-                 ("i", "heldout_addresses_i"), ("j", "heldout_addresses_j"))}
+                 ("i", "heldout_addresses_i"), ("j", "heldout_addresses_j"),
+                 ("k", "heldout_addresses_k"))}
 
 
 def evaluate_address_sets() -> dict[str, dict]:

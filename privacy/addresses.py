@@ -46,12 +46,12 @@ _BROAD_EN_TYPES = (
     "plaza|points?|ports?|prairie|radial|ramp|ranch|rapids?|rest|ridges?|river|roads|route|row|rue|run|"
     "shoals?|shores?|skyway|springs?|spurs?|squares?|sq|station|streams?|streets|summit|throughway|trace|"
     "track|trafficway|trail|trl|tunnel|underpass|unions?|valleys?|viaduct|views?|villages?|ville|vista|walks?|"
-    "wall|ways?|wells?|circle|hill|walk|yard|wharf|quay|parade|broadway|rise|vale|wynd|end|approach|chase|cross|main|"
+    "wall|ways?|wells?|circle|hill|walk|yard|wharf|quay|parade|broadway|rise|vale|wynd|end|approach|chase|cross|main|bend|"
     "lu|jie|dajie|dadao|hutong"  # Chinese streets in pinyin: "37 Xueyuan Lu"
 )
 # Spanish, Italian, Portuguese, French: the type comes before the name.
 _SAFE_ROMANCE_TYPES = (
-    r"calle|c/|avenida|avda\.?|av\.|avinguda|paseo|p[º°]\.?|pza\.?|pla[çc]a|carrer|passeig|ctra\.?|rda\.?|carrera|cra\.?|carretera|calzada|bulevar|perif[eé]rico|"
+    r"calle|c/|avenida|avda\.?|av\.|av(?=\s+[^\W\d_]{3})|avinguda|paseo|p[º°]\.?|pza\.?|pla[çc]a|carrer|passeig|ctra\.?|rda\.?|carrera|cra\.?|carretera|calzada|bulevar|perif[eé]rico|"
     r"circuito|cerrada|privada|prolongaci[oó]n|andador|callej[oó]n|circunvalaci[oó]n|continuaci[oó]n|"
     r"corredor|eje\s+vial|pasaje|peatonal|viaducto|ampliaci[oó]n|rambla|glorieta|urbanizaci[oó]n|"
     r"cañada|alameda|ronda|cuesta|pasadizo|traves[ií]a|viale|piazza|piazzale|corso|vicolo|contrada|"
@@ -110,15 +110,18 @@ _PLACE_AFTER = (  # a named group, so that the place can be read again more wide
 _ROMANCE_SECONDARY = (
     r"(?:\s*,?\s*(?:interior|int\.?|depto\.?|dpto\.?|departamento|edif\.?|edificio|piso|puerta|pta\.?|apt\.?|"
     r"appartamento|app\.?|piano|scala|interno|esc\.?|escalera|local|casa|bloque|bl\.?|mz\.?|lt\.?|torre|"
-    r"apto\.?|ap\.?|andar|sala|bloco|conj(?:unto)?\.?|"
+    r"apto\.?|ap\.?|andar|sala|bloco|conj(?:unto)?\.?(?!\s+residencial)|"
     r"b[âa]t(?:iment)?\.?|[ée]tage|porte|appt\.?|apartamento|oficina|of\.?|suite|bureau|no\.?|n[º°o]\.?|#)(?:(?<=\.)|(?![^\W\d_]))\s*[\w-]*\d?[\w-]*"
     r"|\s*[,–-]?\s*\d{1,2}\.?\s*[º°ªo]\.?(?:\s*[A-Za-z\d][ºª]?)?(?!\w)"
     r"|\s*,?\s*(?:izq(?:uierda)?|izqda|izda|dcha|dcho|drcha|derecha|centro|esq(?:uerdo)?|dt[oa]|direito|frente|"
     r"bajo|[áa]tico|entlo|entresuelo|pral|pte|ote|nte|poniente|oriente)\.?(?!\w)"
-    r"|\s+x\s+\d{1,3}[a-z]?(?:\s+y\s+\d{1,3}[a-z]?)?(?!\w)){0,3}"
+    r"|\s+x\s+\d{1,3}[a-z]?(?:\s+y\s+\d{1,3}[a-z]?)?(?!\w)"
+    # the streets either side: "Calle Higuera 45 entre Nogal y Sauce", "entre calles 5 y 7"
+    r"|\s*,?\s+entre\s+(?:(?:las\s+)?calles?\s+)?(?:[A-ZÀ-Ý][\w'’\-]*|\d{1,3})(?:\s+[A-ZÀ-Ý][\w'’\-]*)?"
+    r"\s+(?:y|e)\s+(?:[A-ZÀ-Ý][\w'’\-]*|\d{1,3})(?:\s+[A-ZÀ-Ý][\w'’\-]*)?){0,3}"
 )
 _DE_SECONDARY = (
-    r"(?:\s*[,/]?\s*(?:(?:stiege|stg\.?|top|t[üu]r|etage|stock|og|eg|dg|wohnung|whg\.?)\s*\d{1,3}[a-z]?"
+    r"(?i:\s*[,/]?\s*(?:(?:stiege|stg\.?|top|t[üu]r|etage|stock|og|eg|dg|wohnung|whg\.?)\s*\d{1,3}[a-z]?"
     r"|\d{1,2}\.\s*(?:og|stock|etage|obergeschoss)(?:\s+(?:links|rechts|mitte|li\.|re\.))?"
     r"|hinterhaus|vorderhaus|seitenfl[üu]gel|gartenhaus)(?!\w)){0,3}"
 )
@@ -158,7 +161,7 @@ PATTERNS = {
         rf"(?P<value>(?P<type>(?:{_SAFE_ROMANCE_TYPES}|{_BROAD_ROMANCE_TYPES})(?!\w))\s+"
         rf"(?P<name>(?:\d{{1,2}}\s+de\s+)?(?:(?:{_ROMANCE_LINKS})\s+|{_WORD}\s+){{0,5}}?{_WORD})\s*,?\s*(?:(?:no\.?|n\.?\s?[º°o]\.?|#|n[úu]m(?:ero)?\.?)\s*)?"
         rf"(?P<number>\d{{1,5}}[A-Za-z]?(?:\s?[-/]\s?\d{{1,5}}[A-Za-z]?(?![º°ª]))?(?:[/-][A-Za-z](?!\w))?|s/n|snc)(?!\d)"
-        r"(?:\s+(?:bis|ter))?(?:\s+\d{1,5}(?![\w/.,]\w))?"
+        r"(?:\s+(?:bis|ter))?(?:\s+\d{1,5}(?![º°ª\d])(?![\w/.,]\w))?"
         rf"{_ROMANCE_SECONDARY}{_PLACE_AFTER})"
     ),
     # French: "12, rue de la Paix", "8 bis avenue Victor Hugo".
@@ -270,7 +273,7 @@ PATTERNS["indian"] = re.compile(
 _ANY_POSTCODE = (
     r"(?:c\.?\s?p\.?\s*|cep\s*:?\s*|pin\s*:?\s*|(?-i:[A-Z]{1,2})-(?=\d{4,5}\b))?(?:\d{5}-\d{3}|\d{4}-\d{3}|\d{5}(?:-\d{4})?|"
     r"[a-z]{1,2}\d[a-z\d]?\s*\d[a-z]{2}|[a-z]\d[a-z]\s?\d[a-z]\d|[a-z]\d[\dw]\s?[a-z\d]{4}(?!\w)|"
-    r"(?-i:\d{4}\s?[A-Z]{2})(?!\w)|(?-i:[A-Z]\d{4}(?:[A-Z]{3})?)|\d{6}|\d{3}\s\d{3}|\d{4})"
+    r"(?-i:\d{4}\s?[A-Z]{2})(?!\w)|(?-i:[A-Z]\d{4}(?:[A-Z]{3})?)|\d{6}|\d{3}\s\d{3}|\d{4}|\(\d{4}\))"
 )
 _PLACE_STOP = (  # words that end an address written in lower case ("75011 paris before friday")
     r"(?:and|but|or|the|to|in|on|at|y|et|e|und|por|pour|per|mon|ma|my|please|pls|thanks|thx|call|tel|if|so|"
@@ -372,9 +375,13 @@ def _with_region_and_country(text: str, end: int) -> int:
 _STATE_ABBREVIATION = re.compile(  # ", Jal", ", Q. Roo", " D.C"
     r"(?:,\s*(?:[A-ZÀ-Ý][a-zà-ÿ]{1,3}|[A-Z]\.\s?[A-Z][a-z]{1,3})|[,\s]\s*(?:[A-Z]\.)+[A-Z])$"
 )
+_SECOND_ABBREVIATION = re.compile(r"[ \t]?(?-i:[A-Z][a-z]{1,2})\.(?=\s|$|[,;)])")
 _AFTER_POSTCODE = re.compile(rf"(?<=\d)\s*,?\s*{_PLACE_WORD}(?:[ \-]{_PLACE_WORD}){{0,2}}", re.IGNORECASE)
 _ENDS_IN_POSTCODE = re.compile(rf"{_ANY_POSTCODE}$", re.IGNORECASE)
-_NEIGHBOURHOOD = r"\s*,?\s*(?i:col(?:onia)?|fracc(?:ionamiento)?|barrio|urb(?:anizaci[oó]n)?)(?:\.\s*|\s+)"
+_NEIGHBOURHOOD = (
+    r"\s*,?\s*(?i:col(?:onia)?|fracc(?:ionamiento)?|barrio|urb(?:anizaci[oó]n)?|unidad\s+habitacional|u\.\s?h|"
+    r"conjunto(?:\s+residencial)?|villa|poblaci[oó]n)(?:\.\s*|\s+)"
+)
 _RIGHT_COLONIA = re.compile(  # Mexican and Argentine neighbourhoods: ", Col. Roma Norte", "barrio alta cordoba"
     rf"{_NEIGHBOURHOOD}(?:(?:{_ROMANCE_LINKS})\s+)?[A-ZÀ-Ý][\w'’\-]*(?:\s+(?:(?:{_ROMANCE_LINKS})\s+)?[A-ZÀ-Ý][\w'’\-]*){{0,2}}"
 )
@@ -393,7 +400,8 @@ _LEFT_PREFIX = re.compile(
     rf"|(?-i:[A-ZÀ-Ý][\w'’\-]*(?:[ \t]+(?:(?i:{_ROMANCE_LINKS}|of|the)[ \t]+)?[A-ZÀ-Ý][\w'’\-]*){{0,4}}))\s*[,\n]\s*"
     r"|(?:no\.?\s*)?\d{1,5}[a-z]?\s*,?\s*(?:lane|alley|nong)\s+"  # Chinese lanes: "No. 15 Lane 300 ..."
     r"|#\s*"
-    rf"|(?:quinta|casa|villa|edif[ií]cio|residencial|palazzo|condom[ií]nio|condominio|torre)\s+(?:(?:{_ROMANCE_LINKS})\s+)?"
+    rf"|(?:quinta|casa|villa|edif[ií]cio|residencial|palazzo|condom[ií]nio|condominio|torre|finca|vereda|hacienda|"
+    rf"rancho|paraje|aldea|caser[ií]o|parcela|corregimiento)\s+(?:(?:{_ROMANCE_LINKS})\s+)?"
     r"(?-i:[A-ZÀ-Ý][\w'’\-]*)(?:\s+(?-i:[A-ZÀ-Ý][\w'’\-]*)){0,2}\s*,\s*)$",
     re.IGNORECASE,
 )
@@ -516,15 +524,17 @@ class StreetAddressRecognizer(LocalRecognizer):
             city = _AFTER_POSTCODE.match(text, end)  # "75011 paris"
             end = city.end() if city else end
         lowercase = _written_lowercase(text[start : end + 60])
-        colonia = (_RIGHT_COLONIA_LOWER if lowercase else _RIGHT_COLONIA).match(text, end)
-        if colonia is not None:
-            end = colonia.end()
+        colonia = _RIGHT_COLONIA_LOWER if lowercase else _RIGHT_COLONIA
+        # read from the street's end too: its place part may have taken half of it ("Unidad Habitacional El")
+        end = max([end, *(found.end() for position in {end, street_end} if (found := colonia.match(text, position)))])
         end = _repeated(_RIGHT_PLACE, text, end, times=2)
         county = _RIGHT_COUNTY.match(text, end)
         if county is not None:
             end = county.end()
         if text[end : end + 1] == "." and _STATE_ABBREVIATION.search(text, max(0, end - 8), end):
             end += 1  # the full stop of a state's abbreviation: ", Jal."
+            second = _SECOND_ABBREVIATION.match(text, end)  # "Bs. As."
+            end = second.end() if second else end
         region = _RIGHT_REGION.match(text, end)
         end = region.end() if region else end
         postcode = _RIGHT_POSTCODE.match(text, end)  # "Bogotá D.C., 110231"
