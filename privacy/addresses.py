@@ -828,10 +828,11 @@ _RURAL_WORDS = frozenset({
 _ABBREVIATION_END = re.compile(r"(?<![^\W\d_])(?:[^\W\d_]{1,4}|[A-Z](?:\.[A-Z])*)$")
 
 
-# Labels that open an Indian address and belong to it: "house no 23 behind hanuman mandir, ward no 5, sikar".
+# Words that open an address and belong to it: Indian house-number labels ("house no 23 behind hanuman mandir,
+# ward no 5, sikar") and the Mexican "Domicilio conocido".
 _OPENING = re.compile(
     r"\b(?:(?:h\.?\s?no|house\s+no|flat\s+no|plot\s+no|door\s+no|d\.?\s?no)\.?\s*[:\-]?\s*(?=\d)"
-    r"|domicilio\s+conocido\b)",  # a Mexican village house with no street: "Domicilio conocido, Ranchería ..."
+    r"|domicilio\s+conocido\b)",  # a village house with no street: "Domicilio conocido, Ranchería ..."
     re.IGNORECASE,
 )
 # Parts of every cue, looked for before the cue pattern itself runs (most texts have none).
