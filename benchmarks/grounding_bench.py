@@ -123,17 +123,23 @@ _LINK = re.compile(r"^(?P<subject>[A-Z][^,;()]{2,50}?) (?P<verb>is|are|was|were)
 _NO_SUBJECT = re.compile(r"(?:There|This|These|That|It|Because|When|Although|Before|Even|If|As|While)\b")
 
 
+def _words(phrase: str) -> set[str]:
+    """Content words of a subject, singular ("lysosomes" and "lysosome" name the same thing)."""
+    return {word.rstrip("s") for word in re.findall(r"[a-z]{3,}", phrase.lower()) if word not in STOP_WORDS}
+
+
 def spliced(sentence: str, passage: str) -> str | None:
     """This sentence's subject with the predicate of another "X is ..." sentence of the passage whose words
-    this sentence does not hold (so the claim is new, and false as far as the passage says)."""
+    this sentence does not hold, about something else (no word of the two subjects shared): the claim is new, and
+    false as far as the passage says."""
     mine = _LINK.match(sentence)
     if mine is None or _NO_SUBJECT.match(mine["subject"]):
         return None
     own = set(re.findall(r"[a-z]{4,}", sentence.lower()))
     for other in split_sentences(passage):
         theirs = _LINK.match(other)
-        if theirs is None or other == sentence or theirs["subject"].lower() in mine["subject"].lower():
-            continue
+        if theirs is None or other == sentence or _words(theirs["subject"]) & _words(mine["subject"]):
+            continue  # "Lysosomes are" + "an organelle that ..." of "A lysosome is ...": true, no splice
         new_words = set(re.findall(r"[a-z]{4,}", theirs["predicate"].lower())) - own - STOP_WORDS
         subject_words = set(re.findall(r"[a-z]{4,}", mine["subject"].lower()))
         if len(new_words) >= 3 and not subject_words & set(re.findall(r"[a-z]{4,}", theirs["predicate"].lower())):

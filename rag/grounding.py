@@ -23,6 +23,7 @@ together with what the question asks ("what eats the water flea?": a sentence wi
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from functools import cache
@@ -153,28 +154,42 @@ _QUESTION_WORDS = frozenset({"what", "which", "who", "whom", "whose", "why", "ho
                              "did", "is", "are", "was", "were", "can", "could", "would", "should", "mean", "meant"})
 
 
-def _numbers(text: str) -> list[tuple[float, frozenset[str]]]:
-    """Each number of a text (digits or words) with its units: the unit words among the next three words."""
+def _numbers(text: str) -> list[tuple[float, frozenset[str], str]]:
+    """Each number of a text (digits or words) with its units (the unit words among the next three words) and,
+    without a unit, the thing it counts (the next word, stemmed; "" if none)."""
     tokens = _TOKEN.findall(text)
     found = []
     for position, token in enumerate(tokens):
         lower = token.lower()
-        if token[0].isdigit():
-            try:
-                value = float(token.replace(",", ""))
-            except ValueError:
-                continue
-        elif lower in _NUMBER_WORDS:
-            value = float(_NUMBER_WORDS[lower])
-        else:
+        if (value := _number_value(token)) is None:
             continue
         following = [word.lower() for word in tokens[position + 1 : position + 4]]
         units = frozenset(_stem(word) for word in following if _is_unit(_stem(word)))
         after = following[0] if following else ""
         if not token[0].isdigit() and not (units or (lower != "one" and after.isalpha() and after not in STOP_WORDS)):
             continue  # "one of the chambers", "once", "half of them": no count the source must state
-        found.append((value, units))
+        after_token = tokens[position + 1] if position + 1 < len(tokens) else ""
+        counted = after_token if after_token.isalpha() and after_token.islower() and after_token not in STOP_WORDS \
+            and not units else ""  # "10 electrodes"; not "In 1628 William ..."
+        found.append((value, units, _stem(counted) if counted else ""))
     return found
+
+
+def _counts(value: float, counted: str, source: str) -> bool:
+    """The source gives ``value`` of ``counted``: the number with the thing within its next three words."""
+    tokens = _TOKEN.findall(source)
+    return any(_number_value(token) == value and counted in {_stem(word.lower()) for word in tokens[i + 1 : i + 4]}
+               for i, token in enumerate(tokens))
+
+
+def _number_value(token: str) -> float | None:
+    if token[0].isdigit():
+        try:
+            return float(token.replace(",", ""))
+        except ValueError:
+            return None
+    word_value = _NUMBER_WORDS.get(token.lower())
+    return None if word_value is None else float(word_value)
 
 
 def _names(sentence: str) -> set[str]:
@@ -190,12 +205,17 @@ def unsupported_facts(sentence: str, source: str, *, question: str = "") -> list
     """The numbers, units, names, relations and named answers of ``sentence`` that ``source`` does not state."""
     missing: list[str] = []
     source_numbers = _numbers(source)
-    for value, units in _numbers(sentence):
-        same_value = [known_units for known, known_units in source_numbers if known == value]
-        if not same_value:
+    stated = Counter(known for known, _, _ in source_numbers)
+    source_tokens = [_stem(token.lower()) for token in _TOKEN.findall(source)]
+    for value, units, counted in _numbers(sentence):
+        same_value = [known_units for known, known_units, _ in source_numbers if known == value]
+        if not same_value or stated[value] <= 0:  # "about 10 to 10 percent" from "about 7 to 10 percent"
             missing.append(f"number {value:g}")
         elif units and not any(units <= known_units for known_units in same_value):
             missing.append(f"unit {value:g} {' '.join(sorted(units))}")
+        elif counted and counted in source_tokens and not _counts(value, counted, source):
+            missing.append(f"count {value:g} {counted}")  # "5 electrodes" where the source has "10 electrodes"
+        stated[value] -= 1
     source_words = {word.lower() for word in _WORD.findall(source)}
     source_stems = {_stem(word) for word in source_words}
     for name in sorted(_names(sentence)):
@@ -316,8 +336,8 @@ ANAPHOR = re.compile(r"^(?:It|They|This|These|That|Those|Its|Their|Such|Here)\b"
 def _goes_on(following: str, terms: set[str], *, strict: bool) -> bool:
     """The next source sentence is about what the one before was: "It ..." or, unless ``strict``, its first
     content word was said before ("The Sun heats water. The water evaporates.")."""
-    if ANAPHOR.match(following):
-        return True
+    if re.match(r"(?:It|Its|They|Their)\b", following):
+        return True  # "It"/"They" go on about the subject; "These ..." may mean whatever was named last
     lead = next((_stem(word) for word in _plain_words(following) if len(word) > 1 and word not in STOP_WORDS), "")
     return not strict and lead in terms
 
@@ -327,11 +347,24 @@ def _has_as_subject(sentence: str, head: str) -> bool:
     words = _plain_words(sentence)
     linking = next((index for index, word in enumerate(words) if word in _LINKING_VERBS), len(words))
     for index, word in enumerate(words):
-        if _said(head, {_stem(word)}):
+        if _said_exactly(head, {_stem(word)}):
             before = " ".join(words[:index]) + " "
             if index < linking or _NAMING.search(before):
                 return True
     return False
+
+
+def _names_subject(sentence: str, subject: list[str]) -> bool:
+    """The sentence names what came before it as the subject: "This is (called) condensation.", "This process
+    is known as osmosis." (not "These cells contain a protein called hemoglobin": those cells are the thing)."""
+    naming = _NAMED_BY_ANAPHOR.match(sentence)
+    return bool(naming) and any(_said_exactly(subject[-1], {_stem(word)})
+                                for word in _plain_words(naming.group("name")))
+
+
+_NAMED_BY_ANAPHOR = re.compile(
+    rf"^{ANAPHOR.pattern}(?:\s+\w+)?\s+(?:is|are|was|were)\s+(?:also\s+)?(?:(?:{NAMING_WORDS})\s+)?"
+    r"(?P<name>(?:\S+\s+){0,3}\S+)", re.IGNORECASE)
 
 
 def _split_terms(text: str) -> set[str]:
@@ -340,6 +373,8 @@ def _split_terms(text: str) -> set[str]:
 
 
 MIN_PREDICATE_WITH_SUBJECT = 0.5
+# A predicate said more fully (by this share of its words) in a sentence without the subject belongs to that one.
+PREDICATE_ELSEWHERE_MARGIN = 0.3
 
 
 def _spliced(sentence: str, source: str) -> str:
@@ -365,21 +400,26 @@ def _spliced(sentence: str, source: str) -> str:
         return ""
     known = split_sentences(source)
     # "X is a ...": a definition, which only a sentence that has X as its own subject (or names it) can state.
-    defining = linking is not None and words[linking] in _COPULAS and words[linking + 1 : linking + 2] in (
-        ["a"], ["an"], ["the"], ["one"])
-    best = 0.0
+    after = words[linking + 1] if linking is not None and linking + 1 < len(words) else ""
+    defining = words[linking] in _COPULAS and (after in ("a", "an", "the") or _number_value(after) is not None) \
+        if after else False  # "X is a ...", "X is two ...": what X is
+    best = elsewhere = 0.0
     for index, candidate in enumerate(known):
         terms = _split_terms(candidate)
-        if not all(_said(term, terms) for term in subject):
-            continue
-        if defining and not _has_as_subject(candidate, subject[-1]):
-            continue
         if index + 1 < len(known) and _goes_on(known[index + 1], terms, strict=defining):
             terms |= _split_terms(known[index + 1])
-        if index and ANAPHOR.match(candidate):  # "... turns into drops. This is condensation."
-            terms |= _split_terms(known[index - 1])
-        best = max(best, sum(_said(term, terms) for term in rest) / len(rest))
-    if best >= MIN_PREDICATE_WITH_SUBJECT:
+        named = bool(index) and _names_subject(candidate, subject)
+        if named:
+            terms |= _split_terms(known[index - 1])  # "... turns into drops. This is condensation."
+        covered = sum(_said(term, terms) for term in rest) / len(rest)
+        if all(_said_exactly(term, terms) for term in subject) and (
+                linking is None or named or _has_as_subject(candidate, subject[-1])):
+            best = max(best, covered)
+        else:
+            elsewhere = max(elsewhere, covered)
+    # The predicate's own sentence is about something else: a splice, even when the subject's sentence shares
+    # some of its words (same topic, same passage).
+    if best >= MIN_PREDICATE_WITH_SUBJECT and elsewhere - best < PREDICATE_ELSEWHERE_MARGIN:
         return ""
     return f"{' '.join(subject)} / {next((term for term in rest), '')}"
 
@@ -422,6 +462,19 @@ def _said(term: str, terms: set[str]) -> bool:
     """A question's term in a sentence, inflected or not ("eat" in "eaten", which stemming leaves whole)."""
     return term in terms or any(len(term) >= 3 and (known.startswith(term) or term.startswith(known))
                                 and min(len(known), len(term)) >= 3 for known in terms)
+
+
+def _said_exactly(term: str, terms: set[str]) -> bool:
+    """Like ``_said``, but only an ending stemming left on counts ("eaten": "eat"); "cyclin" is no "cycle"."""
+    return term in terms or any(_inflected(known, term) or _inflected(term, known) for known in terms)
+
+
+_INFLECTIONS = frozenset({"s", "es", "d", "ed", "n", "en", "ing", "er", "est"})
+
+
+def _inflected(longer: str, word: str) -> bool:
+    """``longer`` is ``word`` with an ending stemming left on."""
+    return len(word) >= 3 and longer.startswith(word) and longer[len(word):] in _INFLECTIONS
 
 
 def _similarities(sentences: Sequence[str], sources: Sequence[GroundingSource], embedder) -> np.ndarray:

@@ -123,6 +123,47 @@ def test_a_subject_spliced_to_what_another_sentence_says_of_something_else_is_no
     assert any(found.startswith("relation") for found in verdict.unsupported), verdict.unsupported
 
 
+LIVER_LIGAMENTS = GroundingSource(
+    1,
+    "The liver is connected to the abdominal wall by five folds referred to as ligaments. These are the falciform "
+    "ligament, the coronary ligament, two lateral ligaments, and the ligamentum teres hepatis. Oxygen is carried "
+    "through the blood by red blood cells. These cells contain a protein called hemoglobin. The heart monitor uses "
+    "3, 5, or 12 leads. It uses 10 electrodes. The cell cycle can be stopped at a checkpoint. A cyclin is a "
+    "molecule.",
+)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "fact"),
+    [
+        # "These" names what was said last (the ligaments), not the liver
+        ("The liver is the falciform ligament, the coronary ligament and two lateral ligaments.", "relation"),
+        # "These cells contain ... hemoglobin": the cells are the subject, what they carry is not hemoglobin's
+        ("Hemoglobin is carried through the blood by red blood cells.", "relation"),
+        ("The heart monitor uses 3, 3, or 12 leads.", "number 3"),  # a number said more often than the source does
+        ("The heart monitor uses 5 electrodes.", "count 5"),  # 5 of something else
+        ("A cyclin can be stopped at a checkpoint.", "relation"),  # "cyclin" is not "cycle"
+    ],
+)
+def test_what_the_source_says_of_other_things_or_other_counts_is_not_kept(sentence, fact):
+    [verdict] = check_grounding([sentence], [LIVER_LIGAMENTS])
+    assert not verdict.supported
+    assert any(found.startswith(fact) for found in verdict.unsupported), verdict.unsupported
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The liver is connected to the abdominal wall by five folds called ligaments.",
+        "The heart monitor uses 10 electrodes.",
+        "Red blood cells contain a protein called hemoglobin.",
+    ],
+)
+def test_the_same_facts_restated_are_kept(sentence):
+    [verdict] = check_grounding([sentence], [LIVER_LIGAMENTS])
+    assert verdict.supported, verdict
+
+
 @pytest.mark.parametrize(
     "sentence",
     [
