@@ -12,7 +12,8 @@ hold every word of "The hepatic vein carries bile from the liver to the gallblad
 different things, and a true claim restates one statement or two that follow each other.
 
 On top of that overlap, a sentence must not add facts (``unsupported_facts``): every number (with its
-unit) and every name in it must be in the source it cites, its key terms must not stand in the reverse
+unit, or the thing it counts: "5 electrodes" is not "10 electrodes") and every name in it must be in the
+source it cites, a number no more often than the source says it, its key terms must not stand in the reverse
 order of the source sentence they come from ("the aorta pumps blood into the left ventricle"), its subject
 may not be given what the source says of something else ("The hepatic vein is a duct that carries bile",
 spliced from two true sentences: ``_spliced``), and a
@@ -165,13 +166,12 @@ def _numbers(text: str) -> list[tuple[float, frozenset[str], str]]:
             continue
         following = [word.lower() for word in tokens[position + 1 : position + 4]]
         units = frozenset(_stem(word) for word in following if _is_unit(_stem(word)))
-        after = following[0] if following else ""
-        if not token[0].isdigit() and not (units or (lower != "one" and after.isalpha() and after not in STOP_WORDS)):
+        after = tokens[position + 1] if position + 1 < len(tokens) else ""
+        if not token[0].isdigit() and not (units or (lower != "one" and after.isalpha() and after.lower()
+                                                     not in STOP_WORDS)):
             continue  # "one of the chambers", "once", "half of them": no count the source must state
-        after_token = tokens[position + 1] if position + 1 < len(tokens) else ""
-        counted = after_token if after_token.isalpha() and after_token.islower() and after_token not in STOP_WORDS \
-            and not units else ""  # "10 electrodes"; not "In 1628 William ..."
-        found.append((value, units, _stem(counted) if counted else ""))
+        counts_a_thing = not units and after.isalpha() and after.islower() and after not in STOP_WORDS
+        found.append((value, units, _stem(after) if counts_a_thing else ""))  # "10 electrodes", not "1628 William"
     return found
 
 
@@ -334,7 +334,7 @@ ANAPHOR = re.compile(r"^(?:It|They|This|These|That|Those|Its|Their|Such|Here)\b"
 
 
 def _goes_on(following: str, terms: set[str], *, strict: bool) -> bool:
-    """The next source sentence is about what the one before was: "It ..." or, unless ``strict``, its first
+    """The next source sentence is about what the one before was: "It/They ..." or, unless ``strict``, its first
     content word was said before ("The Sun heats water. The water evaporates.")."""
     if re.match(r"(?:It|Its|They|Their)\b", following):
         return True  # "It"/"They" go on about the subject; "These ..." may mean whatever was named last
@@ -382,9 +382,11 @@ def _spliced(sentence: str, source: str) -> str:
     bile", from "The hepatic vein drains the liver." and "The bile duct carries bile."), as "subject / word".
 
     The sentence's subject (what comes before its first linking verb, else its leading words) and at least half
-    of the rest of its words must stand in one source sentence, or in it and the next when the next goes on
-    about it (see ``_goes_on``). A definition ("X is a ...") is stricter: X must be what that source sentence
-    is about, and the next sentence counts only when it starts "It ...".
+    of the rest of its words must stand in one source sentence that is about the subject (X before its linking
+    verb, or named: "This is called X"), or in it and the next when the next goes on about it (see ``_goes_on``);
+    and no sentence about something else may say that rest much more fully (the predicate's own sentence).
+    A definition ("X is a ...", "X is two ...") is stricter: the next sentence counts only when it goes on with
+    "It"/"They" and X.
     """
     words = _plain_words(sentence)
     linking = next((index for index, word in enumerate(words[:14]) if word in _LINKING_VERBS), None)
@@ -401,8 +403,8 @@ def _spliced(sentence: str, source: str) -> str:
     known = split_sentences(source)
     # "X is a ...": a definition, which only a sentence that has X as its own subject (or names it) can state.
     after = words[linking + 1] if linking is not None and linking + 1 < len(words) else ""
-    defining = words[linking] in _COPULAS and (after in ("a", "an", "the") or _number_value(after) is not None) \
-        if after else False  # "X is a ...", "X is two ...": what X is
+    defining = bool(after) and words[linking] in _COPULAS and (  # "X is a ...", "X is two ...": what X is
+        after in ("a", "an", "the") or _number_value(after) is not None)
     best = elsewhere = 0.0
     for index, candidate in enumerate(known):
         terms = _split_terms(candidate)

@@ -63,6 +63,12 @@ def read_question(question: str) -> Question:
     return Question(kind, "", frozenset(content_terms(text)))
 
 
+def names_term(text: str, term: str) -> bool:
+    """The text uses the term as a whole word (a plural too): "alveoli" is not named by "alveolar"."""
+    words = r"\W+".join(re.escape(word) for word in re.findall(r"[\w'-]+", term))
+    return bool(words) and re.search(rf"\b{words}(?:e?s)?\b", text, re.IGNORECASE) is not None
+
+
 def defines(sentence: str, term: str) -> bool:
     """The sentence defines ``term``: "T is/are/refers to/means ...", "... is called T", "known as T", "T, or ...",
     "... is (said to be) T"."""

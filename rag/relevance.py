@@ -42,6 +42,8 @@ _LANGUAGE_WORDS = {
 _ENGLISH_WORDS = {"what", "how", "why", "which", "who", "where", "when", "the", "is", "are", "do", "does", "a", "an",
                   "of", "in", "to", "and", "it", "this", "that", "was", "were", "can", "for", "with", "on", "my"}
 _WORD = re.compile(r"[^\W\d_][\w'-]*")
+# What pseudonymisation leaves of a name or an address in a question ("<PERSON_1>"): no word of its topic.
+PLACEHOLDER = re.compile(r"<[A-Z_]+(?:_\d+)?>")
 
 NOT_FOUND_BY_LANGUAGE = {
     "en": "I couldn't find this in your course materials, so I won't guess. "
@@ -78,13 +80,13 @@ def not_found_message(language: str) -> str:
 
 def key_terms(question: str) -> set[str]:
     """What the question is about: its content terms without question words and placeholders."""
-    return content_terms(re.sub(r"<[A-Z_]+(?:_\d+)?>", " ", question)) - QUESTION_TERMS
+    return content_terms(PLACEHOLDER.sub(" ", question)) - QUESTION_TERMS
 
 
 def key_words(question: str) -> list[str]:
     """The question's key terms as written ("hurricane", not the stem "hurrican"), for the course's own index."""
     terms = key_terms(question)
-    words = re.findall(r"[A-Za-z][A-Za-z'-]*|\d+", re.sub(r"<[A-Z_]+(?:_\d+)?>", " ", question))
+    words = re.findall(r"[A-Za-z][A-Za-z'-]*|\d+", PLACEHOLDER.sub(" ", question))
     return list(dict.fromkeys(word.lower() for word in words if content_terms(word) & terms))
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -110,3 +110,12 @@ def words_in_course(*, course: Course, words: Iterable[str]) -> set[str]:
             [words, course.pk],
         )
         return {row[0] for row in cursor.fetchall()}
+
+
+def first_passage_naming(*, material_id: int, names: Callable[[str], bool]) -> Chunk | None:
+    """The material's first text passage, in reading order, for which ``names`` holds (it names a term).
+
+    Matched in memory, so the student's words never become a database query.
+    """
+    passages = Chunk.objects.filter(material_id=material_id, modality=Chunk.Modality.TEXT).select_related("material")
+    return next((chunk for chunk in passages.order_by("ordinal") if names(chunk.text)), None)

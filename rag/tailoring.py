@@ -1,9 +1,9 @@
 """Deterministic reading-level adjustments that a 135M model cannot be trusted to make itself.
 
-For the "simple" band, sentences are split at clause boundaries and a small glossary swaps hard
-words for everyday ones; the other bands keep whole sentences as written (an advanced reader gets more
-of them, never a chain joined by semicolons). The explainer applies this after the grounding check, so grounding judges
-what the model said.
+For the "simple" band, sentences are split into the clauses that stand alone (read from spaCy's parse) and
+a small glossary swaps hard words for everyday ones; the other bands keep whole sentences as written (an
+advanced reader gets more of them, never a chain joined by semicolons). The explainer applies this after the
+grounding check, so grounding judges what the model said.
 """
 
 from __future__ import annotations
@@ -16,12 +16,6 @@ import pyphen
 from rag.prompting import reading_band
 
 MAX_SIMPLE_WORDS = 10
-# Clause boundaries where a sentence can be cut without changing its meaning.
-_CLAUSE_BREAKS = re.compile(
-    r",\s+(?:and|but|so|which|while|where|because)\s+|;\s+|\s+-\s+|,\s+(?=(?:this|these|it|they)\s)",
-    re.IGNORECASE,
-)
-_BREAK_STARTS = {"which": "This", "while": "And", "where": "There", "because": "This is because"}
 GLOSSARY = {
     "approximately": "about", "utilize": "use", "utilizes": "uses", "however": "but", "therefore": "so",
     "numerous": "many", "consequently": "so", "additionally": "also", "obtain": "get", "obtains": "gets",
@@ -84,60 +78,115 @@ def _capitalised(text: str) -> str:
 
 
 def _split(sentence: str) -> list[str]:
-    """Cut at clause boundaries, only while the pieces are long; keep the final punctuation."""
+    """Cut a long sentence into the clauses that can stand alone; keep the final punctuation."""
     body, end = (sentence[:-1], sentence[-1]) if sentence[-1:] in ".!?" else (sentence, ".")
-    if len(body.split()) <= MAX_SIMPLE_WORDS:
-        return [body + end]
-    pieces, cursor = [], 0
-    for match in _CLAUSE_BREAKS.finditer(body):
-        head = body[cursor: match.start()].strip()
-        if len(head.split()) < 4 or head.split()[0].lower() in _CLAUSE_STARTS:
-            continue  # too short to stand alone, or a clause ("When they become too heavy,"): keep it attached
-        pieces.append(head)
-        joiner = match.group(0).strip(" ,;-").lower()
-        cursor = match.end()
-        if joiner in _BREAK_STARTS:
-            body = body[:cursor] + _BREAK_STARTS[joiner] + " " + body[cursor:]
-    pieces.append(body[cursor:].strip())
-    pieces = [part for piece in pieces for part in _split_at_commas(piece)]
-    return [_capitalised(piece) + "." for piece in pieces[:-1] if piece] + [_capitalised(pieces[-1]) + end]
+    pieces = _clauses(body)
+    return [_capitalised(piece) + "." for piece in pieces[:-1]] + [_capitalised(pieces[-1]) + end]
 
 
-def _split_at_commas(piece: str) -> list[str]:
-    """Last resort for a still-long piece: cut at its first comma when both sides can stand alone.
+def _clauses(text: str) -> list[str]:
+    """Independent clauses, read from the sentence's parse, while a piece is longer than ``MAX_SIMPLE_WORDS``.
 
-    Only the first: after a later one the head holds a list or an aside ("Decomposers, such as
-    fungi and worms, break down...") and the tail would be a sentence without its subject. A side that
-    opens with a preposition, a linking word or an article is a fragment, not a sentence ("Unlike the
-    valves,", ", in which nutrients are harvested", ", a cell of the immune system"): no cut then.
+    Cuts that keep the meaning and the grammar: before a conjunction or a semicolon that joins two verbs each
+    with its own subject ("..., and the vapour rises": "The vapour rises."); and a ", which ..." clause becomes a
+    sentence of its own that names what it stands for ("glycoproteins, which extend": "Glycoproteins extend";
+    "the crown, which is the part above the gum, and the root": "... the crown and the root. The crown is ...").
+    An appositive becomes a sentence too ("the macrophage, a cell of the immune system,": "The macrophage is a
+    cell of the immune system."). Nothing else is cut: a list, "called X" or a participle ("making the head
+    polar") has no subject.
     """
-    match = re.search(r",\s+", piece)
-    if len(piece.split()) <= MAX_SIMPLE_WORDS or match is None:
-        return [piece]
-    head, tail = piece[: match.start()], piece[match.end():]
-    next_item = tail.split(",")[0]  # a short next item means a list: "rain, snow, sleet"
-    if (len(head.split()) >= 4 and len(tail.split()) >= 4 and len(next_item.split()) > 3
-            and head.split()[0].lower() not in _NOT_A_SENTENCE_START
-            and tail.split()[0].lower() not in _NOT_A_SENTENCE_START):
-        return [head, *_split_at_commas(tail)]
-    return [piece]
+    if len(text.split()) <= MAX_SIMPLE_WORDS:
+        return [text]
+    doc = _parser()(text)
+    for token in doc:
+        if pieces := _conjunction_cut(token) or _relative_cut(token, doc) or _aside_cut(token, doc):
+            head, tail = pieces
+            if len(head.split()) >= 4 and len(tail.split()) >= 3:
+                return [*_clauses(head), *_clauses(tail)]
+    return [text]
 
 
-# Words that open a phrase or a clause, not a sentence that can stand alone.
-_NOT_A_SENTENCE_START = frozenset({
-    "a", "an", "the", "unlike", "like", "although", "though", "when", "whenever", "if", "because", "as", "since",
-    "while", "after", "before", "during", "in", "on", "at", "for", "with", "without", "by", "from", "to", "of",
-    "into", "onto", "through", "between", "among", "within", "under", "over", "above", "below", "which", "who",
-    "whom", "whose", "where", "that", "such", "including", "especially", "particularly", "both", "either",
-    "neither", "once", "until", "unless", "whereas", "despite", "upon", "via", "along", "across", "around",
-})
-# A clause that opens this way leans on the next one ("When they become too heavy, they fall"); "The vapour
-# rises" stands alone.
-_CLAUSE_STARTS = _NOT_A_SENTENCE_START - {"a", "an", "the", "that", "such", "both", "either", "neither"}
+def _conjunction_cut(token) -> tuple[str, str] | None:
+    """The two clauses of "X verb ..., and Y verb ..." or "X verb ...; Y verb ...", or None."""
+    if token.text == ";":
+        joiner = ""
+    elif token.dep_ == "cc" and token.lower_ in _JOINERS and token.head.pos_ in ("VERB", "AUX"):
+        joiner = _JOINERS[token.lower_]
+    else:
+        return None  # "nutrients and toxins": no clauses joined
+    joined = next((later for later in token.doc[token.i + 1 :] if later.pos_ in ("VERB", "AUX")
+                   and later.dep_ in ("conj", "ROOT", "parataxis", "ccomp")), None)
+    if joined is None or not any(child.dep_ in ("nsubj", "nsubjpass", "expl") and child.i > token.i
+                                 for child in joined.children):
+        return None  # "..., and also makes ...": no subject of its own
+    start = token.i - 1 if token.i and token.nbor(-1).text == "," else token.i
+    doc = token.doc
+    return doc[:start].text.rstrip(" ,;"), f"{joiner} {doc[token.i + 1 :].text}".strip()
+
+
+def _relative_cut(token, doc) -> tuple[str, str] | None:
+    """The sentence without its ", which ..." clause (the clause's own subject), and that clause as a sentence."""
+    clause = token.head
+    if (token.lower_ not in ("which", "who") or token.dep_ not in ("nsubj", "nsubjpass") or clause.dep_ != "relcl"
+            or token.i == 0 or token.nbor(-1).text != ","):
+        return None
+    end = clause.right_edge.i + 1
+    return _set_off(doc, token.i - 1, end, f"{_named(clause.head)} {doc[token.i + 1 : end].text}")
+
+
+def _aside_cut(token, doc) -> tuple[str, str] | None:
+    """The sentence without an appositive set off by commas, and the appositive as a sentence ("the macrophage,
+    a cell of the immune system,": "The macrophage is a cell of the immune system.")."""
+    if token.dep_ != "appos" or token.head.pos_ not in ("NOUN", "PROPN"):
+        return None
+    start = token.left_edge.i
+    if start == 0 or doc[start - 1].text != ",":
+        return None
+    end = token.right_edge.i + 1
+    verb = "are" if token.head.tag_ in ("NNS", "NNPS") else "is"
+    return _set_off(doc, start - 1, end, f"{_named(token.head)} {verb} {doc[start:end].text}")
+
+
+def _set_off(doc, comma: int, end: int, sentence: str) -> tuple[str, str] | None:
+    """The sentence without the part from ``comma`` to ``end`` (closing it, or closed by a comma), and that part
+    as ``sentence``; None when the part is not set off by commas (it tells which thing: it cannot leave)."""
+    if end >= len(doc):
+        return doc[:comma].text, sentence
+    if doc[end].text != ",":
+        return None
+    return f"{doc[:comma].text} {doc[end + 1 :].text}", sentence
+
+
+def _named(head) -> str:
+    """A thing as a sentence names it again: its article, adjectives and compounds ("a phagocytic cell": "the
+    phagocytic cell", "glycoproteins")."""
+    words = [word for word in head.lefts if word.dep_ in ("det", "amod", "compound", "nummod")]
+    return " ".join(["the" if word.lower_ in ("a", "an") else word.text for word in words] + [head.text])
+
+
+# A conjunction that joins two clauses, and how the second clause opens on its own.
+_JOINERS = {"and": "", "but": "But", "so": "So", "yet": "Yet"}
+
+
+@cache
+def _parser():
+    """spaCy's small English model (the one redaction uses, from its package: never downloaded), parser only."""
+    import spacy
+
+    from privacy.api import SPACY_MODEL
+
+    return spacy.load(SPACY_MODEL, exclude=["ner", "lemmatizer"])
+
+
+_ASIDE = re.compile(r"\s*\([^()]*\)")
+# A swapped-in verb with a particle keeps a pronoun object inside: "lets out it" is "lets it out".
+_PARTICLE_BEFORE_PRONOUN = re.compile(r"\b(let|lets|letting|take|takes|taken|build|builds)\s+(out|in|up)\s+"
+                                      r"(it|them|this|these)\b", re.IGNORECASE)
 
 
 def tailor_sentence(sentence: str, *, reading_level: float) -> list[str]:
     """The sentence as the learner's band wants it: split and simplified, or unchanged."""
     if reading_band(reading_level).name != "simple":
         return [sentence]
-    return _split(_GLOSSARY_WORD.sub(_swap, sentence))
+    plain = _ASIDE.sub("", sentence)  # "(plural = nucleoli)", "(ICF)", "()": asides a young reader can skip
+    return _split(_PARTICLE_BEFORE_PRONOUN.sub(r"\1 \3 \2", _GLOSSARY_WORD.sub(_swap, plain)))

@@ -19,7 +19,8 @@ from rag.grounding import (
     split_sentences,
 )
 from rag.prompting import LearnerContext, reading_band
-from rag.questions import answer_bonus, read_question
+from rag.questions import answer_bonus, names_term, read_question
+from rag.relevance import PLACEHOLDER
 from rag.tailoring import fk_grade, tailor_sentence
 
 EXTRACTIVE_SENTENCES = 3
@@ -198,6 +199,18 @@ def _rank(question: str, sources: Sequence[Source], embedder) -> list[tuple[int,
             for i in sorted(range(len(candidates)), key=lambda i: -scores[i])]
 
 
+def closest_statement_similarity(question: str, sources: Sequence[Source], embedder) -> float:
+    """How close in meaning the sources' best statement is to the question (cosine, without kind bonuses).
+
+    A placeholder ("<PERSON_1>") says nothing of what is asked and is left out: passages with placeholders of
+    their own would seem close to any question that has one.
+    """
+    question = " ".join(PLACEHOLDER.sub(" ", question).split())
+    asked = read_question(question)
+    return max((verdict.similarity - answer_bonus(verdict.sentence, asked)
+                for _, verdict in _ranked_statements(question, sources, embedder)), default=0.0)
+
+
 def _statements(text: str) -> list[str]:
     """The whole statements of a source; one that leans on the sentence before ("This is called
     condensation.") comes with it, since alone it says nothing."""
@@ -234,13 +247,26 @@ def _answering(question: str, sources: Sequence[Source], embedder) -> list[Sente
     if asked.kind not in ("definition", "why", "how"):
         return []
     ranked = _ranked_statements(question, sources, embedder)
+    introduction = _introduction(sources, asked.term) if asked.kind == "definition" else []
     if not ranked or not answer_bonus(ranked[0][1].sentence, asked):
-        return []
+        return introduction
     if asked.kind != "definition":
         return [ranked[0][1]]
+    introduced = {verdict.sentence for verdict in introduction}
     defining = list({item[1].sentence: item for item in ranked[:DEFINITION_CANDIDATES]  # a sentence once,
-                     if answer_bonus(item[1].sentence, asked)}.values())[:MAX_DEFINING_STATEMENTS]  # even in 2 chunks
-    return [verdict for _, verdict in sorted(defining, key=lambda ranked_statement: ranked_statement[0])]
+                     if answer_bonus(item[1].sentence, asked) and item[1].sentence not in introduced
+                     }.values())[:MAX_DEFINING_STATEMENTS]  # even in 2 chunks
+    return introduction + [verdict for _, verdict in sorted(defining, key=lambda ranked_statement: ranked_statement[0])]
+
+
+def _introduction(sources: Sequence[Source], term: str) -> list[SentenceVerdict]:
+    """The statement where the course first uses the asked term (see ``Source.introduces``): a textbook sets a
+    key term where it introduces it, and that sentence often defines it by its context ("..., called X")."""
+    for source in sources:
+        if source.introduces:
+            statement = next((text for text in _statements(source.text) if names_term(text, term)), None)
+            return [SentenceVerdict(statement, True, source.number, 1.0, 1.0)] if statement else []
+    return []
 
 
 def _extractive(

@@ -52,6 +52,7 @@ class Source:
     text: str
     citation: dict
     diagram_id: int | None = None
+    introduces: str = ""  # the asked term, when this is the passage where its material first names it
 
 
 @dataclass

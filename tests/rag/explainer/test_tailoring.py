@@ -47,9 +47,49 @@ def test_a_sentence_is_not_cut_into_fragments():
         pieces = tailor_sentence(sentence, reading_level=4)
         assert not any(piece.split()[0].lower() in {"unlike", "in", "a"} for piece in pieces[1:]), pieces
         assert not pieces[0].endswith(("valves.", "air.")), pieces
+        assert not any(piece.split()[0].lower() in {"called", "or", "and"} for piece in pieces), pieces
 
 
 def test_everyday_words_keep_the_grammar():
     simplified = " ".join(tailor_sentence("A concentration gradient is the difference in concentration of a "
                                           "substance across a space.", reading_level=4))
     assert "a stuff" not in simplified
+
+
+def test_a_which_clause_becomes_a_sentence_that_names_what_it_stands_for():
+    assert tailor_sentence("Some integral membrane proteins are glycoproteins, which extend into the extracellular "
+                           "matrix.", reading_level=4) == ["Some integral membrane proteins are glycoproteins.",
+                                                           "Glycoproteins extend into the extracellular matrix."]
+    pieces = tailor_sentence("The two main parts of a tooth are the crown, which is the part above the gum line, "
+                             "and the root, which is held within the jaw bones.", reading_level=4)
+    assert pieces[0].startswith("The two main parts of a tooth are the crown and the root")
+    assert "The crown is the part above the gum line." in pieces
+
+
+def test_an_appositive_becomes_a_sentence_about_what_it_names():
+    assert tailor_sentence("Roaming around the alveolar wall is the alveolar macrophage, a phagocytic cell of the "
+                           "immune system.", reading_level=4) == [
+        "Roaming around the alveolar wall is the alveolar macrophage.",
+        "The alveolar macrophage is a phagocytic cell of the immune system."]
+
+
+def test_clauses_with_their_own_subject_are_cut_at_their_conjunction_or_semicolon():
+    assert tailor_sentence("Enlarged hearts are not always a result of exercise; they can result from diseases of "
+                           "the heart muscle.", reading_level=4) == [
+        "Enlarged hearts are not always a result of exercise.", "They can result from diseases of the heart muscle."]
+    assert tailor_sentence("The stomach churns the food for several hours, but the small intestine absorbs most of "
+                           "the nutrients.", reading_level=4) == [
+        "The stomach churns the food for several hours.", "But the small intestine takes in most of the nutrients."]
+
+
+def test_pieces_without_a_subject_of_their_own_stay_attached():
+    for sentence in [
+        "The Golgi apparatus changes products from the rough ER, and also makes new organelles called lysosomes.",
+        "After processing the nutrients and toxins, the liver sends nutrients needed by other cells to the blood.",
+    ]:
+        assert tailor_sentence(sentence, reading_level=4) == [sentence]
+
+
+def test_young_readers_are_spared_the_asides_in_brackets():
+    assert tailor_sentence("A dark mass is called a nucleolus (plural = nucleoli).", reading_level=4) == [
+        "A dark mass is called a nucleolus."]
