@@ -65,8 +65,13 @@ def read_question(question: str) -> Question:
 
 def names_term(text: str, term: str) -> bool:
     """The text uses the term as a whole word (a plural too): "alveoli" is not named by "alveolar"."""
-    words = r"\W+".join(re.escape(word) for word in re.findall(r"[\w'-]+", term))
+    words = _words_of(term)
     return bool(words) and re.search(rf"\b{words}(?:e?s)?\b", text, re.IGNORECASE) is not None
+
+
+def _words_of(term: str) -> str:
+    """A pattern for the term's words with any spacing or punctuation between them ("T wave", "T-wave")."""
+    return r"\W+".join(re.escape(word) for word in re.findall(r"[\w'-]+", term))
 
 
 def defines(sentence: str, term: str) -> bool:
@@ -74,7 +79,7 @@ def defines(sentence: str, term: str) -> bool:
     "... is (said to be) T"."""
     if not term:
         return False
-    words = r"\W+".join(re.escape(word) for word in re.findall(r"[\w'-]+", term))
+    words = _words_of(term)
     if not words:
         return False
     term_pattern = rf"(?:an?\s+|the\s+)?{words}(?:e?s)?"
