@@ -99,7 +99,7 @@ def _clauses(text: str) -> list[str]:
         return [text]
     doc = _parser()(text)
     for token in doc:
-        if pieces := _conjunction_cut(token) or _relative_cut(token, doc) or _aside_cut(token, doc):
+        if pieces := _conjunction_cut(token) or _relative_cut(token) or _aside_cut(token):
             head, tail = pieces
             if len(head.split()) >= 4 and len(tail.split()) >= 3:
                 return [*_clauses(head), *_clauses(tail)]
@@ -124,9 +124,9 @@ def _conjunction_cut(token) -> tuple[str, str] | None:
     return doc[:start].text.rstrip(" ,;"), f"{joiner} {doc[token.i + 1 :].text}".strip()
 
 
-def _relative_cut(token, doc) -> tuple[str, str] | None:
+def _relative_cut(token) -> tuple[str, str] | None:
     """The sentence without its ", which ..." clause (the clause's own subject), and that clause as a sentence."""
-    clause = token.head
+    doc, clause = token.doc, token.head
     if (token.lower_ not in ("which", "who") or token.dep_ not in ("nsubj", "nsubjpass") or clause.dep_ != "relcl"
             or token.i == 0 or token.nbor(-1).text != ","):
         return None
@@ -134,12 +134,12 @@ def _relative_cut(token, doc) -> tuple[str, str] | None:
     return _set_off(doc, token.i - 1, end, f"{_named(clause.head)} {doc[token.i + 1 : end].text}")
 
 
-def _aside_cut(token, doc) -> tuple[str, str] | None:
+def _aside_cut(token) -> tuple[str, str] | None:
     """The sentence without an appositive set off by commas, and the appositive as a sentence ("the macrophage,
     a cell of the immune system,": "The macrophage is a cell of the immune system.")."""
     if token.dep_ != "appos" or token.head.pos_ not in ("NOUN", "PROPN"):
         return None
-    start = token.left_edge.i
+    doc, start = token.doc, token.left_edge.i
     if start == 0 or doc[start - 1].text != ",":
         return None
     end = token.right_edge.i + 1
