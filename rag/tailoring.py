@@ -17,23 +17,30 @@ from rag.prompting import reading_band
 
 MAX_SIMPLE_WORDS = 10
 GLOSSARY = {
-    "approximately": "about", "utilize": "use", "utilizes": "uses", "however": "but", "therefore": "so",
-    "numerous": "many", "consequently": "so", "additionally": "also", "obtain": "get", "obtains": "gets",
+    "approximately": "about", "utilize": "use", "utilizes": "uses",
+    "numerous": "many", "obtain": "get", "obtains": "gets",
     "require": "need", "requires": "needs", "sufficient": "enough", "demonstrate": "show", "demonstrates": "shows",
     "transform": "change", "transforms": "changes", "transformed": "changed", "produce": "make", "produces": "makes",
-    "significant": "big", "significantly": "a lot", "essential": "needed", "component": "part",
+    "significant": "big", "significantly": "greatly", "essential": "needed", "component": "part",
     "components": "parts", "crucial": "key", "regulate": "control", "regulates": "controls", "eventually": "in the end",
     "various": "many", "typically": "often", "located": "found", "convert": "change", "converts": "changes",
     "converted": "changed", "absorb": "take in", "absorbs": "takes in", "absorbed": "taken in", "release": "let out",
-    "releases": "lets out", "released": "let out", "releasing": "letting out", "continuous": "non-stop",
-    "continuously": "all the time", "enormous": "huge", "extremely": "very", "moisture": "water",
-    "particular": "one", "combination": "mix", "combine": "mix",
-    "combines": "mixes", "sufficiently": "enough", "characteristics": "features", "environment": "surroundings",
-    "accumulate": "build up", "accumulates": "builds up", "gradually": "slowly", "rapidly": "fast",
+    "releases": "lets out", "released": "let out", "continuously": "always", "enormous": "huge", "extremely": "very",
+    "moisture": "water",
+    "combination": "mix", "combine": "mix",
+    "combines": "mixes", "sufficiently": "enough", "characteristics": "features",
+    "accumulate": "build up", "accumulates": "builds up", "gradually": "slowly", "rapidly": "quickly",
     "immediately": "right away", "previously": "before", "assist": "help", "assists": "helps",
     "remain": "stay", "remains": "stays", "contain": "hold", "contains": "holds", "occurs": "happens",
     "occur": "happen", "substance": "material", "substances": "materials", "individual": "single",
+    "facilitate": "help", "facilitates": "helps", "initiate": "start", "initiates": "starts", "primarily": "mainly",
+    "subsequently": "later", "frequently": "often", "indicate": "show", "indicates": "shows", "possess": "have",
+    "possesses": "has", "terminate": "end", "terminates": "ends", "modify": "change", "modifies": "changes",
+    "modified": "changed", "maintain": "keep", "maintains": "keeps", "maintained": "kept", "acquire": "get",
+    "acquires": "gets",
 }
+_ALSO_NOUNS = frozenset({"release", "releases", "remains", "produce", "transform", "individual"})
+_DETERMINER_BEFORE = re.compile(r"\b(the|a|an|its|their|this|that|of|no)\s+$", re.IGNORECASE)
 _GLOSSARY_WORD = re.compile(r"\b(" + "|".join(sorted(GLOSSARY, key=len, reverse=True)) + r")\b", re.IGNORECASE)
 
 
@@ -66,6 +73,8 @@ def fk_grade(text: str) -> float:
 
 def _swap(match: re.Match) -> str:
     word = match.group(0)
+    if word.lower() in _ALSO_NOUNS and _DETERMINER_BEFORE.search(match.string, 0, match.start()):
+        return word  # "the release of nitric oxide" is no "let out"
     # IGNORECASE matching is Unicode-aware ("ſ" matches "s"), so a match may not be a key.
     simple = GLOSSARY.get(word.lower())
     if simple is None:
@@ -80,58 +89,228 @@ def _capitalised(text: str) -> str:
 def _split(sentence: str) -> list[str]:
     """Cut a long sentence into the clauses that can stand alone; keep the final punctuation."""
     body, end = (sentence[:-1], sentence[-1]) if sentence[-1:] in ".!?" else (sentence, ".")
-    pieces = _clauses(body)
-    return [_capitalised(piece) + "." for piece in pieces[:-1]] + [_capitalised(pieces[-1]) + end]
+    pieces = [_capitalised(_OPENING_LINK.sub(_opening_link, piece.strip())) for piece in _clauses(body.strip())]
+    return [piece + "." for piece in pieces[:-1]] + [pieces[-1] + end]
 
 
 def _clauses(text: str) -> list[str]:
-    """Independent clauses, read from the sentence's parse, while a piece is longer than ``MAX_SIMPLE_WORDS``.
+    """Sentences that stand alone, read from the sentence's parse, while a piece is longer than ``MAX_SIMPLE_WORDS``.
 
-    Cuts that keep the meaning and the grammar: before a conjunction or a semicolon that joins two verbs each
-    with its own subject ("..., and the vapour rises": "The vapour rises."); and a ", which ..." clause becomes a
-    sentence of its own that names what it stands for ("glycoproteins, which extend": "Glycoproteins extend";
-    "the crown, which is the part above the gum, and the root": "... the crown and the root. The crown is ...").
-    An appositive becomes a sentence too ("the macrophage, a cell of the immune system,": "The macrophage is a
-    cell of the immune system."). Nothing else is cut: a list, "called X" or a participle ("making the head
-    polar") has no subject.
+    First the sentence's own clauses: a conjunction or semicolon that joins two verbs each with its own subject
+    ("..., and the vapour rises": "The vapour rises."). Then what is inside them, each piece keeping its subject:
+    a second verb of the same subject ("and also makes ...": "It also makes ..."); a ", which ..." clause or a
+    closing "that ..." clause about the thing the verb names ("glycoproteins, which extend": "Glycoproteins
+    extend"; "a membrane that surrounds the lung": "It surrounds the lung"); an appositive ("the macrophage, a
+    cell of the immune system,": "The macrophage is a cell of the immune system."); a closing participle (",
+    allowing X": "This allows X") or "because ..." ("This is because ..."). A cut is not made where the parse
+    cannot tell what a clause is about (a list, a comparison, a bare plural, a disagreeing verb) or where a
+    piece would lack its subject or end on a word that needs what follows.
     """
     if len(text.split()) <= MAX_SIMPLE_WORDS:
         return [text]
     doc = _parser()(text)
-    for token in doc:
-        if pieces := _conjunction_cut(token) or _relative_cut(token) or _aside_cut(token):
-            head, tail = pieces
-            if len(head.split()) >= 4 and len(tail.split()) >= 3:
-                return [*_clauses(head), *_clauses(tail)]
+    for cut in (_conjunction_cut, _list_cut, _naming_cut, _other_cut):  # the sentence's clauses, then inside them
+        for token in doc:
+            if pieces := cut(token):
+                head, tail = pieces
+                if len(head.split()) >= 4 and len(tail.split()) >= 3 and head.split()[-1].lower() not in _NEEDS_MORE:
+                    return [*_clauses(head), *_clauses(tail)]
     return [text]
+
+
+# A piece ending on one of these is cut off ("three sodium ions are extruded from").
+_NEEDS_MORE = frozenset({"from", "to", "into", "of", "in", "on", "with", "by", "for", "at", "and", "or", "the", "a",
+                         "an", "that", "which", "than", "as"})
+
+
+def _list_cut(token) -> tuple[str, str] | None:
+    """A list after a colon as a sentence of its own: "The wall consists of three cell types: A, B, and C": "The
+    wall consists of three cell types. These are A, B, and C." Only after a noun: "The answer is simple: ..."
+    opens a clause, not a list."""
+    doc = token.doc
+    if token.text != ":" or token.i == 0 or token.i + 1 >= len(doc) or doc[token.i - 1].pos_ not in ("NOUN", "PROPN"):
+        return None
+    after = doc[token.i + 1 :]
+    if (not re.search(r",|\b(and|or)\b", after.text) or ":" in after.text or after[0].like_num
+            or after[0].tag_ in ("VB", "VBP") or any(word.dep_ in ("nsubj", "nsubjpass") for word in after)):
+        return None  # a sentence, steps ("position food ..."), measures ("12 cm ...") or a table
+    listed = after.text
+    return doc[:token.i].text, f"these are {listed}"
+
+
+def _naming_cut(token) -> tuple[str, str] | None:
+    """A closing ", called X" as "This is called X." (the parse rarely tells what is called X, and the reader
+    takes "this" as the thing just described, as the book's own "This is called ..." sentences do)."""
+    doc = token.doc
+    if token.text != "," or token.i + 2 >= len(doc):
+        return None
+    match = _NAMING.match(doc[token.i + 1 :].text)
+    if match is None or "," in match.group(2) or len(match.group(2).split()) > 6:
+        return None
+    these = "these are" if doc[-1].tag_ in ("NNS", "NNPS") else "this is"  # "..., called cells"
+    return doc[:token.i].text, f"{these} {match.group(1)} {match.group(2)}"
+
+
+_NAMING = re.compile(r"(?:also )?(called|known as|termed|referred to as) (.+)$")
+
+
+def _other_cut(token) -> tuple[str, str] | None:
+    return (_shared_subject_cut(token) or _relative_cut(token) or _restrictive_cut(token) or _aside_cut(token)
+            or _participle_cut(token) or _because_cut(token))
 
 
 def _conjunction_cut(token) -> tuple[str, str] | None:
     """The two clauses of "X verb ..., and Y verb ..." or "X verb ...; Y verb ...", or None."""
     if token.text == ";":
         joiner = ""
-    elif token.dep_ == "cc" and token.lower_ in _JOINERS and token.head.pos_ in ("VERB", "AUX"):
+    elif (token.dep_ == "cc" and token.lower_ in _JOINERS and token.head.pos_ in ("VERB", "AUX")
+          and token.head.dep_ == "ROOT"):  # "is where digestion is completed and all absorption occurs": one clause
         joiner = _JOINERS[token.lower_]
     else:
         return None  # "nutrients and toxins": no clauses joined
     joined = next((later for later in token.doc[token.i + 1 :] if later.pos_ in ("VERB", "AUX")
                    and later.dep_ in ("conj", "ROOT", "parataxis", "ccomp")), None)
+    if joined is not None and joiner and joined.head != token.head:
+        return None  # "when you have lost teeth, your gums are diseased, and ...": a list inside one clause
     if joined is None or not any(child.dep_ in ("nsubj", "nsubjpass", "expl") and child.i > token.i
                                  for child in joined.children):
         return None  # "..., and also makes ...": no subject of its own
+    after = token.doc[token.i + 1 : token.i + 3]
+    if after and after[0].tag_ in ("WRB", "WP", "WDT", "IN") or len(after) == 2 and after[0].lower_ == "the" and (
+            after[1].tag_ in ("JJR", "RBR")):
+        return None  # "and how it is propelled", "and the lower the preload is": no clause of its own
     start = token.i - 1 if token.i and token.nbor(-1).text == "," else token.i
     doc = token.doc
     return doc[:start].text.rstrip(" ,;"), f"{joiner} {doc[token.i + 1 :].text}".strip()
+
+
+def _shared_subject_cut(token) -> tuple[str, str] | None:
+    """Two verbs of one subject as two sentences: "Red blood cells carry oxygen and remove carbon dioxide": "Red
+    blood cells carry oxygen. They remove carbon dioxide." The second verb keeps the first one's helping verbs
+    ("can bind ... and release": "It can release")."""
+    root = token.head
+    if token.dep_ != "cc" or token.lower_ not in _JOINERS or root.dep_ != "ROOT" or root.pos_ not in ("VERB", "AUX"):
+        return None
+    verb = next((child for child in root.children if child.dep_ == "conj" and child.i > token.i), None)
+    subject = next((child for child in root.children if child.dep_ in ("nsubj", "nsubjpass")), None)
+    if verb is None or subject is None or verb.pos_ not in ("VERB", "AUX") or any(
+            child.dep_ in ("nsubj", "nsubjpass", "expl") for child in verb.children):
+        return None
+    if any(word.dep_ not in ("aux", "auxpass", "advmod", "neg") for word in token.doc[token.i + 1 : verb.i]):
+        return None  # "..., and the ligamentum teres hepatis": a list the tagger read as a verb
+    helpers = [] if verb.tag_ in ("VBZ", "VBP") or any(
+        child.dep_ in ("aux", "auxpass") and child.i < verb.i for child in verb.children) else [
+        child.text for child in root.children if child.dep_ in ("aux", "auxpass", "neg") and child.i < root.i]
+    pronoun = _pronoun(subject)
+    if pronoun == "it" and not helpers and verb.tag_ in ("VB", "VBP"):
+        return None  # "It prevent ...": the tagger read the verb's number wrong
+    doc = token.doc
+    start = token.i - 1 if token.nbor(-1).text == "," else token.i
+    opening = " ".join(word for word in (_JOINERS[token.lower_], pronoun, *helpers) if word)
+    return doc[:start].text.rstrip(" ,;"), f"{opening} {doc[token.i + 1 :].text}"
+
+
+def _pronoun(subject) -> str:
+    if subject.pos_ == "PRON":
+        return subject.lower_ if subject.lower_ != "i" else "I"
+    plural = subject.tag_ in ("NNS", "NNPS") or any(child.dep_ == "conj" for child in subject.children)
+    return "they" if plural else "it"
 
 
 def _relative_cut(token) -> tuple[str, str] | None:
     """The sentence without its ", which ..." clause (the clause's own subject), and that clause as a sentence."""
     doc, clause = token.doc, token.head
     if (token.lower_ not in ("which", "who") or token.dep_ not in ("nsubj", "nsubjpass") or clause.dep_ != "relcl"
-            or token.i == 0 or token.nbor(-1).text != ","):
-        return None
+            or token.i == 0 or token.nbor(-1).text != "," or not _clearly_one(clause.head, token.i)
+            or clause.head.pos_ not in ("NOUN", "PROPN")
+            or not _agrees(clause.head, clause)
+            or clause.lemma_ == "be" and any(word.like_num for word in clause.subtree)):
+        return None  # "..., which is about 500 milliliters" measures the sentence's subject more often than not
     end = clause.right_edge.i + 1
     return _set_off(doc, token.i - 1, end, f"{_named(clause.head)} {doc[token.i + 1 : end].text}")
+
+
+def _restrictive_cut(token) -> tuple[str, str] | None:
+    """A "that/which/who ..." clause closing the sentence, about a thing the verb names, as a sentence of its own:
+    "The pleura is a serous membrane that surrounds the lung": "The pleura is a serous membrane. It surrounds the
+    lung." A clause that tells which subject ("Cells that divide ...") stays: the sentence needs it."""
+    doc, clause = token.doc, token.head
+    if (token.lower_ not in ("that", "which") or token.dep_ not in ("nsubj", "nsubjpass")
+            or clause.dep_ != "relcl" or clause.right_edge.i != len(doc) - 1 or token.i == 0
+            or doc[token.i - 1].text == "," or clause.head.dep_ not in ("attr", "dobj")
+            or clause.head.pos_ not in ("NOUN", "PROPN")
+            or not _clearly_one(clause.head, token.i) or not _agrees(clause.head, clause)):
+        return None  # "the body that carry": which thing is unclear
+    thing = clause.head
+    copular = thing.dep_ == "attr" and thing.head.lemma_ == "be"
+    if not copular and not any(child.dep_ in ("det", "poss") and not child.like_num for child in thing.children):
+        return None  # "bacteria that cannot live in oxygen" are some bacteria: "Bacteria cannot live ..." is false
+    # (Not after a preposition either: "a sound from the heart that is caused by ..." is about the sound.)
+    subject = _pronoun(thing) if copular else _named(thing)
+    return doc[:token.i].text, f"{subject} {doc[token.i + 1 :].text}"
+
+
+def _clearly_one(thing, clause_start: int) -> bool:
+    """Whether a clause after ``thing`` is surely about it alone: not when it closes a list ("A, B and C, which
+    ...": about all three, or about the tube made of them) or a comparison ("than adult hemoglobin, which ...")."""
+    listed = any(child.dep_ == "conj" and child.i < clause_start for child in thing.children)
+    return thing.dep_ != "conj" and not listed and thing.head.lower_ not in ("than", "as", "like")
+
+
+def _agrees(thing, verb) -> bool:
+    """Whether a present-tense verb's number fits the thing it would be said of ("arteries ... that carry")."""
+    plural = thing.tag_ in ("NNS", "NNPS")
+    return not (verb.tag_ == "VBZ" and plural or verb.tag_ == "VBP" and not plural)
+
+
+def _participle_cut(token) -> tuple[str, str] | None:
+    """A closing ", allowing ..." as "This allows ..." (what the sentence before describes does it)."""
+    doc = token.doc
+    if (token.dep_ != "advcl" or token.tag_ != "VBG" or token.head.dep_ != "ROOT" or token.left_edge.i != token.i
+            or token.i == 0 or doc[token.i - 1].text != "," or token.right_edge.i != len(doc) - 1
+            or any(child.dep_ in ("conj", "cc") for child in token.children)):
+        return None
+    if token.lemma_ in _RESULT_VERBS:
+        return doc[: token.i - 1].text, f"this {_third_person(token.lemma_)} {doc[token.i + 1 :].text}"
+    subject = next((child for child in token.head.children if child.dep_ == "nsubj"), None)
+    if subject is None:
+        return None
+    pronoun = _pronoun(subject)
+    verb = _third_person(token.lemma_) if pronoun in ("it", "he", "she") else token.lemma_
+    return doc[: token.i - 1].text, f"{pronoun} {verb} {doc[token.i + 1 :].text}"
+
+
+# Participles that tell what the sentence before brings about: "..., allowing X" is "This allows X"; others tell
+# what the subject also does ("The tails face ..., meeting at ...": "They meet at ...").
+_RESULT_VERBS = frozenset({"allow", "cause", "give", "result", "make", "produce", "lead", "create", "enable",
+                           "permit", "prevent", "help", "increase", "decrease", "reduce", "ensure", "keep",
+                           "provide", "bring", "mean", "raise", "lower", "force", "push", "pull"})
+
+
+def _third_person(verb: str) -> str:
+    """The verb's form after "this": "allow": "allows", "pass": "passes", "carry": "carries"."""
+    if verb in _IRREGULAR:
+        return _IRREGULAR[verb]
+    if verb.endswith(("s", "sh", "ch", "x", "z", "o")):
+        return verb + "es"
+    if verb.endswith("y") and verb[-2:-1] not in "aeiou":
+        return verb[:-1] + "ies"
+    return verb + "s"
+
+
+_IRREGULAR = {"be": "is", "have": "has"}
+_COMMA_AT_END = re.compile(r",([\"”’]?)$")  # "is “semiconservative,” because": "is “semiconservative.”"
+
+
+def _because_cut(token) -> tuple[str, str] | None:
+    """A closing "because ..." as a sentence of its own: "It rains because the vapour cools": "It rains. This is
+    because the vapour cools." """
+    clause = token.head
+    if (token.lower_ != "because" or token.dep_ != "mark" or clause.dep_ != "advcl" or clause.head.dep_ != "ROOT"
+            or clause.left_edge.i != token.i or clause.right_edge.i != len(token.doc) - 1 or token.i == 0):
+        return None
+    doc = token.doc
+    return _COMMA_AT_END.sub(r"\1", doc[:token.i].text.rstrip()), f"this is {doc[token.i:].text}"
 
 
 def _aside_cut(token) -> tuple[str, str] | None:
@@ -143,6 +322,11 @@ def _aside_cut(token) -> tuple[str, str] | None:
     if start == 0 or doc[start - 1].text != ",":
         return None
     end = token.right_edge.i + 1
+    closing = end >= len(doc)
+    if (closing and token.head.dep_ not in ("nsubj", "nsubjpass", "attr", "dobj")
+            or not closing and (end + 1 >= len(doc) or doc[end + 1].pos_ not in ("VERB", "AUX"))
+            or not _clearly_one(token.head, start) or any(child.dep_ in ("conj", "appos") for child in token.children)):
+        return None  # "adjust to the high altitude, a process called X" names the adjusting; "A, B, C" is a list
     verb = "are" if token.head.tag_ in ("NNS", "NNPS") else "is"
     return _set_off(doc, start - 1, end, f"{_named(token.head)} {verb} {doc[start:end].text}")
 
@@ -152,16 +336,19 @@ def _set_off(doc, comma: int, end: int, sentence: str) -> tuple[str, str] | None
     as ``sentence``; None when the part is not set off by commas (it tells which thing: it cannot leave)."""
     if end >= len(doc):
         return doc[:comma].text, sentence
-    if doc[end].text != ",":
+    if doc[end].text != "," or end + 1 >= len(doc):
         return None
+    after = doc[end + 1]
+    if after.pos_ not in ("VERB", "AUX") and not (after.dep_ == "cc" and after.head.i < comma):
+        return None  # "..., which is reabsorbed ..., typically for 12 to 24 hours": what follows is not its own
     return f"{doc[:comma].text} {doc[end + 1 :].text}", sentence
 
 
 def _named(head) -> str:
-    """A thing as a sentence names it again: its article, adjectives and compounds ("a phagocytic cell": "the
-    phagocytic cell", "glycoproteins")."""
-    words = [word for word in head.lefts if word.dep_ in ("det", "amod", "compound", "nummod")]
-    return " ".join(["the" if word.lower_ in ("a", "an") else word.text for word in words] + [head.text])
+    """A thing as a sentence names it again: all the words before it, as written, a/an made "the" ("a phagocytic
+    cell": "the phagocytic cell", "your brain", "the s-shaped sigmoid colon")."""
+    named = head.doc[head.left_edge.i : head.i + 1].text
+    return re.sub(r"^(a|an)\b", "the", named, flags=re.IGNORECASE)
 
 
 # A conjunction that joins two clauses, and how the second clause opens on its own.
@@ -170,18 +357,28 @@ _JOINERS = {"and": "", "but": "But", "so": "So", "yet": "Yet"}
 
 @cache
 def _parser():
-    """spaCy's small English model (the one redaction uses, from its package: never downloaded), parser only."""
+    """spaCy's small English model (the one redaction uses, from its package: never downloaded), without names."""
     import spacy
 
     from privacy.api import SPACY_MODEL
 
-    return spacy.load(SPACY_MODEL, exclude=["ner", "lemmatizer"])
+    return spacy.load(SPACY_MODEL, exclude=["ner"])
 
 
 _ASIDE = re.compile(r"\s*\([^()]*\)")
 # A swapped-in verb with a particle keeps a pronoun object inside: "lets out it" is "lets it out".
 _PARTICLE_BEFORE_PRONOUN = re.compile(r"\b(let|lets|letting|take|takes|taken|build|builds)\s+(out|in|up)\s+"
                                       r"(it|them|this|these)\b", re.IGNORECASE)
+
+
+# "However, ..." is "But ..." (a comma after the everyday word would be wrong).
+_OPENING_LINKS = {"however": "But", "therefore": "So", "consequently": "So", "additionally": "Also", "but": "But",
+                  "so": "So", "thus": "So"}
+_OPENING_LINK = re.compile(r"^(" + "|".join(_OPENING_LINKS) + r"),\s*", re.IGNORECASE)
+
+
+def _opening_link(match: re.Match) -> str:
+    return _OPENING_LINKS[match.group(1).lower()] + " "
 
 
 def tailor_sentence(sentence: str, *, reading_level: float) -> list[str]:

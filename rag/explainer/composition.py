@@ -152,8 +152,15 @@ class _Citations:
 
 
 def _composed(verdicts: Sequence[SentenceVerdict], numbering: _Citations, context: LearnerContext, mode: str) -> str:
-    """The answer in the learner's style: whole sentences, each with its citation (never chained by semicolons)."""
-    return " ".join(part for verdict in verdicts if (part := _compose(verdict, numbering, context, mode)))
+    """The answer in the learner's style: whole sentences, each with its citation (never chained by semicolons),
+    each said once (overlapping chunks of one passage hold the same sentence)."""
+    said: set[str] = set()
+    parts = []
+    for verdict in verdicts:
+        if verdict.sentence not in said and (part := _compose(verdict, numbering, context, mode)):
+            said.add(verdict.sentence)
+            parts.append(part)
+    return " ".join(parts)
 
 
 def _compose(verdict: SentenceVerdict, numbering: _Citations, context: LearnerContext, mode: str) -> str:

@@ -83,13 +83,78 @@ def test_clauses_with_their_own_subject_are_cut_at_their_conjunction_or_semicolo
 
 
 def test_pieces_without_a_subject_of_their_own_stay_attached():
+    sentence = "After processing the nutrients and toxins, the liver sends nutrients needed by cells to the blood."
+    assert tailor_sentence(sentence, reading_level=4) == [sentence]
+
+
+def test_a_second_verb_of_the_same_subject_gets_the_subject_back_as_a_pronoun():
+    assert tailor_sentence("The Golgi apparatus changes products from the rough ER, and also makes new organelles "
+                           "called lysosomes.", reading_level=4) == [
+        "The Golgi apparatus changes products from the rough ER.", "It also makes new organelles called lysosomes."]
+    assert tailor_sentence("Short-chain fatty acids are relatively water soluble and can enter the absorptive cells "
+                           "directly.", reading_level=4)[1] == "They can enter the absorptive cells directly."
+
+
+def test_a_clause_closing_the_sentence_about_what_the_verb_names_becomes_its_own_sentence():
+    assert tailor_sentence("A gene is a functional segment of DNA that provides the information needed to build a "
+                           "protein.", reading_level=4) == ["A gene is a functional segment of DNA.",
+                                                            "It provides the information needed to build a protein."]
+    # "Bacteria cannot live ..." would be false: only some bacteria are meant.
+    sentence = "These infections are caused by bacteria that cannot live in the presence of oxygen."
+    assert tailor_sentence(sentence, reading_level=4) == [sentence]
+
+
+def test_a_closing_participle_or_cause_becomes_its_own_sentence():
+    assert tailor_sentence("T tubules penetrate from the surface membrane to the interior of the cell, allowing the "
+                           "electrical impulse to reach the interior.", reading_level=4) == [
+        "T tubules penetrate from the surface membrane to the interior of the cell.",
+        "This allows the electrical impulse to reach the interior."]
+    assert tailor_sentence("The mucosa is referred to as a mucous membrane, because mucus production is a feature "
+                           "of gut epithelium.", reading_level=4)[1] == (
+        "This is because mucus production is a feature of gut epithelium.")
+
+
+def test_a_clause_about_a_list_or_a_whole_sentence_is_not_said_of_its_last_word():
     for sentence in [
-        "The Golgi apparatus changes products from the rough ER, and also makes new organelles called lysosomes.",
-        "After processing the nutrients and toxins, the liver sends nutrients needed by other cells to the blood.",
+        "These include mechanoreceptors, chemoreceptors, and osmoreceptors, which are capable of detecting stimuli.",
+        "Over a long period of time, the body will adjust to the high altitude, a process called acclimatization.",
+        "These are the falciform ligament, the coronary ligament, two lateral ligaments, and the round ligament.",
+        "Tidal volume is the amount of air that enters the lungs during quiet breathing, which is about 500 mL.",
     ]:
-        assert tailor_sentence(sentence, reading_level=4) == [sentence]
+        pieces = tailor_sentence(sentence, reading_level=4)
+        assert not any(piece.startswith(("Osmoreceptors", "The high altitude is", "The falciform ligament is",
+                                         "Quiet breathing")) for piece in pieces), pieces
+
+
+def test_everyday_link_words_open_a_sentence_without_a_comma():
+    assert tailor_sentence("However, most digestive processes involve several organs.", reading_level=4) == [
+        "But most digestive processes involve several organs."]
+    assert "the release of" in tailor_sentence("It triggers the release of nitric oxide.", reading_level=4)[0]
 
 
 def test_young_readers_are_spared_the_asides_in_brackets():
     assert tailor_sentence("A dark mass is called a nucleolus (plural = nucleoli).", reading_level=4) == [
         "A dark mass is called a nucleolus."]
+
+
+def test_a_list_after_a_colon_becomes_its_own_sentence():
+    assert tailor_sentence("The wall of the alimentary canal has four basic tissue layers: the mucosa, submucosa, "
+                           "muscularis, and serosa.", reading_level=4) == [
+        "The wall of the alimentary canal has four basic tissue layers.",
+        "These are the mucosa, submucosa, muscularis, and serosa."]
+    # Steps and measures after a colon are no list of things.
+    sentence = "These muscles perform three functions: position food for chewing, gather it into a bolus, and swallow."
+    assert not any(piece.startswith("These are") for piece in tailor_sentence(sentence, reading_level=4))
+
+
+def test_a_closing_name_becomes_this_is_called():
+    assert tailor_sentence("There also can be a dark-staining mass often visible under a simple light microscope, "
+                           "called a nucleolus.", reading_level=4) == [
+        "There also can be a dark-staining mass often visible under a simple light microscope.",
+        "This is called a nucleolus."]
+
+
+def test_a_clause_after_a_preposition_is_not_said_of_its_last_noun():
+    pieces = tailor_sentence("The term murmur is used to describe an unusual sound coming from the heart that is "
+                             "caused by the turbulent flow of blood.", reading_level=4)
+    assert not any(piece.startswith(("The heart is caused", "It is caused")) for piece in pieces), pieces
