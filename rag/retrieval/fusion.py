@@ -19,6 +19,13 @@ about four single-branch ranks, reading level about one) and never lift an irrel
 a relevant one. The reading term is the smaller because it varies between every two chunks: at
 0.03 it pushed a keyword query's only full-text match out of the top 5 on the labeled set
 (``manage.py eval_retrieval``). Ties keep the vector branch's order.
+
+A question that asks for a figure, diagram, picture or chart ("Which diagram shows ...?") lifts diagram chunks by
+``DIAGRAM_WEIGHT``: a figure's caption and labels are a few words against a section's paragraphs, so its
+file is otherwise outranked by the text of its own section (with the lift, a diagram among one branch's
+candidates passes any text chunk that only one branch ranks). And no material takes more than
+``PER_MATERIAL`` of the ``k`` slots while another material has a candidate left (the slots fill from the
+rest only when the candidates run out): one long section would otherwise fill every slot.
 """
 
 from __future__ import annotations
@@ -31,6 +38,8 @@ MASTERY_WEIGHT = 0.03
 READING_WEIGHT = 0.01
 # Reading-level distance (in Flesch-Kincaid grades) at which the reading penalty is full.
 READING_SPAN = 6.0
+DIAGRAM_WEIGHT = 0.5
+PER_MATERIAL = 2
 
 
 @dataclass(frozen=True)
@@ -41,8 +50,8 @@ class LearnerSignals:
     reading_level: float | None
 
 
-def fusion_params(learner: LearnerSignals | None) -> dict:
-    """The search statement's fusion parameters; without a learner the order is pure fusion."""
+def fusion_params(learner: LearnerSignals | None, *, wants_diagram: bool = False) -> dict:
+    """The search statement's fusion parameters; without a learner the order is pure fusion (diversified)."""
     p_known = learner.p_known if learner is not None else {}
     return {
         "rrf_k": RRF_K,
@@ -52,4 +61,6 @@ def fusion_params(learner: LearnerSignals | None) -> dict:
         "known_objectives": list(p_known),
         "p_known": [float(p) for p in p_known.values()],
         "reading_level": learner.reading_level if learner is not None else None,
+        "diagram_weight": DIAGRAM_WEIGHT if wants_diagram else 0.0,
+        "per_material": PER_MATERIAL,
     }

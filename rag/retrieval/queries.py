@@ -128,19 +128,26 @@ scored AS (
                WHERE mo.material_id = c.material_id
            )), 0) AS mastery_boost,
            -%(reading_weight)s::float8 * least(coalesce(abs(c.reading_level - %(reading_level)s::float8), 0),
-                                               %(reading_span)s::float8) / %(reading_span)s::float8 AS reading_fit
+                                               %(reading_span)s::float8) / %(reading_span)s::float8 AS reading_fit,
+           CASE WHEN c.modality = 'diagram' THEN %(diagram_weight)s::float8 ELSE 0 END AS diagram_boost
     FROM fused f JOIN rag_chunk c ON c.id = f.id
 ),
-kept AS MATERIALIZED (
-    SELECT *, rrf + mastery_boost + reading_fit AS final
+placed AS (
+    SELECT *, rrf + mastery_boost + reading_fit + diagram_boost AS final,
+           row_number() OVER (PARTITION BY material_id
+                              ORDER BY rrf + mastery_boost + reading_fit + diagram_boost DESC, vector_rank NULLS LAST,
+                                       fts_rank, id) AS in_material
     FROM scored
-    ORDER BY final DESC, vector_rank NULLS LAST, fts_rank, id
+),
+kept AS MATERIALIZED (
+    SELECT * FROM placed
+    ORDER BY in_material > %(per_material)s, final DESC, vector_rank NULLS LAST, fts_rank, id
     LIMIT %(k)s
 )
 SELECT k.id, k.material_id, m.title, c.modality, c.heading, c.text, c.page, c.region, c.diagram_id, k.objective_ids,
        k.vector_rank, k.vector_distance, k.fts_rank, k.fts_score, k.rrf, k.mastery_boost, k.reading_fit, k.final
 FROM kept k JOIN rag_chunk c ON c.id = k.id JOIN edu_material m ON m.id = k.material_id
-ORDER BY k.final DESC, k.vector_rank NULLS LAST, k.fts_rank, k.id
+ORDER BY k.in_material > %(per_material)s, k.final DESC, k.vector_rank NULLS LAST, k.fts_rank, k.id
 """
 
 EXACT_SEARCH_SQL = _SEARCH_SQL.format(nearest=_NEAREST_EXACT)
@@ -238,17 +245,19 @@ def ranked_hits(
     k: int,
     candidates: int,
     learner: LearnerSignals | None = None,
+    wants_diagram: bool = False,
     ef_search: int = EF_SEARCH,
 ) -> list[SearchHit]:
     """The ``k`` best chunks of ``course_ids``, fused from the ``candidates`` nearest to ``vector``
-    (cosine) and the ``candidates`` best full-text matches of ``query``, best first.
+    (cosine) and the ``candidates`` best full-text matches of ``query``, best first (a material's third and
+    later chunks after every other material's first two; diagrams first when ``wants_diagram``).
 
     Courses up to EXACT_SCAN_MAX_CHUNKS chunks are scanned exactly by one prepared statement;
     larger ones through the HNSW index. Either way it is one statement and one round trip.
     """
     params = {
         "course_ids": list(course_ids), "vector": vector_literal(vector), "query": query,
-        "limit": candidates, "k": k, **fusion_params(learner),
+        "limit": candidates, "k": k, **fusion_params(learner, wants_diagram=wants_diagram),
     }  # fmt: skip
     if searched_chunks(course_ids) > EXACT_SCAN_MAX_CHUNKS:
         rows = _fetch_indexed({**params, "ef_search": str(max(ef_search, candidates))})

@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from edu.api import Course, Enrollment, LearnerProfile, mastery_by_objective, role_in_course
 from privacy.api import ContentKind, redact_text
 from rag.embeddings import get_embedder
+from rag.questions import read_question
 from rag.relevance import search_words
 from rag.retrieval.fusion import LearnerSignals
 from rag.retrieval.queries import ranked_hits
@@ -54,12 +55,13 @@ def hybrid_search(
     query_vector: np.ndarray,
     learner: LearnerSignals | None = None,
     k: int = 10,
+    wants_diagram: bool = False,
 ) -> tuple[list[SearchHit], dict[str, float]]:
     """Top ``k`` chunks within ``course_ids`` (already access-checked) and seconds per stage."""
     started = time.perf_counter()
     hits = ranked_hits(
         course_ids=course_ids, vector=query_vector, query=query_text, k=k, candidates=CANDIDATES_PER_HIT * k,
-        learner=learner,
+        learner=learner, wants_diagram=wants_diagram,
     )  # fmt: skip
     return hits, {"retrieve": time.perf_counter() - started}
 
@@ -84,7 +86,7 @@ def search(*, user: AbstractBaseUser, course: Course, query: str, k: int = 10) -
     learner = learner_signals(user=user, course=course) if role == Enrollment.Role.STUDENT else None
     hits, stage_timings = hybrid_search(  # the meaning from the whole question, the words without its scaffolding
         course_ids=[course.id], query_text=search_words(redacted) or redacted, query_vector=vector, learner=learner,
-        k=k,
+        k=k, wants_diagram=read_question(redacted).kind == "diagram",
     )
     timings = {
         "redact": redacted_done - started,

@@ -151,3 +151,31 @@ def test_fusion_parameters_carry_the_learner_model():
 
     assert (params["known_objectives"], params["p_known"], params["reading_level"]) == ([7, 9], [0.25, 1.0], 6.5)
     assert fusion_params(None) == {**params, "known_objectives": [], "p_known": [], "reading_level": None}
+
+
+def test_one_material_takes_at_most_two_slots_while_another_has_a_candidate():
+    course = CourseFactory()
+    long_section = MaterialFactory(course=course, content=b"long section")
+    section_chunks = [ChunkFactory(course=course, material=long_section, text=MATCH, embedding=unit(1.0, 0.01 * n))
+                      for n in range(4)]
+    other = ChunkFactory(course=course, text=NO_MATCH, embedding=unit(1.0, 0.8))
+
+    _, order = rank(course, k=3)
+
+    assert order == [section_chunks[0].id, section_chunks[1].id, other.id]
+    assert rank(course, k=5)[1] == [*(chunk.id for chunk in section_chunks[:2]), other.id,
+                                    *(chunk.id for chunk in section_chunks[2:])]  # the rest fill up after
+
+
+def test_a_question_for_a_figure_lifts_diagrams_over_the_text_of_their_section():
+    course = CourseFactory()
+    text = ChunkFactory(course=course, text=NO_MATCH, embedding=unit(1.0))
+    diagram = ChunkFactory(course=course, text="Water cycle diagram.", modality="diagram", embedding=unit(1.0, 0.3))
+
+    def order(*, wants_diagram: bool) -> list[int]:
+        hits = ranked_hits(course_ids=[course.id], vector=unit(1.0), query="evaporation", k=2, candidates=40,
+                           wants_diagram=wants_diagram)  # fmt: skip
+        return [hit.chunk_id for hit in hits]
+
+    assert order(wants_diagram=False) == [text.id, diagram.id]
+    assert order(wants_diagram=True) == [diagram.id, text.id]
