@@ -6,13 +6,19 @@ indexes words, not pictures), so it states every part, every connection and the 
 
 from __future__ import annotations
 
+import re
+
 from rag.diagrams.types import DiagramAnalysis, DiagramEdge
+
+# A lone number ("2", "3.") or a panel letter ("a", "(b)", "C") names no part of the picture: a
+# figure's callout numbers and panels are read, but they are not things the figure shows.
+_MARKER = re.compile(r"^\(?(?:\d{1,3}|[A-Za-z])[.)]?$")
 
 
 def describe(analysis: DiagramAnalysis) -> str:
     """Title, parts in reading order, groups, each connection, and whether it is a chain or a cycle."""
     sentences = [f"Diagram: {analysis.title}." if analysis.title else "Diagram."]
-    labels = {node.id: node.label for node in analysis.nodes}
+    labels = {node.id: node.label for node in analysis.nodes if not _MARKER.match(node.label.strip())}
     if not labels:
         sentences.append("No labelled parts were recognised.")
         return " ".join(sentences)
@@ -23,12 +29,13 @@ def describe(analysis: DiagramAnalysis) -> str:
 
     members: dict[str, list[str]] = {}
     for node in analysis.nodes:
-        if node.group:
+        if node.group in labels and node.id in labels:
             members.setdefault(node.group, []).append(node.label)
     sentences.extend(f"{labels[group]} contains {_join(names)}." for group, names in members.items())
 
     sentences.extend(_connection_sentences(analysis.edges, labels))
-    linked = {end for edge in analysis.edges for end in (edge.source, edge.target)}
+    linked = {end for edge in analysis.edges if edge.source in labels and edge.target in labels
+              for end in (edge.source, edge.target)}
     unlinked = [label for node_id, label in labels.items() if node_id not in linked and node_id not in members]
     if analysis.edges and unlinked:
         verb = "is" if len(unlinked) == 1 else "are"
@@ -44,6 +51,8 @@ def _connection_sentences(edges: list[DiagramEdge], labels: dict[str, str]) -> l
     sentences = []
     plain_targets: dict[str, list[str]] = {}
     for edge in edges:
+        if edge.source not in labels or edge.target not in labels:
+            continue  # "2 is connected to Sun": a callout number is no part
         source, target = labels[edge.source], labels[edge.target]
         if not edge.directed:
             suffix = f" ({edge.label})" if edge.label else ""
@@ -57,6 +66,7 @@ def _connection_sentences(edges: list[DiagramEdge], labels: dict[str, str]) -> l
 
 
 def _overall_shape(edges: list[DiagramEdge], labels: dict[str, str]) -> str:
+    edges = [edge for edge in edges if edge.source in labels and edge.target in labels]
     directed = [edge for edge in edges if edge.directed]
     if len(labels) < 3 or len(directed) != len(edges):
         return ""

@@ -71,3 +71,11 @@ def test_branches_labels_lines_groups_and_loose_parts_are_all_spelled_out():
 
 def test_an_empty_analysis_says_nothing_was_recognised():
     assert describe(_analysis([], [])) == "Diagram. No labelled parts were recognised."
+
+
+def test_callout_numbers_and_panel_letters_are_no_parts_and_join_nothing():
+    text = describe(_analysis(["(a)", "Sun", "2", "Earth", "b"], [("2", "Sun", False, ""), ("Sun", "Earth", True, "")]))
+
+    assert "It has 2 parts: Sun and Earth." in text
+    assert "2 is connected" not in text and "(a)" not in text
+    assert "Sun leads to Earth." in text
