@@ -14,7 +14,7 @@ LLAMA_CPP := llama-cpp-python==0.3.36
 LLAMA_CMAKE_ARGS ?= $(if $(filter x86_64,$(shell uname -m)),-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON)
 WHEEL_CACHE ?= $(HOME)/.cache/glossa/wheels
 
-.PHONY: install browser db run stop test test-fast lint bench bench-privacy bench-diagrams bench-ingest bench-retrieval bench-explain bench-grounding bench-realtext bench-generation bench-learner bench-safeguarding eval-retrieval clean
+.PHONY: install browser db run stop test test-fast lint bench bench-privacy bench-diagrams bench-ingest bench-retrieval bench-explain bench-grounding bench-realtext bench-figures bench-generation bench-learner bench-safeguarding eval-retrieval clean
 
 install: $(STAMP)
 
@@ -60,7 +60,7 @@ lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 
-bench: bench-privacy bench-diagrams bench-ingest bench-retrieval bench-explain bench-grounding bench-realtext bench-generation bench-learner bench-safeguarding
+bench: bench-privacy bench-diagrams bench-ingest bench-retrieval bench-explain bench-grounding bench-realtext bench-figures bench-generation bench-learner bench-safeguarding
 
 bench-privacy: install db
 	$(PY) benchmarks/privacy_bench.py
@@ -82,6 +82,9 @@ bench-grounding: install
 
 bench-realtext: install db
 	$(PY) benchmarks/realtext_explain_bench.py
+
+bench-figures: install db
+	$(PY) benchmarks/figure_bench.py
 
 bench-generation: install db
 	$(PY) benchmarks/generation_bench.py

@@ -1,0 +1,115 @@
+"""Figures of a real textbook: do they index, and do figure questions find them?
+
+Run: .venv/bin/python benchmarks/figure_bench.py [--book DIR]
+     (default book: ../shared/realtext/anatomy; a folder with materials/ and queries.jsonl)
+
+Works in its own database (``bench_figures``, created fresh on every run; never the dev data). The book's
+sections and figure files are uploaded into one course as a teacher would. Measured (#17):
+
+* figure files that index (target: all; a photo without labels is indexed from its title, never failed),
+  and seconds per figure file;
+* for every "Which diagram shows <figure title>?" question, whether the figure's own file is among the top 5
+  hits a student gets (target >= 0.8), and recall@5 of the term questions' sections (must not drop);
+* both against plain fusion in the same run (no lift for diagrams, no cap of chunks per material).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import django
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "edu.settings")
+os.environ.setdefault("DJANGO_DEBUG", "false")
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import connection  # noqa: E402
+
+from edu.api import Course, import_roster  # noqa: E402
+from rag.api import IngestionJob, ingest_upload, run_ingestion  # noqa: E402
+from rag.embeddings import get_embedder  # noqa: E402
+from rag.retrieval import fusion  # noqa: E402
+from rag.retrieval.selectors import search  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+BOOK = ROOT.parent / "shared/realtext/anatomy"
+RESULTS = ROOT / "benchmarks/results/figure_bench.json"
+DB_NAME = "bench_figures"
+FIGURE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg")
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def indexed_course(book: Path) -> tuple[Course, dict[int, str], dict]:
+    """The book uploaded into a new course; each figure file's ingestion timed."""
+    course = Course.objects.create(slug="figures", title="Anatomy (figures)")
+    get_embedder().encode(["warm up"])  # the model loads once, outside any figure's time
+    names, figure_seconds, failed = {}, [], []
+    for path in sorted((book / "materials").iterdir()):
+        started = time.perf_counter()
+        job = run_ingestion(job_id=ingest_upload(course=course, filename=path.name, content=path.read_bytes(),
+                                                 enqueue=False).pk)
+        seconds = time.perf_counter() - started
+        names[job.material_id] = path.name
+        if path.suffix.lower() in FIGURE_SUFFIXES:
+            figure_seconds.append(seconds)
+            if job.state != IngestionJob.State.INDEXED:
+                failed.append(f"{path.name}: {job.error_reason}")
+    figures = {"files": len(figure_seconds), "failed": failed,
+               "seconds_per_figure_median": round(sorted(figure_seconds)[len(figure_seconds) // 2], 2),
+               "seconds_per_figure_max": round(max(figure_seconds), 2)}
+    return course, names, figures
+
+
+def top5(user, course: Course, question: str, names: dict[int, str]) -> list[str]:
+    return [names[hit.material_id] for hit in search(user=user, course=course, query=question, k=5).hits]
+
+
+def measured(user, course: Course, names: dict[int, str], queries: list[dict]) -> dict:
+    figures = [q for q in queries if q["kind"] == "figure"]
+    terms = [q for q in queries if q["kind"] == "term"]
+    own = [q["relevant"][0] in top5(user, course, q["q"], names) for q in figures]
+    term_hits = [bool(set(q["relevant"]) & set(top5(user, course, q["q"], names))) for q in terms]
+    return {"figure_own_file_in_top5": round(sum(own) / len(own), 3),
+            "figure_questions_missed": [q["q"] for q, hit in zip(figures, own, strict=True) if not hit],
+            "term_recall_at_5": round(sum(term_hits) / len(term_hits), 3), "term_questions": len(terms)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--book", type=Path, default=BOOK)
+    args = parser.parse_args()
+    settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = DB_NAME
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False, serialize=False)
+
+    queries = [json.loads(line) for line in (args.book / "queries.jsonl").read_text().splitlines() if line.strip()]
+    course, names, figures = indexed_course(args.book)
+    log(f"indexed; figure files {figures['files']}, failed {len(figures['failed'])}")
+    import_roster(course=course, content="username,first_name,last_name,grade\nfig_student,Cai,Reader,8\n",
+                  imported_by=None)
+    user = get_user_model().objects.get(username="fig_student")
+
+    report = {"book": str(args.book), "figures": figures, "glossa": measured(user, course, names, queries)}
+    lift, cap = fusion.DIAGRAM_WEIGHT, fusion.PER_MATERIAL
+    fusion.DIAGRAM_WEIGHT, fusion.PER_MATERIAL = 0.0, 10**6  # the baseline: plain fusion, same index and model
+    try:
+        report["plain_fusion"] = measured(user, course, names, queries)
+    finally:
+        fusion.DIAGRAM_WEIGHT, fusion.PER_MATERIAL = lift, cap
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
+    print(json.dumps(report, indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
