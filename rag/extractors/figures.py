@@ -18,6 +18,9 @@ from rag.extractors.types import FoundDiagram
 
 logger = logging.getLogger(__name__)
 
+# A smaller picture with no words about it is an icon, a bullet or a spacer, not a figure.
+MIN_PICTURE_SIDE = 120
+
 _DATA_URI = re.compile(r"^data:(image/(?:png|jpeg|jpg|webp|svg\+xml))(?:;[\w=.+-]+)*;base64,(.*)$", re.I | re.S)
 _REMOTE = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 
@@ -50,7 +53,8 @@ def found_figures(drafts: list[FigureDraft]) -> list[FoundDiagram]:
             headings=draft.headings, order=len(found), section=draft.section, offset=draft.offset,
             source=_file_name(draft.src), has_pixels=has_pixels, key=f"figure-{len(found) + 1}",
         )  # fmt: skip
-        if figure.has_words or has_pixels:
+        big_enough = min(analysis.width, analysis.height) >= MIN_PICTURE_SIDE
+        if figure.has_words or (has_pixels and big_enough):
             found.append(figure)
     return found
 

@@ -151,7 +151,10 @@ def _page_diagrams(
     resources = _resolved(page.get("/Resources"))
     xobjects = _resolved(resources.get("/XObject"))
     lines = _text_lines(layout)
-    for index, (name, box) in enumerate(layout.pictures, start=1):
+    placed = {name for name, _ in layout.pictures}
+    # Pictures drawn inside a form (not directly on the page) are read too, without a place or caption.
+    unplaced = [(str(name), None) for name in xobjects if str(name) not in placed]
+    for index, (name, box) in enumerate([*layout.pictures, *unplaced], start=1):
         reference = xobjects.get(name)
         if reference is None:
             continue
@@ -168,9 +171,10 @@ def _page_diagrams(
             logger.info("skipped an unreadable picture on a PDF page")
             analysis, has_pixels = no_picture(), False
         found = FoundDiagram(
-            analysis=analysis, page=number, caption=_caption_near(box, lines),
-            headings=_headings_above(box, lines, layout.body_size, headings), bbox=tuple(round(v, 1) for v in box),
-            order=order + len(diagrams), has_pixels=has_pixels, key=f"page-{number}-{index}",
+            analysis=analysis, page=number, caption=_caption_near(box, lines) if box else "",
+            headings=_headings_above(box, lines, layout.body_size, headings) if box else headings,
+            bbox=tuple(round(v, 1) for v in box) if box else None, order=order + len(diagrams),
+            has_pixels=has_pixels, key=f"page-{number}-{index}",
         )  # fmt: skip
         if analysis.nodes or analysis.title or analysis.text_blocks or found.caption:
             diagrams.append(found)

@@ -82,8 +82,11 @@ def test_a_description_is_redacted_re_indexed_and_becomes_the_pictures_alt_text(
     assert not np.allclose(np.array(chunk.embedding), vector_before), "the chunk was embedded again"
     assert not photo.needs_description
 
-    page = client_for(world.users["student"]).get(reverse("portal:material", args=[photo.material_id]))
+    student = client_for(world.users["student"])
+    page = student.get(reverse("portal:material", args=[photo.material_id]))
     assert f'alt="{html.escape(photo.teacher_description)}"' in page.content.decode()
+    (api_figure,) = student.get(reverse("v1:material", args=[photo.material_id])).json()["diagrams"]
+    assert api_figure["alt_text"] == photo.teacher_description and not api_figure["needs_description"]
 
 
 def test_an_empty_description_changes_nothing_and_a_re_run_keeps_a_given_one(
