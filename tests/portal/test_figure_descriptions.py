@@ -105,3 +105,17 @@ def test_an_empty_description_changes_nothing_and_a_re_run_keeps_a_given_one(
     again = DiagramGraph.objects.get(material=job.material)
     assert again.pk != photo.pk and again.teacher_description == "Star trails over a dark hill."
     assert "Star trails over a dark hill." in Chunk.objects.get(diagram=again).text
+
+
+def test_a_figure_known_only_by_its_caption_is_shown_with_it_and_not_offered_for_description(world):
+    page = b"""<h1>Heart</h1><p>The heart pumps blood.</p>
+    <figure><img src="heart.png" alt="A cut-away heart"><figcaption>Figure 2 The four chambers.</figcaption></figure>"""
+    job = run_ingestion(job_id=ingest_upload(course=world.course, filename="heart.html", content=page,
+                                             enqueue=False).pk)  # fmt: skip
+    figure = DiagramGraph.objects.get(material=job.material)
+
+    shown = client_for(world.users["teacher"]).get(reverse("portal:material", args=[job.material_id]))
+    assert shown.status_code == 200
+    text = shown.content.decode()
+    assert "Figure 2 The four chambers." in text and "in Heart" in text
+    assert reverse("portal:describe_figure", args=[figure.pk]) not in text, "its picture is not in the file"
