@@ -85,6 +85,7 @@ bench-realtext: install db
 
 bench-figures: install db
 	$(PY) benchmarks/figure_bench.py
+	$(PY) benchmarks/figure_cost_bench.py
 
 bench-generation: install db
 	$(PY) benchmarks/generation_bench.py

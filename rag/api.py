@@ -18,13 +18,23 @@ from rag.models import Chunk, DiagramGraph, IngestionJob
 from rag.renditions import Rendition, RenditionUnavailable, student_rendition
 from rag.retrieval import SearchHit, SearchResponse, search
 from rag.selectors import MaterialDetail, jobs_for_course, material_detail
-from rag.services import UploadRefused, ingest_upload, reembed, rerun_ingestion, run_ingestion
+from rag.services import (
+    DescriptionRefused,
+    UploadRefused,
+    describe_figure,
+    ingest_upload,
+    reembed,
+    reindex_figure,
+    rerun_ingestion,
+    run_ingestion,
+)
 
 __all__ = ["Chunk", "DiagramGraph", "IngestionJob", "get_embedder"]
 __all__ += ["SearchHit", "SearchResponse", "search"]
 __all__ += ["DiagramAnalysis", "DiagramEdge", "DiagramError", "DiagramNode", "analyze_image", "analyze_svg", "describe"]
 __all__ += ["IngestionInputError", "MaterialDetail", "ingest_upload", "jobs_for_course", "material_detail"]
 __all__ += ["UploadRefused", "reembed", "rerun_ingestion", "run_ingestion"]
+__all__ += ["DescriptionRefused", "describe_figure", "reindex_figure"]
 __all__ += ["Rendition", "RenditionUnavailable", "student_rendition"]
 
 from rag.explainer import ExplainBusyError, ExplainError, Explanation, explain, stream_explanation  # noqa: E402

@@ -58,11 +58,31 @@ class IngestionJob(models.Model):
 
 
 class DiagramGraph(models.Model):
-    """The structure recovered from a diagram: labelled nodes and the arrows between them."""
+    """A figure of a material: the structure recovered from its picture (labelled nodes and the arrows
+    between them) and what the document and the teacher say of it (caption, alt text, description).
+
+    Caption, alt text and the teacher's description are redacted with the course's rules before they
+    are stored, like every other text of the material: they hold no personal data.
+    """
 
     material = models.ForeignKey(Material, on_delete=models.CASCADE, related_name="diagrams")
     page = models.PositiveIntegerField(null=True, blank=True, help_text="PDF page the image came from.")
     title = models.CharField(max_length=255, blank=True)
+    caption = models.TextField(blank=True, help_text="The figure's caption in the document (redacted).")
+    alt_text = models.TextField(blank=True, help_text="The document's alt text for the picture (redacted).")
+    teacher_description = models.TextField(
+        blank=True, help_text="A teacher's description of the picture (redacted); screen readers read it first."
+    )
+    heading = models.CharField(max_length=500, blank=True, help_text="Heading path of the section it sits in.")
+    # {"order": 0, "bbox": [x0, y0, x1, y1] (PDF points from the page's top left), "source": "heart.png"}
+    position = models.JSONField(default=dict, blank=True)
+    key = models.CharField(
+        max_length=64, blank=True, help_text="Stable within the material, so a description survives a re-run."
+    )
+    has_pixels = models.BooleanField(default=True, help_text="False: only the document's words about it are known.")
+    referring_chunks = models.ManyToManyField(
+        "Chunk", blank=True, related_name="figures", help_text="Passages that refer to this figure."
+    )
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
     # [{"id": "n1", "label": "Evaporation", "bbox": [x0, y0, x1, y1]}]
@@ -78,6 +98,21 @@ class DiagramGraph(models.Model):
 
     def __str__(self) -> str:
         return self.title or f"diagram:{self.pk}"
+
+    @property
+    def has_labels(self) -> bool:
+        """Whether any text was read on the picture (a photo has none)."""
+        return bool(self.nodes or self.text_blocks)
+
+    @property
+    def needs_description(self) -> bool:
+        """A picture nothing could be read on, which the teacher has not described yet."""
+        return self.has_pixels and not self.has_labels and not self.teacher_description
+
+    @property
+    def screen_reader_text(self) -> str:
+        """What a screen reader says for the picture: the teacher's words first, then the document's."""
+        return self.teacher_description or self.alt_text or self.caption or self.description or self.title
 
 
 class Chunk(models.Model):

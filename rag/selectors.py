@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import connection
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 
 from edu.api import Course, Material
 from rag.models import Chunk, DiagramGraph, IngestionJob
@@ -61,7 +61,11 @@ def material_detail(*, material: Material) -> MaterialDetail:
         job=job,
         extracted_text=material.extracted_text,
         chunks=list(Chunk.objects.filter(material=material).defer("embedding", "search_vector").order_by("ordinal")),
-        diagrams=list(DiagramGraph.objects.filter(material=material).order_by("page", "pk")),
+        diagrams=list(
+            DiagramGraph.objects.filter(material=material)
+            .prefetch_related(Prefetch("referring_chunks", queryset=Chunk.objects.only("id").order_by("ordinal")))
+            .order_by("page", "pk")
+        ),
         redactions=dict(indexed_by.stats.get("redactions", {})) if indexed_by else {},
     )
 

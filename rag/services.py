@@ -17,7 +17,7 @@ import uuid
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from importlib import metadata
 from pathlib import PurePath
@@ -35,7 +35,8 @@ from rag import selectors
 from rag.chunking import ChunkDraft, TextBlock, chunk_blocks, embedding_text, heading_text
 from rag.diagrams import DiagramAnalysis, describe
 from rag.embeddings import get_embedder
-from rag.extractors import EMPTY_FILE, Extraction, FoundDiagram, IngestionInputError, Section, extract
+from rag.extractors import EMPTY_FILE, PICTURE_KEY, Extraction, FoundDiagram, IngestionInputError, Section, extract
+from rag.figures import FigurePlace, PassagePlace, caption_number, figure_text, number_figures, referred_figures
 from rag.models import Chunk, DiagramGraph, IngestionJob
 from rag.tailoring import fk_grade
 
@@ -299,6 +300,8 @@ class _Prepared:
     diagrams: list[FoundDiagram]
     redactions: dict[str, int]
     title: str = ""  # the document's own title (its first top heading), redacted
+    blocks: list[TextBlock] = field(default_factory=list)
+    descriptions: dict[str, str] = field(default_factory=dict)  # teachers' descriptions the texts were built with
 
 
 def _process(job: IngestionJob) -> None:
@@ -308,6 +311,9 @@ def _process(job: IngestionJob) -> None:
         with material.file.open("rb") as handle:
             content = handle.read()
         extraction = extract(kind=material.kind, content=content)
+        if material.kind in {Material.Kind.IMAGE, Material.Kind.SVG}:
+            extraction.diagrams = [replace(found, title=_picture_title(material))
+                                   for found in extraction.diagrams]  # fmt: skip
     _stage(job, State.REDACTING, 30)
     embedder = get_embedder()
     with _timed(timings, "redact"):
@@ -315,11 +321,13 @@ def _process(job: IngestionJob) -> None:
     with _timed(timings, "chunk"):
         document, blocks = _assemble(sections)
         drafts = chunk_blocks(blocks, tokenizer=embedder.tokenizer, max_tokens=min(embedder.max_tokens, 256))
-        prepared = _Prepared(document, drafts, diagrams, redactions, title=_document_title(sections))
+        prepared = _Prepared(document, drafts, diagrams, redactions, title=_document_title(sections), blocks=blocks,
+                             descriptions=_teacher_descriptions(material))  # fmt: skip
     _stage(job, State.EMBEDDING, 50)
     with _timed(timings, "embed"):
         texts = [embedding_text(heading=d.heading, text=d.text) for d in drafts]
-        texts += [embedding_text(heading=d.analysis.title, text=_diagram_text(d.analysis)) for d in diagrams]
+        texts += [embedding_text(heading=_figure_heading(found), text=_found_figure_text(found, prepared.descriptions))
+                  for found in diagrams]  # fmt: skip
         vectors = embedder.encode(texts)
     if settings.GLOSSA["INGEST_TEST_STAGE_DELAY"]:
         time.sleep(settings.GLOSSA["INGEST_TEST_STAGE_DELAY"])
@@ -369,7 +377,8 @@ def _redact(extraction: Extraction, *, course: Course) -> tuple[list[Section], l
     for found in extraction.diagrams:
         analysis = found.analysis
         for text in (analysis.title, *(n.label for n in analysis.nodes), *(e.label for e in analysis.edges),
-                     *(b.text for b in analysis.text_blocks)):  # fmt: skip
+                     *(b.text for b in analysis.text_blocks), found.caption, found.alt, found.title,
+                     found.source, *found.headings):  # fmt: skip
             slot(text)
     # One document: a name removed from a section is removed from its heading and diagram labels too.
     results = redact_texts(list(strings), kind="course", course=course, where="ingestion", one_document=True)
@@ -384,7 +393,14 @@ def _redact(extraction: Extraction, *, course: Course) -> tuple[list[Section], l
         replace(section, text=clean(section.text), headings=tuple(clean(h) for h in section.headings))
         for section in extraction.sections
     ]
-    diagrams = [replace(found, analysis=_redacted_analysis(found.analysis, clean)) for found in extraction.diagrams]
+    diagrams = [
+        replace(
+            found, analysis=_redacted_analysis(found.analysis, clean), caption=clean(found.caption),
+            alt=clean(found.alt), title=clean(found.title), source=clean(found.source),
+            headings=tuple(clean(h) for h in found.headings),
+        )
+        for found in extraction.diagrams
+    ]  # fmt: skip
     return sections, diagrams, dict(counts)
 
 
@@ -413,10 +429,44 @@ def stored_text_blocks(analysis: DiagramAnalysis) -> list[dict]:
     ]  # fmt: skip
 
 
-def _diagram_text(analysis: DiagramAnalysis) -> str:
-    """The description, plus notes written on the diagram that are not part of its graph."""
-    notes = [block.text for block in analysis.text_blocks if block.role == "note" and block.text]
-    return analysis.description + (f" Notes: {'; '.join(notes)}." if notes else "")
+def _picture_title(material: Material) -> str:
+    """A picture upload's title in words ("fig-ch02-cpr-technique" reads "fig ch02 cpr technique")."""
+    return " ".join(material.title.replace("-", " ").replace("_", " ").split())
+
+
+def _teacher_descriptions(material: Material) -> dict[str, str]:
+    """Descriptions teachers gave the material's figures, by figure key: a re-run keeps them."""
+    kept = DiagramGraph.objects.filter(material=material).exclude(teacher_description="").exclude(key="")
+    return dict(kept.values_list("key", "teacher_description"))
+
+
+def _figure_heading(found: FoundDiagram) -> str:
+    """A figure's chunk is headed by the section it sits in (a picture upload: by its own title)."""
+    return heading_text(found.headings) if found.headings else (found.analysis.title or found.title)
+
+
+def _figure_title(found: FoundDiagram) -> str:
+    """A figure's own title: a picture upload's is its material's; a document's figure keeps the title the
+    document gives it, else the one read on its picture."""
+    return found.title if found.key == PICTURE_KEY else found.title or found.analysis.title
+
+
+def _found_figure_text(found: FoundDiagram, descriptions: dict[str, str]) -> str:
+    notes = [block.text for block in found.analysis.text_blocks if block.role == "note" and block.text]
+    return figure_text(
+        title=_figure_title(found), caption=found.caption, alt=found.alt,
+        teacher_description=descriptions.get(found.key, ""),
+        labels_description=found.analysis.description if found.has_pixels else "", notes=notes,
+    )  # fmt: skip
+
+
+def _stored_figure_text(graph: DiagramGraph, *, title: str) -> str:
+    """The same text as at ingestion, rebuilt from what the figure's record keeps."""
+    notes = [block["text"] for block in graph.text_blocks or [] if block.get("role") == "note" and block.get("text")]
+    return figure_text(
+        title=title, caption=graph.caption, alt=graph.alt_text, teacher_description=graph.teacher_description,
+        labels_description=graph.description if graph.has_pixels else "", notes=notes,
+    )  # fmt: skip
 
 
 def _assemble(sections: list[Section]) -> tuple[str, list[TextBlock]]:
@@ -456,17 +506,13 @@ def _write_index(
     """Replace the material's chunks and diagrams and finish the job, all or nothing."""
     started = time.perf_counter()
     material = Material.objects.select_for_update().get(pk=job.material_id)  # one writer per material
+    descriptions = _teacher_descriptions(material)  # a description given since the texts were built counts too
+    if descriptions != prepared.descriptions:
+        _refresh_figure_vectors(prepared, vectors, descriptions)
     Chunk.objects.filter(material=material).delete()
     DiagramGraph.objects.filter(material=material).delete()
-    graphs = DiagramGraph.objects.bulk_create(
-        [
-            DiagramGraph(
-                material=material, page=found.page, text_blocks=stored_text_blocks(found.analysis),
-                **found.analysis.to_dict(),
-            )
-            for found in prepared.diagrams
-        ]
-    )
+    graphs = DiagramGraph.objects.bulk_create([_figure_record(material, found, descriptions)
+                                               for found in prepared.diagrams])  # fmt: skip
     model_name = model_versions["embedding"]
     rows = [
         Chunk(
@@ -479,8 +525,9 @@ def _write_index(
     rows += [
         Chunk(
             course_id=material.course_id, material=material, diagram=graph, modality=Chunk.Modality.DIAGRAM,
-            heading=found.analysis.title[:500], text=_diagram_text(found.analysis), page=found.page,
-            region=[0, 0, found.analysis.width, found.analysis.height], reading_level=None, embedding_model=model_name,
+            heading=_figure_heading(found)[:500], text=_found_figure_text(found, descriptions), page=found.page,
+            region=[0, 0, found.analysis.width, found.analysis.height] if found.has_pixels else None,
+            reading_level=None, embedding_model=model_name,
         )
         for graph, found in zip(graphs, prepared.diagrams, strict=True)
     ]  # fmt: skip
@@ -491,6 +538,7 @@ def _write_index(
     for ordinal, index in enumerate(order):
         rows[index].ordinal = ordinal
     Chunk.objects.bulk_create(rows, batch_size=500)
+    _link_references(prepared, graphs, rows[: len(prepared.drafts)])
 
     material.extracted_text = prepared.document
     material.reading_level = _reading_level(prepared.document)
@@ -509,6 +557,7 @@ def _write_index(
         "chunks": len(rows),
         "text_chunks": len(prepared.drafts),
         "diagrams": len(graphs),
+        "unlabelled_pictures": sum(1 for graph in graphs if graph.needs_description),
         "characters": len(prepared.document),
         "tokens": sum(draft.token_count for draft in prepared.drafts),
         "pages": len({draft.page for draft in prepared.drafts if draft.page}),
@@ -516,6 +565,120 @@ def _write_index(
         "embedding_threads": embedding_threads,
     }
     job.save(update_fields=["state", "progress", "finished_at", "heartbeat_at", "timings", "model_versions", "stats"])
+
+
+def _figure_record(material: Material, found: FoundDiagram, descriptions: dict[str, str]) -> DiagramGraph:
+    fields = found.analysis.to_dict()
+    # A picture upload keeps the title read on it (its material has its own); a figure, its own title.
+    fields["title"] = (fields["title"] or found.title if found.key == PICTURE_KEY else _figure_title(found))[:255]
+    position = {"order": found.order, "bbox": list(found.bbox) if found.bbox else None, "source": found.source}
+    return DiagramGraph(
+        material=material, page=found.page, text_blocks=stored_text_blocks(found.analysis), caption=found.caption,
+        alt_text=found.alt, teacher_description=descriptions.get(found.key, ""),
+        heading=heading_text(found.headings)[:500], position={k: v for k, v in position.items() if v or k == "order"},
+        key=found.key, has_pixels=found.has_pixels, **fields,
+    )  # fmt: skip
+
+
+def _refresh_figure_vectors(prepared: _Prepared, vectors, descriptions: dict[str, str]) -> None:
+    """Embed again the figures whose teacher's description changed while the job ran."""
+    changed = [index for index, found in enumerate(prepared.diagrams)
+               if descriptions.get(found.key, "") != prepared.descriptions.get(found.key, "")]  # fmt: skip
+    if not changed:
+        return
+    figures = [prepared.diagrams[index] for index in changed]
+    texts = [embedding_text(heading=_figure_heading(found), text=_found_figure_text(found, descriptions))
+             for found in figures]  # fmt: skip
+    for index, vector in zip(changed, get_embedder().encode(texts), strict=True):
+        vectors[len(prepared.drafts) + index] = vector
+
+
+def _link_references(prepared: _Prepared, graphs: list[DiagramGraph], passages: list[Chunk]) -> None:
+    """Record which passages refer to which figure ("see Figure 2", "the diagram below")."""
+    if not graphs:
+        return
+    numbers = number_figures([caption_number(found.caption or found.title) for found in prepared.diagrams])
+    places = [
+        FigurePlace(number=number, headings=heading_text(found.headings), page=found.page,
+                    offset=_figure_offset(found, prepared.blocks, len(prepared.document)))
+        for found, number in zip(prepared.diagrams, numbers, strict=True)
+    ]  # fmt: skip
+    through = DiagramGraph.referring_chunks.through
+    links = [
+        through(diagramgraph_id=graphs[index].pk, chunk_id=chunk.pk)
+        for chunk in passages
+        for index in referred_figures(
+            PassagePlace(text=chunk.text, headings=chunk.heading, page=chunk.page, start=chunk.char_start,
+                         end=chunk.char_end),
+            places,
+        )
+    ]  # fmt: skip
+    through.objects.bulk_create(links, ignore_conflicts=True)
+
+
+def _figure_offset(found: FoundDiagram, blocks: list[TextBlock], document_length: int) -> int:
+    """Where the figure stands in the extracted text: its section's start plus how far into it."""
+    if found.section is None or found.section >= len(blocks):
+        return document_length
+    block = blocks[found.section]
+    return block.offset + min(found.offset, len(block.text))
+
+
+# --- Teachers' descriptions of pictures --------------------------------------------------------
+
+MAX_DESCRIPTION_CHARS = 1000
+
+
+class DescriptionRefused(ValueError):
+    """A teacher's description Glossa will not store (empty or too long); nothing changed."""
+
+
+@transaction.atomic
+def describe_figure(*, diagram: DiagramGraph, description: str, enqueue: bool = True) -> DiagramGraph:
+    """Store a teacher's description of a figure, redacted with the course's rules, and queue the
+    re-indexing of its chunk. It also becomes the alt text screen readers get for the picture.
+
+    Raises ``DescriptionRefused`` for an empty or overlong description, and ``DiagramGraph.DoesNotExist``
+    when the figure was replaced by a re-run meanwhile (the teacher reloads the page and gives it again).
+    """
+    text = " ".join(description.split())
+    if not text:
+        raise DescriptionRefused("Write a short description of what the picture shows.")
+    if len(text) > MAX_DESCRIPTION_CHARS:
+        raise DescriptionRefused(f"Keep the description under {MAX_DESCRIPTION_CHARS} characters.")
+    material = Material.objects.select_for_update().select_related("course").get(pk=diagram.material_id)
+    graph = DiagramGraph.objects.get(pk=diagram.pk, material=material)  # the run that replaced it holds the lock
+    graph.teacher_description = redact_texts(
+        [text], kind="course", course=material.course, where="figure description"
+    )[0].text
+    graph.save(update_fields=["teacher_description"])
+    if enqueue:
+        from rag.tasks import reindex_figure  # the task module imports this one
+
+        transaction.on_commit(lambda: reindex_figure.delay(graph.pk))
+    return graph
+
+
+@transaction.atomic
+def reindex_figure(*, diagram_id: int) -> Chunk | None:
+    """Rebuild and re-embed a figure's chunk from its record (after a teacher described it).
+
+    None when the figure is gone (its material was deleted or indexed again, which used the description).
+    """
+    graph = DiagramGraph.objects.filter(pk=diagram_id).select_related("material").first()
+    if graph is None:
+        return None
+    Material.objects.select_for_update().filter(pk=graph.material_id).first()  # one writer per material
+    chunk = Chunk.objects.filter(diagram=graph, modality=Chunk.Modality.DIAGRAM).first()
+    if chunk is None:
+        return None
+    title = _picture_title(graph.material) if graph.key == PICTURE_KEY else graph.title
+    chunk.text = _stored_figure_text(graph, title=title)
+    embedder = get_embedder()
+    chunk.embedding = embedder.encode([embedding_text(heading=chunk.heading, text=chunk.text)])[0]
+    chunk.embedding_model = embedder.model_name
+    chunk.save(update_fields=["text", "embedding", "embedding_model"])
+    return chunk
 
 
 # --- Recovery and re-embedding -----------------------------------------------------------------

@@ -66,3 +66,18 @@ def sweep_when_ready(**_kwargs) -> None:
 
 def _silence_seconds() -> int:
     return 3 * settings.GLOSSA["INGEST_HEARTBEAT_SECONDS"] + 1
+
+
+@shared_task(
+    name="rag.tasks.reindex_figure",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=services.TRANSIENT_ERRORS,
+    retry_backoff=2,
+    retry_backoff_max=120,
+    max_retries=5,
+)
+def reindex_figure(diagram_id: int) -> dict:
+    """Re-embed a figure's chunk after a teacher described it; safe to run twice."""
+    chunk = services.reindex_figure(diagram_id=diagram_id)
+    return {"diagram": diagram_id, "chunk": chunk.pk if chunk else None}

@@ -35,6 +35,14 @@ class Overlay:
     description: str
     nodes: list[OverlayNode]
     edges: list[OverlayEdge]
+    caption: str = ""
+    section: str = ""
+    page: int | None = None
+    has_pixels: bool = True
+    has_labels: bool = True
+    needs_description: bool = False
+    teacher_description: str = ""
+    screen_reader_text: str = ""  # the picture's alt text: the teacher's description first
 
 
 def build_overlay(diagram) -> Overlay:
@@ -75,6 +83,14 @@ def build_overlay(diagram) -> Overlay:
         description=diagram.description,
         nodes=nodes,
         edges=edges,
+        caption=diagram.caption,
+        section=diagram.heading,
+        page=diagram.page,
+        has_pixels=diagram.has_pixels,
+        has_labels=diagram.has_labels,
+        needs_description=diagram.needs_description,
+        teacher_description=diagram.teacher_description,
+        screen_reader_text=diagram.screen_reader_text,
     )
 
 

@@ -179,3 +179,14 @@ class EraseForm(forms.Form):
         if value != self.user.get_username():
             raise ValidationError("That is not your username; nothing was erased.")
         return value
+
+
+class FigureDescriptionForm(forms.Form):
+    """A teacher's words for a picture nothing could be read on: indexed, and read aloud by screen readers."""
+
+    description = forms.CharField(
+        label="Describe this picture",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One or two sentences on what it shows, as you would say it to a student who cannot see it.",
+    )

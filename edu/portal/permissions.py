@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from edu.api import Course, Enrollment, Interaction, Material, PracticeItem, courses_for_user, role_in_course
+from rag.api import DiagramGraph
 
 
 def can_view_course(user: AbstractBaseUser, course: Course) -> bool:
@@ -80,6 +81,16 @@ def taught_material(user: AbstractBaseUser, pk: int) -> Material:
     if not can_teach_course(user, material.course):
         raise PermissionDenied("Only the course's teachers may do this.")
     return material
+
+
+def taught_figure(user: AbstractBaseUser, pk: int) -> DiagramGraph:
+    """A figure of a material the user teaches (404 outside their courses, 403 for the course's students)."""
+    figure = DiagramGraph.objects.select_related("material__course").filter(pk=pk).first()
+    if figure is None or not can_view_material(user, figure.material):
+        raise Http404("No such figure.")
+    if not can_teach_course(user, figure.material.course):
+        raise PermissionDenied("Only the course's teachers may do this.")
+    return figure
 
 
 def studied_item(user: AbstractBaseUser, pk: int) -> PracticeItem:

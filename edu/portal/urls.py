@@ -30,6 +30,7 @@ urlpatterns = [
     path("materials/<int:pk>/rerun/", views.rerun, name="rerun"),
     path("materials/<int:pk>/rename/", views.rename_material, name="rename_material"),
     path("materials/<int:pk>/delete/", views.delete_material, name="delete_material"),
+    path("figures/<int:pk>/describe/", views.describe_figure, name="describe_figure"),
     path("interactions/<int:pk>/feedback/", views.feedback, name="feedback"),
     path("practice/<int:pk>/", views.practice, name="practice"),
     path("safeguarding/", safeguarding_views.alerts, name="safeguarding_alerts"),

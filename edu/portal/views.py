@@ -26,6 +26,7 @@ from edu.portal.forms import (
     AskForm,
     EraseForm,
     FeedbackForm,
+    FigureDescriptionForm,
     ObjectiveForm,
     PracticeForm,
     PreviewForm,
@@ -89,11 +90,13 @@ def material_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The redacted extracted text, chunks and diagrams; a cited page or region is highlighted."""
     material = permissions.visible_material(request.user, pk)
     detail = rag_api.material_detail(material=material)
+    teaches = permissions.can_teach_course(request.user, material.course)
     context = {
         "material": material,
         "detail": detail,
         "overlays": [build_overlay(diagram) for diagram in detail.diagrams],
-        "teaches": permissions.can_teach_course(request.user, material.course),
+        "description_form": FigureDescriptionForm() if teaches else None,
+        "teaches": teaches,
         "highlight_chunk": _int_or_none(request.GET.get("chunk")),
         "highlight_diagram": _int_or_none(request.GET.get("diagram")),
         "highlight_box": highlight_box(request.GET),
@@ -302,6 +305,28 @@ def rename_material(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("portal:material", pk=material.pk)
     messages.success(request, f"Renamed to “{material.title}”.")
     return redirect("portal:material", pk=material.pk)
+
+
+@login_required
+@require_POST
+def describe_figure(request: HttpRequest, pk: int) -> HttpResponse:
+    """A teacher describes a picture (redacted, then its chunk is indexed again in the background)."""
+    figure = permissions.taught_figure(request.user, pk)
+    back = f"{reverse('portal:material', args=[figure.material_id])}#diagram-{figure.pk}"
+    form = FigureDescriptionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Write a short description (up to 1000 characters) of what the picture shows.")
+        return redirect(back)
+    try:
+        rag_api.describe_figure(diagram=figure, description=form.cleaned_data["description"])
+    except rag_api.DescriptionRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect(back)
+    except rag_api.DiagramGraph.DoesNotExist:
+        messages.error(request, "The material was indexed again meanwhile; give the description once more.")
+        return redirect("portal:material", pk=figure.material_id)
+    messages.success(request, "The description is saved; students will find the picture by it in a moment.")
+    return redirect(back)
 
 
 @login_required

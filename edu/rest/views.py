@@ -88,6 +88,14 @@ class MaterialDetailView(APIView):
                     "nodes": diagram.nodes,
                     "edges": diagram.edges,
                     "description": diagram.description,
+                    "caption": diagram.caption,
+                    "alt_text": diagram.screen_reader_text,
+                    "section": diagram.heading,
+                    "page": diagram.page,
+                    "position": diagram.position,
+                    "has_pixels": diagram.has_pixels,
+                    "needs_description": diagram.needs_description,
+                    "referring_chunk_ids": [chunk.pk for chunk in diagram.referring_chunks.all()],
                 }
                 for diagram in detail.diagrams
             ],

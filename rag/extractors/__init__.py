@@ -9,7 +9,7 @@ from rag.extractors.images import extract_image, extract_svg
 from rag.extractors.pdf import extract_pdf
 from rag.extractors.sniff import EXPECTED, sniff
 from rag.extractors.text import extract_html, extract_markdown, extract_text
-from rag.extractors.types import Extraction, FoundDiagram, IngestionInputError, Section
+from rag.extractors.types import PICTURE_KEY, Extraction, FoundDiagram, IngestionInputError, Section
 
 EMPTY_FILE = "This file is empty (0 bytes); upload the file again, it may not have been saved."
 
@@ -44,4 +44,4 @@ def extract(*, kind: str, content: bytes) -> Extraction:
     return _EXTRACTORS[kind](content)
 
 
-__all__ = ["Extraction", "FoundDiagram", "IngestionInputError", "Section", "extract"]
+__all__ = ["PICTURE_KEY", "Extraction", "FoundDiagram", "IngestionInputError", "Section", "extract"]

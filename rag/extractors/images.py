@@ -1,14 +1,13 @@
-"""Pictures and SVG drawings: each is one diagram, read by the diagrams package."""
+"""Pictures and SVG drawings: each is one diagram, read by the diagrams package.
+
+A picture with no readable labels (a photo) is not an error: it is indexed from its title and, once
+the teacher gives one, their description of it.
+"""
 
 from __future__ import annotations
 
 from rag.diagrams import DiagramError, analyze_image, analyze_svg
-from rag.extractors.types import Extraction, FoundDiagram, IngestionInputError
-
-NOTHING_READABLE = (
-    "No text or labels could be read in this picture, so there is nothing to index. "
-    "Check that it is a diagram with readable labels (not a photo) and upload a sharper copy."
-)
+from rag.extractors.types import PICTURE_KEY, Extraction, FoundDiagram, IngestionInputError
 
 
 def extract_image(content: bytes) -> Extraction:
@@ -25,7 +24,4 @@ def _single_diagram(analyze, content: bytes) -> Extraction:
         analysis = analyze(content)
     except DiagramError as error:
         raise IngestionInputError(str(error)) from None
-    extraction = Extraction(diagrams=[FoundDiagram(analysis=analysis)])
-    if extraction.is_empty:
-        raise IngestionInputError(NOTHING_READABLE)
-    return extraction
+    return Extraction(diagrams=[FoundDiagram(analysis=analysis, key=PICTURE_KEY)])

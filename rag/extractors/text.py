@@ -7,7 +7,9 @@ from html.parser import HTMLParser
 
 import nh3
 
+from rag.extractors.figures import FigureDraft, found_figures
 from rag.extractors.types import Extraction, IngestionInputError, Section
+from rag.figures import starts_like_a_caption
 
 NOT_UTF8 = (
     "This text file is not UTF-8, so its characters cannot be read reliably. "
@@ -33,13 +35,19 @@ _ATX_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$")
 _SETEXT_UNDERLINE = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(```|~~~)")
 _IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+# ![alt](file.png "title"): the address may be wrapped in <>, the title quoted with " or '.
+_IMAGE_PARTS = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]*)>?(?:\s+[\"']([^\"']*)[\"'])?\s*\)")
 _LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")
 _TAG = re.compile(r"<[^>\n]+>")
 
 
 def extract_markdown(content: bytes) -> Extraction:
-    """Each ATX (``## Title``) or setext heading opens a section; nested levels form the heading path."""
+    """Each ATX (``## Title``) or setext heading opens a section; nested levels form the heading path.
+
+    Each image becomes a figure with its alt text and title; a line next to it that starts with
+    "Figure"/"Fig." is its caption.
+    """
     lines = decode_utf8(content).splitlines()
     builder = _SectionBuilder()
     in_fence = False
@@ -57,8 +65,28 @@ def extract_markdown(content: bytes) -> Extraction:
         elif not in_fence and _SETEXT_UNDERLINE.match(line) and builder.just_opened:
             continue  # the underline of the setext heading just opened
         else:
+            if not in_fence:
+                for match in _IMAGE_PARTS.finditer(line):
+                    builder.add_figure(src=match.group(2), alt=match.group(1), title=match.group(3) or "",
+                                       caption=_markdown_caption(lines, index))
             builder.add_text(line if in_fence else _inline_markdown(line))
-    return Extraction(sections=builder.sections())
+    sections = builder.sections()
+    return Extraction(sections=sections, diagrams=found_figures(builder.figures))
+
+
+def _markdown_caption(lines: list[str], index: int) -> str:
+    """The line just below the image (or else just above it, a blank line apart at most) when it reads
+    like a caption ("*Figure 2: The heart*")."""
+    for step in (1, -1):
+        for neighbour in (index + step, index + 2 * step):
+            if not 0 <= neighbour < len(lines):
+                break
+            text = _inline_markdown(lines[neighbour]).strip()
+            if text:
+                if starts_like_a_caption(text) and not _IMAGE.search(lines[neighbour]):
+                    return text
+                break
+    return ""
 
 
 def _inline_markdown(text: str) -> str:
@@ -83,19 +111,23 @@ _META_CHARSET = re.compile(rb"<meta[^>]+charset=[\"']?([A-Za-z0-9_-]+)", re.IGNO
 def extract_html(content: bytes) -> Extraction:
     """Sanitised with nh3 first (scripts, styles, frames and their content removed); h1-h6 drive sections.
 
+    Every ``<img>`` with alt text or an embedded picture, and every ``<figure>``, becomes a figure with
+    its ``<figcaption>``.
+
     Text is UTF-8 unless the page declares its charset in a ``<meta>`` tag.
     """
     sanitised = nh3.clean(
         _decode_html(content),
         tags=_HTML_TAGS,
         clean_content_tags=_DROPPED_WITH_CONTENT,
-        attributes={"img": {"alt"}},
-        url_schemes=set(),
+        attributes={"img": {"alt", "src", "title"}},
+        url_schemes={"data"},  # a picture embedded in the page is read; nothing is ever fetched
     )
     parser = _HtmlSections()
     parser.feed(sanitised)
     parser.close()
-    return Extraction(sections=parser.builder.sections())
+    sections = parser.builder.sections()
+    return Extraction(sections=sections, diagrams=found_figures(parser.builder.figures))
 
 
 def _decode_html(content: bytes) -> str:
@@ -118,27 +150,53 @@ class _HtmlSections(HTMLParser):
         self._heading_level = 0
         self._heading_text: list[str] = []
         self._line: list[str] = []
+        self._figure_images: list[dict[str, str]] | None = None  # inside a <figure>
+        self._caption: list[str] | None = None  # inside a <figcaption>
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in {"h1", "h2", "h3", "h4", "h5", "h6"}:
             self._flush_line()
             self._heading_level, self._heading_text = int(tag[1]), []
         elif tag == "img":
-            alt = dict(attrs).get("alt")
-            if alt:
-                self.handle_data(f" {alt} ")
+            image = {name: value or "" for name, value in attrs}
+            if self._figure_images is not None:
+                self._figure_images.append(image)
+            elif image.get("alt") or image.get("src", "").startswith("data:"):
+                self._flush_line()
+                self.builder.add_figure(src=image.get("src", ""), alt=image.get("alt", ""),
+                                        title=image.get("title", ""), caption="")
+            if image.get("alt"):
+                self.handle_data(f" {image['alt']} ")
         elif tag in _BLOCKS:
             self._flush_line()
+            if tag == "figure":
+                self._figure_images, self._caption = [], None
+            elif tag == "figcaption":
+                self._caption = []
 
     def handle_endtag(self, tag: str) -> None:
         if tag in {"h1", "h2", "h3", "h4", "h5", "h6"} and self._heading_level:
             self.builder.open_heading(self._heading_level, " ".join("".join(self._heading_text).split()))
             self._heading_level = 0
+        elif tag == "figure" and self._figure_images is not None:
+            self._flush_line()
+            self._close_figure()
         elif tag in _BLOCKS:
             self._flush_line()
 
+    def _close_figure(self) -> None:
+        """One figure per picture in it (a figure without a picture is its caption), all with its caption."""
+        caption = " ".join("".join(self._caption or []).split())
+        for image in self._figure_images or [{}]:
+            if image or caption:
+                self.builder.add_figure(src=image.get("src", ""), alt=image.get("alt", ""),
+                                        title=image.get("title", ""), caption=caption)
+        self._figure_images, self._caption = None, None
+
     def handle_data(self, data: str) -> None:
         (self._heading_text if self._heading_level else self._line).append(data)
+        if self._caption is not None and not self._heading_level:
+            self._caption.append(data)
 
     def close(self) -> None:
         super().close()
@@ -161,7 +219,15 @@ class _SectionBuilder:
         self._path: list[tuple[int, str]] = []
         self._lines: list[str] = []
         self._sections: list[Section] = []
+        self.figures: list[FigureDraft] = []
         self.just_opened = False
+
+    def add_figure(self, *, src: str, alt: str, title: str, caption: str) -> None:
+        """A figure at this point of the text: in the section being built, after the lines so far."""
+        self.figures.append(FigureDraft(
+            src=src, alt=alt, title=title, caption=caption, headings=tuple(heading for _, heading in self._path),
+            section=len(self._sections), offset=len("\n".join(self._lines)),
+        ))  # fmt: skip
 
     def open_heading(self, level: int, title: str) -> None:
         self._close_section()

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 from edu.portal.diagrams import build_overlay, highlight_box
+from rag.api import DiagramGraph
 
 
 def diagram(nodes, edges, width=300, height=200):
-    return SimpleNamespace(
+    """An unsaved record: the overlay needs no database."""
+    return DiagramGraph(
         pk=7, title="Cycle", width=width, height=height, description="A cycle.", nodes=nodes, edges=edges
     )
 

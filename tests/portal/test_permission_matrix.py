@@ -59,6 +59,7 @@ MATRIX = {
     "portal:rerun": ("post", {}, {**TEACHERS, T: 302, AD: 302}),
     "portal:rename_material": ("post", {}, {**TEACHERS, T: 302, AD: 302}),  # an empty title: refused, redirected
     "portal:delete_material": ("post", {}, {**TEACHERS, T: 302, AD: 302}),  # not confirmed: nothing deleted
+    "portal:describe_figure": ("post", {}, {**TEACHERS, T: 302, AD: 302}),  # no description: refused, redirected
     "portal:roster": ("get", None, TEACHERS),
     "portal:sign_in_link": ("post", {}, TEACHERS),
     "portal:sign_in_sheet": ("post", {}, TEACHERS),
@@ -122,6 +123,7 @@ def url_for(name: str, world) -> str:
             "portal:objective_answers": world.item.objective_id,
             "v1:job": world.job.pk,
             "portal:material_picture": diagram_material(world).pk,
+            "portal:describe_figure": diagram_material(world).diagrams.get().pk,
         }.get(name, world.material.pk)
     if "token" in probe:
         kwargs.update(uidb64="MQ", token="not-a-token")

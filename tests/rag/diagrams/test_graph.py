@@ -145,8 +145,10 @@ def test_to_dict_has_exactly_the_diagram_graph_fields():
     from rag.models import DiagramGraph
 
     analysis = _graph([_line("Owl", 110, 310, 160, 340)], shapes=[Shape((100, 300, 200, 350))])
-    # text_blocks are written by ingestion once redaction has run (rag.services.stored_text_blocks).
-    not_from_analysis = {"id", "material", "page", "created_at", "text_blocks"}
+    # text_blocks are written by ingestion once redaction has run (rag.services.stored_text_blocks); the
+    # figure's caption, alt text, section, place and teacher's description come from the document around it.
+    not_from_analysis = {"id", "material", "page", "created_at", "text_blocks", "caption", "alt_text",
+                         "teacher_description", "heading", "position", "key", "has_pixels"}  # fmt: skip
     stored = {f.name for f in DiagramGraph._meta.concrete_fields} - not_from_analysis
 
     data = analysis.to_dict()

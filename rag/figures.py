@@ -1,0 +1,115 @@
+"""Figures in course material: what they are called, what text refers to them, and what gets indexed.
+
+A figure is indexed as one diagram chunk whose text holds everything known about it in words: its
+title, caption, alt text, the teacher's description and the labels read on the picture. A photo with
+no readable labels is therefore still found by a question that names it ("Which diagram shows the
+CPR technique?"). Passages that refer to a figure ("see Figure 1.2", "the diagram below") are linked
+to it, so an explanation that cites the passage can show the figure too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+# "Figure 3", "Fig. 1.2", "FIGURE 4b" at the start of a caption.
+CAPTION_START = re.compile(r"^\s*(?:Figure|Fig\.?)\s*(\d+(?:[.\-]\d+)*[a-z]?)?\b", re.IGNORECASE)
+_NUMBERED_REFERENCE = re.compile(r"\b(?:Figures?|Figs?\.?)\s*(\d+(?:[.\-]\d+)*[a-z]?)", re.IGNORECASE)
+# "(see the figure)", "the diagram below", "this picture", "shown in the following figure".
+_PLAIN_REFERENCE = re.compile(
+    r"\b(?:the|this|that|following|above|below|next)\s+(?:figure|diagram|picture|illustration|image|photo(?:graph)?)s?\b"
+    r"|\b(?:figure|diagram|picture|illustration)\s+(?:below|above)\b",
+    re.IGNORECASE,
+)
+
+
+def caption_number(caption: str) -> str:
+    """The figure's number as its caption gives it ("Figure 1.2 The heart" -> "1.2"), or ""."""
+    match = CAPTION_START.match(caption)
+    return (match.group(1) or "").lower() if match else ""
+
+
+def starts_like_a_caption(text: str) -> bool:
+    return CAPTION_START.match(text) is not None
+
+
+@dataclass(frozen=True)
+class FigurePlace:
+    """Where a figure sits, for linking: its number, heading path, page and offset in the extracted text."""
+
+    number: str
+    headings: str
+    page: int | None
+    offset: int
+
+
+@dataclass(frozen=True)
+class PassagePlace:
+    text: str
+    headings: str
+    page: int | None
+    start: int
+    end: int
+
+
+def referred_figures(passage: PassagePlace, figures: Sequence[FigurePlace]) -> list[int]:
+    """Indexes of the figures the passage refers to, by number ("Figure 2") or plainly ("the figure").
+
+    A numbered reference names the figure with that number. A plain one names the nearest figure of
+    the same section (same heading path; for a PDF also the same or the next page), never one elsewhere:
+    "the figure" in another chapter is another figure.
+    """
+    found: list[int] = []
+    for number in (match.group(1).lower() for match in _NUMBERED_REFERENCE.finditer(passage.text)):
+        found += [index for index, figure in enumerate(figures) if figure.number == number]
+    if _PLAIN_REFERENCE.search(passage.text):
+        nearby = [index for index, figure in enumerate(figures) if _same_section(passage, figure)]
+        if nearby:
+            middle = (passage.start + passage.end) / 2
+            found.append(min(nearby, key=lambda index: abs(figures[index].offset - middle)))
+    return list(dict.fromkeys(found))
+
+
+def _same_section(passage: PassagePlace, figure: FigurePlace) -> bool:
+    if passage.page is not None and figure.page is not None:
+        return 0 <= figure.page - passage.page <= 1 and (not figure.headings or figure.headings == passage.headings)
+    return figure.headings == passage.headings
+
+
+def number_figures(caption_numbers: Sequence[str]) -> list[str]:
+    """Each figure's number: its caption's, or, when no caption in the document is numbered, its position
+    (a text saying "Figure 3" about unnumbered figures means the third)."""
+    if any(caption_numbers):
+        return list(caption_numbers)
+    return [str(position) for position in range(1, len(caption_numbers) + 1)]
+
+
+def figure_text(
+    *, title: str, caption: str, alt: str, teacher_description: str, labels_description: str, notes: Sequence[str]
+) -> str:
+    """What a figure's diagram chunk says (embedded and read by the explainer): every word known about it.
+
+    ``labels_description`` is the description built from the labels and arrows read on the picture;
+    its "nothing recognised" sentence is left out when other words describe the figure.
+    """
+    parts = []
+    if title:
+        parts.append(f"Figure: {_sentence(title)}")
+    if caption and caption != title:
+        parts.append(f"Caption: {_sentence(caption)}")
+    if alt and alt not in (title, caption):
+        parts.append(f"Picture: {_sentence(alt)}")
+    if teacher_description:
+        parts.append(f"Teacher's description: {_sentence(teacher_description)}")
+    labels_read = labels_description and "No labelled parts were recognised" not in labels_description
+    if labels_read or not parts:
+        parts.append(labels_description or "Picture.")
+    if notes:
+        parts.append(f"Notes: {'; '.join(notes)}.")
+    return " ".join(parts)
+
+
+def _sentence(text: str) -> str:
+    text = " ".join(text.split())
+    return text if text[-1:] in ".!?" else f"{text}."
