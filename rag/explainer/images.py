@@ -116,6 +116,8 @@ def diagram_descriptions(sources: Sequence[Source], reading: ImageReading | None
     if reading is not None:
         descriptions.append(reading.description)
     diagram_ids = [source.diagram_id for source in sources if source.diagram_id]
-    graphs = DiagramGraph.objects.filter(pk__in=diagram_ids).values_list("title", "description")
-    descriptions.extend(description or title for title, description in graphs)
+    for graph in DiagramGraph.objects.filter(pk__in=diagram_ids):
+        # What people wrote of the picture (the teacher, the document's alt text or caption), then what was read on it.
+        written_and_read = (graph.screen_reader_text, graph.description)
+        descriptions.append(" ".join(dict.fromkeys(text for text in written_and_read if text)))
     return "".join(f"\n\nDiagram description: {text}" for text in dict.fromkeys(descriptions) if text)

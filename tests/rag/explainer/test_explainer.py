@@ -15,7 +15,7 @@ from rag.explainer import NOT_FOUND, QUOTED_INTRO, ExplainError, explain, stream
 from rag.explainer.pipeline import _restored
 from rag.generation import backends
 from rag.grounding import split_sentences
-from rag.models import Chunk
+from rag.models import Chunk, DiagramGraph
 from rag.relevance import not_found_message
 from rag.tailoring import fk_grade
 from tests.factories import UserFactory, teacher_of
@@ -117,6 +117,16 @@ def test_a_screen_reader_user_gets_the_full_description_of_the_diagram_used(wate
     learner = learner_in(water_course, grade=6, accessibility=(LearnerProfile.Accessibility.SCREEN_READER,))
     explanation = explain(learner=learner, course=water_course, question="In the diagram, what leads to Precipitation?")
     assert f"Diagram description: {DIAGRAM_DESCRIPTION}" in explanation.text
+
+
+def test_a_screen_reader_user_hears_the_teachers_words_for_a_diagram_before_what_was_read_on_it(water_course,
+                                                                                                 generator):
+    DiagramGraph.objects.filter(material__course=water_course).update(
+        teacher_description="Arrows show water rising from the sea, forming clouds and falling as rain.")
+    learner = learner_in(water_course, grade=6, accessibility=(LearnerProfile.Accessibility.SCREEN_READER,))
+    explanation = explain(learner=learner, course=water_course, question="In the diagram, what leads to Precipitation?")
+    assert ("Diagram description: Arrows show water rising from the sea, forming clouds and falling as rain. "
+            f"{DIAGRAM_DESCRIPTION}") in explanation.text
 
 
 def test_names_in_the_question_are_stored_as_placeholders_and_restored_for_the_owner_only(water_course, generator):
