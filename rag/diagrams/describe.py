@@ -15,10 +15,15 @@ from rag.diagrams.types import DiagramAnalysis, DiagramEdge
 _MARKER = re.compile(r"^\(?(?:\d{1,3}|[A-Za-z])[.)]?$")
 
 
+def is_part(label: str) -> bool:
+    """Whether a label read on a picture names a part of it (not a callout number or a panel letter)."""
+    return not _MARKER.match(label.strip())
+
+
 def describe(analysis: DiagramAnalysis) -> str:
     """Title, parts in reading order, groups, each connection, and whether it is a chain or a cycle."""
     sentences = [f"Diagram: {analysis.title}." if analysis.title else "Diagram."]
-    labels = {node.id: node.label for node in analysis.nodes if not _MARKER.match(node.label.strip())}
+    labels = {node.id: node.label for node in analysis.nodes if is_part(node.label)}
     if not labels:
         sentences.append("No labelled parts were recognised.")
         return " ".join(sentences)
