@@ -21,9 +21,10 @@ a relevant one. The reading term is the smaller because it varies between every 
 (``manage.py eval_retrieval``). Ties keep the vector branch's order.
 
 A question that asks for a figure, diagram, picture or chart ("Which diagram shows ...?") lifts diagram chunks by
-``DIAGRAM_WEIGHT``: a figure's caption and labels are a few words against a section's paragraphs, so its
-file is otherwise outranked by the text of its own section (with the lift, a diagram among one branch's
-candidates passes any text chunk that only one branch ranks). And no material takes more than
+``DIAGRAM_WEIGHT``, as much as mastery: it reorders near-ties in the figure's favour. More did not help and
+hurt: at 0.2 irrelevant diagrams took the slots of the passage that explains the figure (labeled set, diagram
+recall@5 1.00 -> 0.68), while the real textbook's figures are found by their titles and captions anyway
+(``make bench-figures``). And no material takes more than
 ``PER_MATERIAL`` of the ``k`` slots while another material has a candidate left (the slots fill from the
 rest only when the candidates run out): one long section would otherwise fill every slot.
 """
@@ -38,7 +39,7 @@ MASTERY_WEIGHT = 0.03
 READING_WEIGHT = 0.01
 # Reading-level distance (in Flesch-Kincaid grades) at which the reading penalty is full.
 READING_SPAN = 6.0
-DIAGRAM_WEIGHT = 0.5
+DIAGRAM_WEIGHT = 0.03
 PER_MATERIAL = 2
 
 
