@@ -11,7 +11,10 @@ from pathlib import Path
 
 import pytest
 
-BOOK = Path(__file__).resolve().parents[3].parent / "shared/realtext/anatomy"
+# ../shared beside the checkout; a clone made elsewhere on the development machine finds it in /work.
+BOOK = next((shared / "realtext/anatomy" for shared in (Path(__file__).resolve().parents[3].parent / "shared",
+                                                        Path("/work/shared")) if (shared / "realtext").is_dir()),
+            Path(__file__).resolve().parents[3].parent / "shared/realtext/anatomy")
 MATERIALS = BOOK / "materials"
 _FIGCAPTION = re.compile(r"<figcaption>(.*?)</figcaption>", re.S)
 
