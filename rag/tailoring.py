@@ -162,8 +162,9 @@ _NAMING = re.compile(r"(?:also )?(called|known as|termed|referred to as) (.+)$")
 
 
 def _other_cut(token) -> tuple[str, str] | None:
-    return (_shared_subject_cut(token) or _relative_cut(token) or _restrictive_cut(token) or _aside_cut(token)
-            or _participle_cut(token) or _because_cut(token))
+    return (_shared_subject_cut(token) or _opening_participle_cut(token) or _relative_cut(token)
+            or _restrictive_cut(token) or _aside_cut(token) or _participle_cut(token) or _because_cut(token)
+            or _then_cut(token))
 
 
 def _conjunction_cut(token) -> tuple[str, str] | None:
@@ -196,16 +197,53 @@ def _contrast_cut(token) -> tuple[str, str] | None:
     "Although A is X, B is Y" ("A is X. But B is Y."). Only "whereas" and "although"/"though": "while" may tell
     when ("while the ventricles relax")."""
     clause, doc = token.head, token.doc
+    if token.lower_ == "whereas" and token.i > 2 and doc[token.i - 1].text == "," and token.i + 3 < len(doc):
+        return doc[:token.i - 1].text, f"but {doc[token.i + 1:].text}"  # a finite clause, however it was tagged
     if (token.dep_ != "mark" or clause.dep_ != "advcl" or clause.head.dep_ != "ROOT"
             or not any(child.dep_ in ("nsubj", "nsubjpass", "expl") for child in clause.children)):
         return None
-    if token.lower_ == "whereas" and clause.left_edge.i == token.i and clause.right_edge.i == len(doc) - 1:
-        return _COMMA_AT_END.sub(r"\1", doc[:token.i].text.rstrip()), f"but {doc[token.i + 1:].text}"
     end = clause.right_edge.i + 1
     if (token.lower_ in ("although", "though") and token.i == 0 and end + 1 < len(doc) and doc[end].text == ","
             and any(child.dep_ in ("nsubj", "nsubjpass", "expl") for child in clause.head.children)):
         return doc[1:end].text, f"but {doc[end + 1:].text}"
     return None
+
+
+def _opening_participle_cut(token) -> tuple[str, str] | None:
+    """An opening participle as a sentence about the subject: "Found in the wall, the ampulla marks X": "The
+    ampulla is found in the wall. It marks X."; "Arising from the node, the bundle runs ...": "The bundle arises
+    from the node. It runs ..."."""
+    doc, root = token.doc, token.head
+    if token.i != 0 or token.dep_ != "advcl" or token.tag_ not in ("VBN", "VBG") or root.dep_ != "ROOT":
+        return None
+    end = token.right_edge.i + 1
+    subject = next((child for child in root.children if child.dep_ in ("nsubj", "nsubjpass")), None)
+    if (end >= len(doc) or doc[end].text != "," or subject is None or subject.left_edge.i != end + 1
+            or subject.right_edge.i - subject.left_edge.i > 5 or subject.pos_ not in ("NOUN", "PROPN")):
+        return None
+    named = re.sub(r"^(a|an)\b", "the", doc[subject.left_edge.i : subject.right_edge.i + 1].text, flags=re.IGNORECASE)
+    plural = subject.tag_ in ("NNS", "NNPS")
+    if token.tag_ == "VBN":
+        said = f"{'are' if plural else 'is'} {doc[:end].text[0].lower()}{doc[:end].text[1:]}"
+    else:
+        said = f"{token.lemma_ if plural else _third_person(token.lemma_)} {doc[1:end].text}"
+    return f"{named} {said}", f"{_pronoun(subject)} {doc[subject.right_edge.i + 1:].text}"
+
+
+def _then_cut(token) -> tuple[str, str] | None:
+    """A closing "before ...ing" as the next step: "The bundle runs through the septum before dividing into two
+    branches": "... septum. Then it divides into two branches." """
+    doc, verb = token.doc, token.head
+    step = next((child for child in token.children if child.dep_ == "pcomp" and child.tag_ == "VBG"), None)
+    if (token.lower_ != "before" or step is None or verb.dep_ != "ROOT" or token.right_edge.i != len(doc) - 1
+            or token.i < 4):
+        return None
+    subject = next((child for child in verb.children if child.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None or subject.pos_ not in ("NOUN", "PROPN", "PRON"):
+        return None
+    pronoun = _pronoun(subject)
+    step_verb = _third_person(step.lemma_) if pronoun in ("it", "he", "she") else step.lemma_
+    return doc[:token.i].text.rstrip(" ,"), f"then {pronoun} {step_verb} {doc[step.i + 1:].text}"
 
 
 def _shared_subject_cut(token) -> tuple[str, str] | None:

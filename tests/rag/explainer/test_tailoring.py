@@ -187,3 +187,17 @@ def test_plain_phrases_replace_formal_ones_and_the_article_follows_the_new_word(
     assert "an very" not in simplified
     assert " ".join(tailor_sentence("The atmosphere consists of several layers within which the air moves.",
                                     reading_level=4)).startswith("The atmosphere is made of several layers in which")
+
+
+def test_an_opening_participle_becomes_a_sentence_about_the_subject():
+    assert tailor_sentence("Pushed by the heart, blood moves through the arteries to every organ of the body.",
+                           reading_level=4) == ["Blood is pushed by the heart.",
+                                                "It moves through the arteries to every organ of the body."]
+    assert tailor_sentence("Formed from cooled lava, basalt rocks of the ocean floor are dark and heavy.",
+                           reading_level=4)[0] == "Basalt rocks of the ocean floor are formed from cooled lava."
+
+
+def test_a_closing_before_becomes_the_next_step():
+    assert tailor_sentence("The caterpillar eats leaves for several weeks before spinning a silk cocoon around itself.",
+                           reading_level=4) == ["The caterpillar eats leaves for several weeks.",
+                                                "Then it spins a silk cocoon around itself."]
