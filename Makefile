@@ -42,7 +42,6 @@ run: install db
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py createcachetable
 	$(PY) manage.py load_demo
-	$(PY) manage.py train_safeguarding_screener
 	$(PY) manage.py serve
 
 stop:
@@ -98,7 +97,8 @@ bench-learner: install db
 bench-safeguarding: install db
 	$(PY) benchmarks/safeguarding_bench.py $(SAFEGUARDING_BENCH_ARGS)
 
-# The learned screener's head (trained on first use anyway): about 30 s on 2 cores, written under var/models.
+# The learned screener's head (GLOSSA_SAFEGUARDING_LEARNED=1 trains it on first use anyway): 20-60 s on 2 shared
+# cores, written under var/models.
 train-safeguarding: install
 	$(PY) manage.py train_safeguarding_screener
 

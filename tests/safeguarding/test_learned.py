@@ -25,7 +25,7 @@ pytestmark = pytest.mark.slow
 
 PARAPHRASES = [
     pytest.param("I keep thinking about hurting myself when everyone at home is asleep", "self_harm",
-                 marks=pytest.mark.xfail(strict=True, reason="measured miss of the head alone (score 0.59 < 0.8); "
+                 marks=pytest.mark.xfail(strict=True, reason="measured miss of the head alone (score 0.6 < 0.8); "
                                                              "the rules flag it, and the combined result is tested")),
     ("there is no point in me being here, everyone would be better off without me", "self_harm"),
     ("honestly i just want to disappear forever and never wake up", "self_harm"),
@@ -127,3 +127,12 @@ def test_the_trained_head_is_written_once_and_read_back(tmp_path):
     assert path.exists()
     again = LearnedScreener(head_path=path)
     assert np.array_equal(again.head().weights, screener.head().weights)
+
+
+def test_the_setting_adds_the_learned_screener_beside_the_rules(settings):
+    from edu.safeguarding.screening import engine
+
+    settings.GLOSSA = {**settings.GLOSSA, "SAFEGUARDING_LEARNED": True, "SAFEGUARDING_LEARNED_THRESHOLD": 0.8}
+    assert [screener.name for screener in engine.configured_screeners()] == ["rules", "learned"]
+    settings.GLOSSA = {**settings.GLOSSA, "SAFEGUARDING_LEARNED": False}
+    assert [screener.name for screener in engine.configured_screeners()] == ["rules"]
