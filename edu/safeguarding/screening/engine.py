@@ -36,7 +36,7 @@ def configured_screeners() -> tuple[Screener, ...]:
     return _screeners(config.get("SAFEGUARDING_MODEL", ""), config.get("SAFEGUARDING_MODERATION_URL", ""),
                       config.get("SAFEGUARDING_MODERATION_KEY", ""), config.get("SAFEGUARDING_MODERATION_MODEL", ""),
                       float(config.get("SAFEGUARDING_MODEL_THRESHOLD", 0.5)), bool(config.get("SAFEGUARDING_LEARNED")),
-                      float(config.get("SAFEGUARDING_LEARNED_THRESHOLD", 0.8)))
+                      float(config.get("SAFEGUARDING_LEARNED_THRESHOLD", 0.5)))
 
 
 def screen_text(text: str, *, context: ScreeningContext | None = None,

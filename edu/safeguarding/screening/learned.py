@@ -7,9 +7,11 @@ the head is trained here, in seconds, from the committed training texts (``data/
 a seed, and kept under ``MODEL_CACHE_DIR`` (git-ignored ``var/models``): a clean clone, a test run or
 a new server trains it on first use, and ``manage.py train_safeguarding_screener`` trains it ahead.
 
-The head: one logistic regression per category (multi-label: grooming is abuse and sexual) and one
-softmax over the severities, on the embedding of the message as the rule engine prepares it
-(text-speak expanded, idioms and the course's own vocabulary blanked). It plugs in beside the rules:
+The head: a one-hidden-layer network with a sigmoid per category (multi-label: grooming is abuse
+and sexual) and a softmax over the severities, on the embedding of the message as the rule engine
+prepares it (text-speak expanded, idioms and the course's own vocabulary blanked). A category is
+flagged when its score passes the threshold and the message is at least as close to a training
+message of that category as to any benign one (``Head.nearer_than_benign``). It plugs in beside the rules:
 it can add flags, never hide the rules' flags. The rules can veto its disclosure flags when they see
 a lesson with no one in the first person (a story, a historical event, a cell that kills bacteria),
 the same context in which they raise none themselves. Generated answers are left to the rules: the
@@ -45,9 +47,9 @@ logger = logging.getLogger(__name__)
 
 TRAINING_TEXTS = Path(__file__).resolve().parent / "data" / "training.txt"
 DEFAULT_SEED = 19
-DEFAULT_THRESHOLD = 0.8  # chosen on the development set, cross-validated (README, "Safeguarding")
+DEFAULT_THRESHOLD = 0.5  # with the nearest-example gate; chosen by cross-validation on the development set
 # Bump when the augmentation or the training changes, so a stored head trained the old way is not used.
-TRAINING_VERSION = "2"
+TRAINING_VERSION = "3"
 _HEADER = re.compile(r"^\[(.+)\]$")
 
 
@@ -165,10 +167,13 @@ class Head:
     bias: np.ndarray  # (categories,)
     severity_weights: np.ndarray  # (dimensions, severities)
     severity_bias: np.ndarray  # (severities,)
+    example_vectors: np.ndarray  # (examples, dimensions): the training messages, for the nearest-example gate
+    example_labels: np.ndarray  # (examples, categories), 1 where the message carries the category
     fingerprint: str
     examples: int
 
-    _ARRAYS = ("hidden_weights", "hidden_bias", "weights", "bias", "severity_weights", "severity_bias")
+    _ARRAYS = ("hidden_weights", "hidden_bias", "weights", "bias", "severity_weights", "severity_bias",
+               "example_vectors", "example_labels")
 
     def category_scores(self, vectors: np.ndarray) -> np.ndarray:
         hidden = np.maximum(_scaled(vectors) @ self.hidden_weights + self.hidden_bias, 0.0)
@@ -176,6 +181,19 @@ class Head:
 
     def severities(self, vectors: np.ndarray) -> np.ndarray:
         return np.argmax(_scaled(vectors) @ self.severity_weights + self.severity_bias, axis=1)
+
+    def nearer_than_benign(self, vectors: np.ndarray) -> np.ndarray:
+        """(messages, categories): the closest training message of the category is at least as close
+        as the closest benign one. A network extrapolates far from its data ("The water is not used
+        up." scored as abuse); this keeps its flags to messages that resemble a risky example more
+        than any harmless one. Cross-validated on the development set it cut the head's false alarms
+        from 17 to 5 of 286 for a loss of 0-4 points of recall per category."""
+        similarity = np.asarray(vectors, dtype=np.float32) @ self.example_vectors.T
+        benign = self.example_labels.sum(axis=1) == 0
+        nearest_benign = np.where(benign, similarity, -1.0).max(axis=1)
+        nearest = np.stack([np.where(self.example_labels[:, index] > 0, similarity, -1.0).max(axis=1)
+                            for index in range(self.example_labels.shape[1])], axis=1)
+        return nearest >= nearest_benign[:, None]
 
     def save(self, path: Path) -> None:
         """Written to a temporary file and moved into place, so a reader never sees half a head."""
@@ -264,7 +282,8 @@ def fit_head(vectors: np.ndarray, examples: list[Example], *, fingerprint: str, 
 
     v, c = _adam(severity_gradient, [np.zeros((dimensions, len(SEVERITIES)), dtype=np.float32),
                                      np.zeros(len(SEVERITIES), dtype=np.float32)], steps=300, rate=0.05)
-    return Head(a, a_bias, w, b, v, c, fingerprint, count)
+    return Head(a, a_bias, w, b, v, c, np.asarray(vectors, dtype=np.float32), targets.astype(np.uint8),
+                fingerprint, count)
 
 
 def _embedder():
@@ -280,6 +299,16 @@ def model_input(text: str, *, context: ScreeningContext, rules: RuleScreener | N
     """What the head reads: the message as the rule engine prepares it (text-speak expanded, idioms
     and course vocabulary blanked), so the lexicon's curation helps the model too."""
     return (rules or _rules()).prepared(text, context=context)
+
+
+_PARTS = re.compile(r"[.?!;\n]+|\b(?:btw|also|ps|anyway|but)\b")
+
+
+def segments(prepared: str) -> list[str]:
+    """The sentences and clauses of a message of several (three words or more each); [] for one."""
+    parts = [part.strip() for part in _PARTS.split(prepared)]
+    parts = [part for part in parts if len(part.split()) >= 3]
+    return parts if len(parts) > 1 else []
 
 
 @functools.cache
@@ -352,13 +381,19 @@ class LearnedScreener:
         if context.speaker != "student" or not text.strip():
             return []
         head = self.head()
-        vector = _embedder().encode([model_input(text, context=context)])
+        prepared = model_input(text, context=context)
+        parts = segments(prepared)
+        vectors = _embedder().encode([prepared, *parts])
+        vector = vectors[:1]
         scores = head.category_scores(vector)[0]
+        # A disclosure inside a course question resembles the question as a whole, its own sentence
+        # resembles the disclosure: the gate passes when the message or one of its parts does.
+        resembles = head.nearer_than_benign(vectors).any(axis=0)
         severity = SEVERITIES[int(head.severities(vector)[0])]
         vetoed = self.veto_lessons and _rules().lesson_without_speaker(text, context=context)
         flags = []
-        for category, score in zip(CATEGORIES, scores.tolist(), strict=True):
-            if score < self.threshold or (vetoed and category in DISCLOSURE_CATEGORIES):
+        for category, score, near in zip(CATEGORIES, scores.tolist(), resembles.tolist(), strict=True):
+            if score < self.threshold or not near or (vetoed and category in DISCLOSURE_CATEGORIES):
                 continue
             flags.append(Flag(category, severity, source=self.name, evidence=f"{category}:{score:.2f}"))
         return flags
