@@ -14,7 +14,7 @@ LLAMA_CPP := llama-cpp-python==0.3.36
 LLAMA_CMAKE_ARGS ?= $(if $(filter x86_64,$(shell uname -m)),-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON)
 WHEEL_CACHE ?= $(HOME)/.cache/glossa/wheels
 
-.PHONY: install browser db run stop test test-fast lint bench bench-privacy bench-diagrams bench-ingest bench-retrieval bench-explain bench-grounding bench-realtext bench-figures bench-generation bench-learner bench-safeguarding eval-retrieval clean
+.PHONY: install browser db run stop test test-fast lint bench bench-privacy bench-diagrams bench-ingest bench-retrieval bench-explain bench-grounding bench-realtext bench-figures bench-generation bench-learner bench-safeguarding train-safeguarding eval-retrieval clean
 
 install: $(STAMP)
 
@@ -93,8 +93,14 @@ bench-generation: install db
 bench-learner: install db
 	$(PY) benchmarks/learner_bench.py
 
+# SAFEGUARDING_BENCH_ARGS, e.g. --set blind=/path/set.jsonl --screeners rules --alerts 0 --skip-explain
 bench-safeguarding: install db
-	$(PY) benchmarks/safeguarding_bench.py
+	$(PY) benchmarks/safeguarding_bench.py $(SAFEGUARDING_BENCH_ARGS)
+
+# The learned screener's head (GLOSSA_SAFEGUARDING_LEARNED=1 trains it on first use anyway): 20-60 s on 2 shared
+# cores, written under var/models.
+train-safeguarding: install
+	$(PY) manage.py train_safeguarding_screener
 
 eval-retrieval: install db
 	$(PY) manage.py eval_retrieval

@@ -1,13 +1,18 @@
 """Safeguarding benchmark: screening quality, screening cost, and time from message to alert.
-Run: .venv/bin/python benchmarks/safeguarding_bench.py [--skip-explain] [--alerts N]   (make bench-safeguarding)
+Run: .venv/bin/python benchmarks/safeguarding_bench.py [--skip-explain] [--alerts N] [--set NAME=PATH ...]
+     [--screeners configured|rules|rules+learned] [--threshold T]
+     (make bench-safeguarding SAFEGUARDING_BENCH_ARGS="...")
 
 * quality, on each labeled set present: ``benchmarks/data/safeguarding_dev.jsonl`` (written by the
   screening's author, used while writing the lexicon) and ``benchmarks/data/safeguarding_heldout.jsonl``
-  (written blind by another engineer, never used to tune): recall per category (a message labeled
+  (written blind by another engineer, never used to tune), and every ``--set NAME=PATH`` given (same
+  format; e.g. a further blind set kept outside the repository): recall per category (a message labeled
   with a category counts as found when the screener raises that category at any severity), recall
   at medium+ for messages labeled medium/high, and the false-alarm rate on benign messages (any flag
   at all), also for benign messages from a named course subject. Only numbers are printed: no texts.
-* cost: milliseconds per message of the configured screeners (mean and p95 over every message of
+* ``--screeners``: the configured ones (default: rules + the learned screener, see settings), the rules
+  alone, or rules + learned at ``--threshold``; the report names them.
+* cost: milliseconds per message of the screeners (mean and p95 over every message of
   the sets) vs the seconds of one ``rag.api.explain`` on the demo course (scratch database
   ``bench_explain``, shared with explain_bench.py; ``--skip-explain`` leaves it out).
 * alert latency: a real ``celery worker`` on the database broker (scratch database
@@ -41,7 +46,15 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 
-from edu.safeguarding.screening import CATEGORIES, ScreeningContext, screen_text, severity_rank  # noqa: E402
+from edu.safeguarding.screening import (  # noqa: E402
+    CATEGORIES,
+    ScreeningContext,
+    configured_screeners,
+    screen_text,
+    severity_rank,
+)
+from edu.safeguarding.screening.learned import DEFAULT_THRESHOLD, LearnedScreener  # noqa: E402
+from edu.safeguarding.screening.rules import RuleScreener  # noqa: E402
 
 DATA = REPO_ROOT / "benchmarks" / "data"
 SETS = {"development": DATA / "safeguarding_dev.jsonl", "held-out": DATA / "safeguarding_heldout.jsonl"}
@@ -60,7 +73,7 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))] if ordered else 0.0
 
 
-def evaluate(path: Path) -> tuple[dict, list[float]]:
+def evaluate(path: Path, screeners: tuple | None = None) -> tuple[dict, list[float]]:
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     found, labeled, found_medium, labeled_medium = Counter(), Counter(), Counter(), Counter()
     benign = false_alarms = course_benign = course_false_alarms = 0
@@ -69,7 +82,7 @@ def evaluate(path: Path) -> tuple[dict, list[float]]:
         subject = row.get("course_subject", "")
         context = ScreeningContext(subject="" if subject == "general" else subject, grade=row.get("grade"))
         started = time.perf_counter()
-        result = screen_text(row["text"], context=context)
+        result = screen_text(row["text"], context=context, screeners=screeners)
         per_message.append((time.perf_counter() - started) * 1000)
         raised = {flag.category: flag.severity for flag in result.flags}
         wanted = {flag["category"]: flag["severity"] for flag in row["flags"]}
@@ -192,16 +205,33 @@ def main() -> None:
     parser.add_argument("--skip-explain", action="store_true", help="do not run explanations for the cost ratio")
     parser.add_argument("--explain-runs", type=int, default=3)
     parser.add_argument("--alerts", type=int, default=20, help="alerts timed through the worker (0: skip)")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=PATH",
+                        help="a further labeled set to report (repeatable); never copied into the repository")
+    parser.add_argument("--screeners", choices=("configured", "rules", "rules+learned"), default="configured")
+    parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD,
+                        help="score at which the learned screener flags (with --screeners rules+learned)")
     args = parser.parse_args()
+    screeners = {"configured": configured_screeners(), "rules": (RuleScreener(),),
+                 "rules+learned": (RuleScreener(), LearnedScreener(threshold=args.threshold))}[args.screeners]
     report: dict = {"measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                    "screeners": [screener.name for screener in __import__(
-                        "edu.safeguarding.screening", fromlist=["configured_screeners"]).configured_screeners()]}
+                    "screeners": [screener.name for screener in screeners],
+                    "learned_threshold": next((screener.threshold for screener in screeners
+                                               if isinstance(screener, LearnedScreener)), None)}
+    sets = dict(SETS)
+    for given in args.set:
+        name, _, path = given.partition("=")
+        if not path:
+            parser.error("--set takes NAME=PATH")
+        sets[name] = Path(path)
+    for screener in screeners:  # load models (and train the learned head if missing) before timing
+        screener.screen("warm up", context=ScreeningContext())
+    log(f"screeners: {', '.join(report['screeners'])}")
     timings: list[float] = []
-    for name, path in SETS.items():
+    for name, path in sets.items():
         if not path.exists():
             log(f"{name} set: {path.name} not found, skipped")
             continue
-        report[name], per_message = evaluate(path)
+        report[name], per_message = evaluate(path, screeners)
         timings += per_message
         numbers = report[name]
         log(f"{name} set ({numbers['messages']} messages, {numbers['risky']} risky, {numbers['benign']} benign)")

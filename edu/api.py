@@ -1,5 +1,13 @@
 """What other apps (rag, privacy) may import from the learning domain."""
 
+from edu.embeddings import (
+    DEFAULT_MODEL_NAME,
+    EMBEDDING_DIMENSIONS,
+    Embedder,
+    EmbeddingModelError,
+    get_embedder,
+    resolve_model,
+)
 from edu.learner_model import MASTERED
 from edu.models import (
     Course,
@@ -73,6 +81,13 @@ __all__ = [
     "RosterFileError",
     "RosterReport",
     "import_roster",
+    # text embeddings (one model per process, shared by rag and safeguarding)
+    "DEFAULT_MODEL_NAME",
+    "EMBEDDING_DIMENSIONS",
+    "Embedder",
+    "EmbeddingModelError",
+    "get_embedder",
+    "resolve_model",
     # learner model
     "MASTERED",
     "ClassMastery",

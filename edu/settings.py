@@ -331,6 +331,10 @@ GLOSSA = {
     "SAFEGUARDING_MODERATION_KEY": env_str("GLOSSA_SAFEGUARDING_MODERATION_KEY"),
     "SAFEGUARDING_MODERATION_MODEL": env_str("GLOSSA_SAFEGUARDING_MODERATION_MODEL"),
     "SAFEGUARDING_MODEL_THRESHOLD": float(env_str("GLOSSA_SAFEGUARDING_MODEL_THRESHOLD", "0.5")),
+    # The learned screener (MiniLM + a head trained from the committed texts on first use). Off by default:
+    # it raises recall on blind sets but also false alarms well past the 3% target (README, "Safeguarding").
+    "SAFEGUARDING_LEARNED": env_bool("GLOSSA_SAFEGUARDING_LEARNED", False),
+    "SAFEGUARDING_LEARNED_THRESHOLD": float(env_str("GLOSSA_SAFEGUARDING_LEARNED_THRESHOLD", "0.5")),
     # Links in alert emails.
     "SITE_URL": env_str("GLOSSA_SITE_URL", "http://127.0.0.1:8000"),
 }

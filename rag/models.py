@@ -11,9 +11,8 @@ from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from pgvector.django import HnswIndex, VectorField
 
+from edu.embeddings import EMBEDDING_DIMENSIONS
 from edu.models import Course, Material
-
-EMBEDDING_DIMENSIONS = 384
 
 
 class IngestionJob(models.Model):

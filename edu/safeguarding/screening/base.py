@@ -60,6 +60,10 @@ class ScreeningResult:
         return [flag.to_dict() for flag in self.flags]
 
 
+class ScreenerUnavailable(RuntimeError):
+    """A model screener could not screen (no endpoint, no embedder): the rule engine's verdict stands."""
+
+
 class Screener(Protocol):
     """Anything that can flag a text: the rule engine, a local classifier, a moderation endpoint."""
 

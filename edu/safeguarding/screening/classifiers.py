@@ -12,7 +12,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Mapping
 
-from edu.safeguarding.screening.base import CATEGORIES, Flag, ScreeningContext
+from edu.safeguarding.screening.base import CATEGORIES, Flag, ScreenerUnavailable, ScreeningContext
 
 logger = logging.getLogger(__name__)
 
@@ -98,7 +98,7 @@ class TransformersScreener:
         return _flags_from_scores(self.scores(text), labels=self.labels, threshold=self.threshold, source=self.name)
 
 
-class ModerationUnavailable(RuntimeError):
+class ModerationUnavailable(ScreenerUnavailable):
     """The moderation endpoint did not answer usefully (the rule engine still screened the text)."""
 
 

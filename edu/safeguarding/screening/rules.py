@@ -148,6 +148,18 @@ class RuleScreener:
                       if flag.category in DISCLOSURE_CATEGORIES and flag.severity != "low"]
         return flags
 
+    def lesson_without_speaker(self, text: str, *, context: ScreeningContext) -> bool:
+        """A lesson, story or historical topic in which no one speaks in the first person (quoted
+        lines are the text's words): where the rules raise no disclosure, and veto a model's."""
+        lexicon = self.lexicon
+        prepared = self.prepared(text, context=context)
+        if not lexicon.study_markers.search(prepared):
+            return False
+        prepared = QUOTED.sub(lambda match: " " * len(match.group(0)), prepared)
+        if lexicon.first_person.search(prepared):
+            return False
+        return not (lexicon.perspective_cue is not None and lexicon.perspective_cue.search(prepared))
+
     def _matched(self, prepared: str, *, in_study: bool, personal: bool) -> list[Flag]:
         lexicon = self.lexicon
         flags = []
