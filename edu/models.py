@@ -110,6 +110,9 @@ class Material(models.Model):
     objectives = models.ManyToManyField(LearningObjective, blank=True, related_name="materials")
     reading_level = models.FloatField(null=True, blank=True, help_text="Flesch-Kincaid grade of the text.")
     extracted_text = models.TextField(blank=True, help_text="Redacted text as indexed.")
+    version = models.PositiveIntegerField(
+        default=1, help_text="1 for the first file; one more each time a new version is indexed in its place."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
