@@ -41,6 +41,7 @@ class PlacedFigure:
     ordinal: int | None
     offset: int | None = None
     heading: str = ""
+    shown: frozenset[str] = frozenset()  # its caption and alt text: a paragraph saying just that is not repeated
     picture: bool = False  # Glossa's rendering of it can be shown (a picture upload indexed with its text boxes)
 
 
@@ -78,11 +79,13 @@ def layout(
     *,
     cited: int | None = None,
     figures_first: bool = False,
+    title: str = "",
 ) -> list[Block]:
     """The page's blocks in reading order. ``cited`` is the ordinal of the passage (or figure) to mark.
 
     Passages overlap (each repeats the end of the one before), so the text is taken once from the
-    document and the cited passage is marked by its character range, not by repeating a chunk.
+    document and the cited passage is marked by its character range, not by repeating a chunk. A top
+    heading that repeats the page's ``title`` (shown above it already) is left out, its sections moved up.
     """
     passages = sorted(passages, key=lambda passage: (passage.start, passage.ordinal))
     cited_passage = next((passage for passage in passages if passage.ordinal == cited), None)
@@ -101,13 +104,14 @@ def layout(
     previous_page: int | None = None
     for group in _sections(passages):
         path = [part for part in group[0].heading.split(HEADING_SEPARATOR) if part] if group[0].heading else []
+        shift = 1 if path and title and _same(path[0], title) else 0
         page = group[0].page
         if page is not None and page != previous_page:
             blocks.append(Block(kind="page", text=f"Page {page}"))
         previous_page = page
         for depth, heading in enumerate(path):
-            if previous_path[: depth + 1] != path[: depth + 1]:
-                blocks.append(Block(kind="heading", level=min(depth + 2, 6), text=heading))
+            if previous_path[: depth + 1] != path[: depth + 1] and depth >= shift:
+                blocks.append(Block(kind="heading", level=min(depth + 2 - shift, 6), text=heading))
         previous_path = path
         start, end = group[0].start, max(passage.end for passage in group)
         for paragraph_start, paragraph_end in _paragraphs(document, start, end):
@@ -122,7 +126,33 @@ def layout(
             unplaced.remove(placed)
     blocks += [_figure_block(placed, cited) for placed in [*waiting, *unplaced]]
     _anchor_leftovers(blocks, pending)
-    return blocks
+    return _without_repeated_captions(blocks)
+
+
+def _same(first: str, second: str) -> bool:
+    return " ".join(first.split()).casefold() == " ".join(second.split()).casefold()
+
+
+def _without_repeated_captions(blocks: list[Block]) -> list[Block]:
+    """A one-line paragraph that only repeats a figure's caption or alt text (the document's text keeps them
+    beside the picture) is shown once, in the figure; its passage anchors move to the next paragraph."""
+    shown = {" ".join(text.split()).casefold() for block in blocks if block.placed for text in block.placed.shown}
+    shown.discard("")
+    kept: list[Block] = []
+    carried: list[int] = []
+    for block in blocks:
+        text = " ".join("".join(piece.text for piece in block.lines[0]).split()).casefold() if block.lines else ""
+        if block.kind == "paragraph" and len(block.lines) == 1 and text in shown:
+            carried += [ordinal for piece in block.lines[0] for ordinal in piece.anchors]
+            continue
+        if carried and block.lines:
+            first = block.lines[0][0]
+            block.lines[0][0] = Piece(text=first.text, cited=first.cited, anchors=(*carried, *first.anchors))
+            carried = []
+        kept.append(block)
+    if carried:
+        _anchor_leftovers(kept, carried)
+    return kept
 
 
 def _sections(passages: Sequence[Passage]) -> list[list[Passage]]:

@@ -96,3 +96,22 @@ def test_pdf_pages_are_marked_and_code_fences_and_rules_are_left_out():
         ("page", "Page 1"), ("paragraph", "Page text one."), ("paragraph", "code line"), ("page", "Page 2"),
         ("paragraph", "Page two text."),
     ]  # fmt: skip
+
+
+def test_a_top_heading_that_repeats_the_title_is_left_out_and_its_sections_move_up():
+    blocks = layout(DOCUMENT, passages(), title="The  Water cycle")
+    assert [(block.level, block.text) for block in blocks if block.kind == "heading"] == [
+        (2, "Evaporation"), (2, "Condensation"),
+    ]  # fmt: skip
+
+
+def test_a_caption_line_beside_its_figure_is_shown_once_in_the_figure_and_keeps_its_anchor():
+    document = "Hearts pump blood.\n\nFigure 2: The heart.\n\nIt has four chambers."
+    caption = document.index("Figure 2")
+    passages_ = [Passage(ordinal=0, heading="", page=None, start=0, end=caption - 2),
+                 Passage(ordinal=1, heading="", page=None, start=caption, end=len(document))]  # fmt: skip
+    figure = PlacedFigure(figure="heart", ordinal=2, offset=caption, shown=frozenset({"Figure 2: The heart."}))
+    blocks = layout(document, passages_, [figure])
+    assert [block.placed.figure if block.kind == "figure" else text_of(block) for block in blocks] == [
+        "Hearts pump blood.", "heart", "It has four chambers."]
+    assert blocks[2].lines[0][0].anchors == (1,)
