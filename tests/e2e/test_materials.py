@@ -110,7 +110,9 @@ def test_a_teacher_replaces_a_file_and_students_read_the_new_version_once_it_is_
     course, material = rivers_course
     base = live_server.url
     old_citation = citation_link(material, "building a delta")
-    celery_worker_factory()
+    celery_worker_factory(env={"GLOSSA_INGEST_TEST_STAGE_DELAY": "10"})  # time to look while it is indexed
+    student_page = page.context.browser.new_context(locale="en-US").new_page()
+    sign_in(student_page, base, "lina")
 
     sign_in(page, base, "tess")
     page.goto(base + reverse("portal:material", args=[material.pk]))
@@ -123,6 +125,12 @@ def test_a_teacher_replaces_a_file_and_students_read_the_new_version_once_it_is_
     expect(page.get_by_text("students keep the current version until it is indexed")).to_be_visible()
     row = page.locator("#jobs tr", has_text="new version: rivers-2027.md")
     expect(row.get_by_role("progressbar")).to_be_visible()
+    expect(row).to_have_attribute("data-state", "embedding", timeout=240_000)
+    # Meanwhile a student still reads the current version.
+    student_page.goto(base + reverse("portal:material_read", args=[material.pk]))
+    expect(student_page.get_by_text("building a delta").first).to_be_visible()
+    assert row.get_attribute("data-state") != "indexed"
+    student_page.context.close()
     expect(row).to_have_attribute("data-state", "indexed", timeout=240_000)
 
     # A broken file as the next version fails with its reason, and the version just indexed stays.
