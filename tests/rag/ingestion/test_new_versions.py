@@ -16,6 +16,7 @@ from rag.api import (
     ingest_upload,
     reading_page,
     replace_material_file,
+    rerun_ingestion,
     run_ingestion,
 )
 from rag.selectors import citation_places
@@ -137,7 +138,7 @@ def test_only_one_version_is_indexed_at_a_time(rivers):
 
 
 def test_a_waiting_new_version_is_deleted_with_its_material(rivers, django_capture_on_commit_callbacks):
-    from edu.services import delete_material
+    from edu.services import delete_material  # what the portal's delete calls
 
     job = replace_material_file(material=rivers, filename="rivers.md", content=SECOND, enqueue=False)
     waiting = job.new_file.name
@@ -164,3 +165,16 @@ def test_a_citation_of_a_replaced_version_is_marked_as_from_an_earlier_version(r
     # An answer written now cites the new version's passage.
     new_chunk = Chunk.objects.filter(material=rivers).order_by("ordinal").first()
     assert citation_places([{"chunk_id": new_chunk.pk}])[0]["material_version"] == 2
+
+
+@pytest.mark.slow
+def test_a_citation_stays_valid_when_the_same_version_is_indexed_again(rivers):
+    chunk = Chunk.objects.filter(material=rivers).order_by("ordinal").first()
+    (cited,) = citation_places([{"chunk_id": chunk.pk}])
+    run_ingestion(job_id=rerun_ingestion(material=rivers, enqueue=False).pk)
+
+    assert not Chunk.objects.filter(pk=chunk.pk).exists()  # the rows are new ...
+    page = reading_page(material=rivers, passage=cited["ordinal"], version=cited["material_version"])
+    assert page.cited == cited["ordinal"] and page.earlier_version is None  # ... the passage is the same
+    marked = "".join(piece.text for block in page.blocks for line in block.lines for piece in line if piece.cited)
+    assert marked.split() == chunk.text.split()
