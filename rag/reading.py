@@ -64,6 +64,7 @@ class Block:
     lines: list[list[Piece]] = field(default_factory=list)
     placed: PlacedFigure | None = None
     cited: bool = False
+    joined: bool = False  # a paragraph's lines are one run of prose (wrapped lines): shown with spaces, not breaks
 
 
 @dataclass(frozen=True)
@@ -80,12 +81,18 @@ def layout(
     cited: int | None = None,
     figures_first: bool = False,
     title: str = "",
+    lines_are_paragraphs: bool = False,
 ) -> list[Block]:
     """The page's blocks in reading order. ``cited`` is the ordinal of the passage (or figure) to mark.
 
     Passages overlap (each repeats the end of the one before), so the text is taken once from the
     document and the cited passage is marked by its character range, not by repeating a chunk. A top
     heading that repeats the page's ``title`` (shown above it already) is left out, its sections moved up.
+    A line that only repeats a figure's caption or alt text (the figure shows it) is left out.
+
+    ``lines_are_paragraphs``: each line is a paragraph of its own (HTML, whose extractor writes a line per
+    block); otherwise lines are wrapped prose (PDF, text, Markdown) and a paragraph ends at a blank line, or
+    after a sentence whose line ends short of the others (or when lines are too long to be wrapped ones).
     """
     passages = sorted(passages, key=lambda passage: (passage.start, passage.ordinal))
     cited_passage = next((passage for passage in passages if passage.ordinal == cited), None)
@@ -96,6 +103,7 @@ def layout(
     if figures_first:
         blocks += [_figure_block(placed, cited) for placed in unplaced]
         unplaced = []
+    shown = {_normal(text) for placed in figures for text in placed.shown} - {""}
     pending: list[int] = []
     starts: dict[int, list[int]] = {}
     for passage in passages:
@@ -117,42 +125,23 @@ def layout(
         for paragraph_start, paragraph_end in _paragraphs(document, start, end):
             while waiting and waiting[0].offset <= paragraph_start:
                 blocks.append(_figure_block(waiting.pop(0), cited))
-            block = _paragraph_block(document, paragraph_start, paragraph_end, starts, marked, pending)
-            if block is not None:
-                blocks.append(block)
+            blocks += _paragraph_blocks(document, paragraph_start, paragraph_end, starts, marked, pending,
+                                        shown=shown, lines_are_paragraphs=lines_are_paragraphs)  # fmt: skip
         heading = group[0].heading
         for placed in [placed for placed in unplaced if placed.heading and placed.heading == heading]:
             blocks.append(_figure_block(placed, cited))
             unplaced.remove(placed)
     blocks += [_figure_block(placed, cited) for placed in [*waiting, *unplaced]]
     _anchor_leftovers(blocks, pending)
-    return _without_repeated_captions(blocks)
+    return blocks
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
 
 def _same(first: str, second: str) -> bool:
-    return " ".join(first.split()).casefold() == " ".join(second.split()).casefold()
-
-
-def _without_repeated_captions(blocks: list[Block]) -> list[Block]:
-    """A one-line paragraph that only repeats a figure's caption or alt text (the document's text keeps them
-    beside the picture) is shown once, in the figure; its passage anchors move to the next paragraph."""
-    shown = {" ".join(text.split()).casefold() for block in blocks if block.placed for text in block.placed.shown}
-    shown.discard("")
-    kept: list[Block] = []
-    carried: list[int] = []
-    for block in blocks:
-        text = " ".join("".join(piece.text for piece in block.lines[0]).split()).casefold() if block.lines else ""
-        if block.kind == "paragraph" and len(block.lines) == 1 and text in shown:
-            carried += [ordinal for piece in block.lines[0] for ordinal in piece.anchors]
-            continue
-        if carried and block.lines:
-            first = block.lines[0][0]
-            block.lines[0][0] = Piece(text=first.text, cited=first.cited, anchors=(*carried, *first.anchors))
-            carried = []
-        kept.append(block)
-    if carried:
-        _anchor_leftovers(kept, carried)
-    return kept
+    return _normal(first) == _normal(second)
 
 
 def _sections(passages: Sequence[Passage]) -> list[list[Passage]]:
@@ -175,18 +164,25 @@ def _paragraphs(document: str, start: int, end: int) -> list[tuple[int, int]]:
     return [(a, b) for a, b in spans if document[a:b].strip()]
 
 
-def _paragraph_block(
-    document: str, start: int, end: int, starts: dict[int, list[int]], marked: tuple[int, int], pending: list[int]
-) -> Block | None:
-    """Lines of one paragraph (list markers, quote marks, rules and code fences left out) cut into pieces at
-    passage starts and at the cited range. A passage starting on a left-out line anchors at the next line."""
+WRAPPED_LINE_MAX = 100  # a file hard-wrapped for reading has lines shorter than this
+SHORT_LINE = 0.75  # a line ending a sentence this much shorter than the paragraph's longest ends the paragraph
+_SENTENCE_END = re.compile(r"[.!?:…][\"'”’)\]]*$")
+
+
+def _paragraph_blocks(
+    document: str, start: int, end: int, starts: dict[int, list[int]], marked: tuple[int, int], pending: list[int],
+    *, shown: set[str], lines_are_paragraphs: bool,
+) -> list[Block]:
+    """The paragraphs, lists or quotes of one blank-line-separated stretch of text, its lines cut into pieces
+    at passage starts and at the cited range. List markers, quote marks, rules, code fences and lines that
+    repeat a figure's caption are left out; a passage starting on a left-out line anchors at the next line."""
     lines: list[_Line] = []
     kinds = set()
     position = start
     for raw in document[start:end].split("\n"):
         line_start, line_end = position, position + len(raw)
         position = line_end + 1
-        if not raw.strip() or _RULE.match(raw) or _FENCE.match(raw):
+        if not raw.strip() or _RULE.match(raw) or _FENCE.match(raw) or _normal(raw) in shown:
             continue
         marker = _BULLET.match(raw) or _NUMBERED.match(raw) or _QUOTE.match(raw)
         kinds.add("list" if _BULLET.match(raw) else "ordered" if _NUMBERED.match(raw) else "paragraph")
@@ -194,7 +190,7 @@ def _paragraph_block(
     offsets = sorted(offset for offset in starts if start <= offset < end)
     if not lines:
         pending.extend(ordinal for offset in offsets for ordinal in starts[offset])
-        return None
+        return []
     anchor_at: dict[int, list[int]] = {lines[0].start: list(pending)} if pending else {}
     pending.clear()
     for offset in offsets:
@@ -204,8 +200,31 @@ def _paragraph_block(
         else:
             anchor_at.setdefault(max(offset, line.start), []).extend(starts[offset])
     kind = kinds.pop() if len(kinds) == 1 else "paragraph"
-    pieces = [_pieces(document, line, anchor_at, marked) for line in lines]
-    return Block(kind=kind, lines=pieces, cited=any(piece.cited for line in pieces for piece in line))
+    if kind != "paragraph":
+        groups = [lines]
+    elif lines_are_paragraphs:
+        groups = [[line] for line in lines]
+    else:
+        groups = _prose(document, lines)
+    blocks = []
+    for group in groups:
+        pieces = [_pieces(document, line, anchor_at, marked) for line in group]
+        blocks.append(Block(kind=kind, lines=pieces, cited=any(piece.cited for line in pieces for piece in line),
+                            joined=kind == "paragraph" and not lines_are_paragraphs))  # fmt: skip
+    return blocks
+
+
+def _prose(document: str, lines: list[_Line]) -> list[list[_Line]]:
+    """Wrapped lines of prose grouped into paragraphs: one ends after a sentence whose line stops short."""
+    widest = max(line.end - line.start for line in lines)
+    wrapped = widest <= WRAPPED_LINE_MAX
+    groups: list[list[_Line]] = [[]]
+    for line in lines:
+        groups[-1].append(line)
+        ends_sentence = _SENTENCE_END.search(document[line.start : line.end].rstrip()) is not None
+        if ends_sentence and (not wrapped or line.end - line.start < SHORT_LINE * widest):
+            groups.append([])
+    return [group for group in groups if group]
 
 
 def _pieces(document: str, line: _Line, anchor_at: dict[int, list[int]], marked: tuple[int, int]) -> list[Piece]:

@@ -163,12 +163,14 @@ def reading_page(
     picture_upload = material.kind in {Material.Kind.IMAGE, Material.Kind.SVG}
     figures = [
         PlacedFigure(figure=graph, ordinal=ordinals.get(graph.pk), offset=(graph.position or {}).get("offset"),
-                     heading=graph.heading, shown=frozenset({graph.caption, graph.alt_text, graph.teacher_description}),
+                     heading=graph.heading,
+                     shown=frozenset({graph.caption, graph.alt_text, graph.teacher_description,
+                                      f"{graph.title} {graph.caption}" if graph.title and graph.caption else ""}),
                      picture=picture_upload and graph.has_pixels and graph.text_blocks is not None)
         for graph in DiagramGraph.objects.filter(material=material).order_by("page", "pk")
     ]  # fmt: skip
     blocks = layout(material.extracted_text, passages, figures, cited=cited, figures_first=picture_upload,
-                    title=material.title)  # fmt: skip
+                    title=material.title, lines_are_paragraphs=material.kind == Material.Kind.HTML)  # fmt: skip
     return ReadingPage(material=material, blocks=blocks, cited=cited, earlier_version=earlier, passage_missing=missing)
 
 

@@ -115,3 +115,27 @@ def test_a_caption_line_beside_its_figure_is_shown_once_in_the_figure_and_keeps_
     assert [block.placed.figure if block.kind == "figure" else text_of(block) for block in blocks] == [
         "Hearts pump blood.", "heart", "It has four chambers."]
     assert blocks[2].lines[0][0].anchors == (1,)
+
+
+def whole(document: str) -> list[Passage]:
+    return [Passage(ordinal=0, heading="", page=None, start=0, end=len(document))]
+
+
+def test_wrapped_lines_are_one_paragraph_that_ends_after_a_short_closing_line():
+    document = ("Rivers carry water from the hills down to the sea. On the way\n"
+                "they shape valleys.\n"
+                "A delta forms where the river slows down at the sea and\n"
+                "drops its mud.")  # fmt: skip
+    blocks = layout(document, whole(document))
+    assert [(block.kind, block.joined, len(block.lines)) for block in blocks] == [
+        ("paragraph", True, 2), ("paragraph", True, 2)]
+
+
+def test_html_lines_are_paragraphs_and_a_line_repeating_a_figure_caption_is_left_out():
+    document = "Hearts pump blood.\nHeart Four chambers of the heart.\nIt has four chambers."
+    figure = PlacedFigure(figure="heart", ordinal=1, offset=len(document),
+                          shown=frozenset({"Heart Four chambers of the heart."}))  # fmt: skip
+    blocks = layout(document, whole(document), [figure], lines_are_paragraphs=True)
+    assert [text_of(block) if block.lines else block.kind for block in blocks] == [
+        "Hearts pump blood.", "It has four chambers.", "figure"]
+    assert not any(block.joined for block in blocks)
