@@ -126,6 +126,10 @@ def first_passage_naming(*, material_id: int, names: Callable[[str], bool]) -> C
     return next((chunk for chunk in passages.order_by("ordinal") if names(chunk.text)), None)
 
 
+def diagram_nodes(*, diagram_ids: Iterable[int]) -> dict[int, list[dict]]:
+    """The labelled nodes (with their boxes) of figures that have a picture, by figure id."""
+    return dict(DiagramGraph.objects.filter(pk__in=list(diagram_ids), has_pixels=True).values_list("pk", "nodes"))
+
 @dataclass
 class ReadingPage:
     """A material laid out for reading (``rag.reading``), and what became of the passage a link cited.

@@ -32,12 +32,18 @@ GLOSSARY = {
     "accumulate": "build up", "accumulates": "builds up", "gradually": "slowly", "rapidly": "quickly",
     "immediately": "right away", "previously": "before", "assist": "help", "assists": "helps",
     "remain": "stay", "remains": "stays", "contain": "hold", "contains": "holds", "occurs": "happens",
-    "occur": "happen", "substance": "material", "substances": "materials", "individual": "single",
+    "occur": "happen", "individual": "single",
     "facilitate": "help", "facilitates": "helps", "initiate": "start", "initiates": "starts", "primarily": "mainly",
     "subsequently": "later", "frequently": "often", "indicate": "show", "indicates": "shows", "possess": "have",
     "possesses": "has", "terminate": "end", "terminates": "ends", "modify": "change", "modifies": "changes",
     "modified": "changed", "maintain": "keep", "maintains": "keeps", "maintained": "kept", "acquire": "get",
     "acquires": "gets",
+    # Plain-language phrases (the usual lists of simpler words, not any one book's wording).
+    "referred to as": "called", "known as": "called", "within": "in", "in order to": "to", "is able to": "can",
+    "are able to": "can", "the majority of": "most", "prior to": "before", "additional": "more",
+    "initially": "at first", "ultimately": "in the end", "consists of": "is made of",
+    "consisting of": "made of", "eliminate": "remove", "eliminates": "removes", "provide": "give",
+    "provides": "gives",
 }
 _ALSO_NOUNS = frozenset({"release", "releases", "remains", "produce", "transform", "individual"})
 _DETERMINER_BEFORE = re.compile(r"\b(the|a|an|its|their|this|that|of|no)\s+$", re.IGNORECASE)
@@ -109,7 +115,8 @@ def _clauses(text: str) -> list[str]:
     if len(text.split()) <= MAX_SIMPLE_WORDS:
         return [text]
     doc = _parser()(text)
-    for cut in (_conjunction_cut, _list_cut, _naming_cut, _other_cut):  # the sentence's clauses, then inside them
+    # The sentence's own clauses first, then what is inside them.
+    for cut in (_conjunction_cut, _contrast_cut, _list_cut, _naming_cut, _other_cut):
         for token in doc:
             if pieces := cut(token):
                 head, tail = pieces
@@ -155,8 +162,9 @@ _NAMING = re.compile(r"(?:also )?(called|known as|termed|referred to as) (.+)$")
 
 
 def _other_cut(token) -> tuple[str, str] | None:
-    return (_shared_subject_cut(token) or _relative_cut(token) or _restrictive_cut(token) or _aside_cut(token)
-            or _participle_cut(token) or _because_cut(token))
+    return (_shared_subject_cut(token) or _opening_participle_cut(token) or _relative_cut(token)
+            or _restrictive_cut(token) or _aside_cut(token) or _participle_cut(token) or _because_cut(token)
+            or _then_cut(token))
 
 
 def _conjunction_cut(token) -> tuple[str, str] | None:
@@ -182,6 +190,60 @@ def _conjunction_cut(token) -> tuple[str, str] | None:
     start = token.i - 1 if token.i and token.nbor(-1).text == "," else token.i
     doc = token.doc
     return doc[:start].text.rstrip(" ,;"), f"{joiner} {doc[token.i + 1 :].text}".strip()
+
+
+def _contrast_cut(token) -> tuple[str, str] | None:
+    """Two contrasted clauses as two sentences, the second opening with "But": "A is X, whereas B is Y" and
+    "Although A is X, B is Y" ("A is X. But B is Y."). Only "whereas" and "although"/"though": "while" may tell
+    when ("while the ventricles relax")."""
+    clause, doc = token.head, token.doc
+    if token.lower_ == "whereas" and token.i > 2 and doc[token.i - 1].text == "," and token.i + 3 < len(doc):
+        return doc[:token.i - 1].text, f"but {doc[token.i + 1:].text}"  # a finite clause, however it was tagged
+    if (token.dep_ != "mark" or clause.dep_ != "advcl" or clause.head.dep_ != "ROOT"
+            or not any(child.dep_ in ("nsubj", "nsubjpass", "expl") for child in clause.children)):
+        return None
+    end = clause.right_edge.i + 1
+    if (token.lower_ in ("although", "though") and token.i == 0 and end + 1 < len(doc) and doc[end].text == ","
+            and any(child.dep_ in ("nsubj", "nsubjpass", "expl") for child in clause.head.children)):
+        return doc[1:end].text, f"but {doc[end + 1:].text}"
+    return None
+
+
+def _opening_participle_cut(token) -> tuple[str, str] | None:
+    """An opening participle as a sentence about the subject: "Found in the wall, the ampulla marks X": "The
+    ampulla is found in the wall. It marks X."; "Arising from the node, the bundle runs ...": "The bundle arises
+    from the node. It runs ..."."""
+    doc, root = token.doc, token.head
+    if token.i != 0 or token.dep_ != "advcl" or token.tag_ not in ("VBN", "VBG") or root.dep_ != "ROOT":
+        return None
+    end = token.right_edge.i + 1
+    subject = next((child for child in root.children if child.dep_ in ("nsubj", "nsubjpass")), None)
+    if (end >= len(doc) or doc[end].text != "," or subject is None or subject.left_edge.i != end + 1
+            or subject.right_edge.i - subject.left_edge.i > 5 or subject.pos_ not in ("NOUN", "PROPN")):
+        return None
+    named = re.sub(r"^(a|an)\b", "the", doc[subject.left_edge.i : subject.right_edge.i + 1].text, flags=re.IGNORECASE)
+    plural = subject.tag_ in ("NNS", "NNPS")
+    if token.tag_ == "VBN":
+        said = f"{'are' if plural else 'is'} {doc[:end].text[0].lower()}{doc[:end].text[1:]}"
+    else:
+        said = f"{token.lemma_ if plural else _third_person(token.lemma_)} {doc[1:end].text}"
+    return f"{named} {said}", f"{_pronoun(subject)} {doc[subject.right_edge.i + 1:].text}"
+
+
+def _then_cut(token) -> tuple[str, str] | None:
+    """A closing "before ...ing" as the next step: "The bundle runs through the septum before dividing into two
+    branches": "... septum. Then it divides into two branches." """
+    doc, verb = token.doc, token.head
+    step = next((child for child in token.children if child.dep_ == "pcomp" and child.tag_ == "VBG"), None)
+    if (token.lower_ != "before" or step is None or verb.dep_ != "ROOT" or token.right_edge.i != len(doc) - 1
+            or token.i < 4):
+        return None
+    subject = next((child for child in verb.children if child.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None or subject.pos_ not in ("NOUN", "PROPN", "PRON"):
+        return None
+    pronoun = _pronoun(subject)
+    step_verb = _third_person(step.lemma_) if pronoun in ("it", "he", "she") else step.lemma_
+    return doc[:token.i].text.rstrip(" ,"), f"then {pronoun} {step_verb} {doc[step.i + 1:].text}"
 
 
 def _shared_subject_cut(token) -> tuple[str, str] | None:
@@ -365,7 +427,6 @@ def _parser():
     return spacy.load(SPACY_MODEL, exclude=["ner"])
 
 
-_ASIDE = re.compile(r"\s*\([^()]*\)")
 # A swapped-in verb with a particle keeps a pronoun object inside: "lets out it" is "lets it out".
 _PARTICLE_BEFORE_PRONOUN = re.compile(r"\b(let|lets|letting|take|takes|taken|build|builds)\s+(out|in|up)\s+"
                                       r"(it|them|this|these)\b", re.IGNORECASE)
@@ -373,7 +434,8 @@ _PARTICLE_BEFORE_PRONOUN = re.compile(r"\b(let|lets|letting|take|takes|taken|bui
 
 # "However, ..." is "But ..." (a comma after the everyday word would be wrong).
 _OPENING_LINKS = {"however": "But", "therefore": "So", "consequently": "So", "additionally": "Also", "but": "But",
-                  "so": "So", "thus": "So"}
+                  "so": "So", "thus": "So", "in addition": "Also", "furthermore": "Also", "moreover": "Also",
+                  "as a result": "So", "for this reason": "So", "on the other hand": "But", "nevertheless": "Still"}
 _OPENING_LINK = re.compile(r"^(" + "|".join(_OPENING_LINKS) + r"),\s*", re.IGNORECASE)
 
 
@@ -381,9 +443,27 @@ def _opening_link(match: re.Match) -> str:
     return _OPENING_LINKS[match.group(1).lower()] + " "
 
 
+# Asides a young reader can skip: "(plural = nucleoli)", "(ICF)"; "In contrast to X, ..." and "..., on the other
+# hand, ..." (the contrast is with something the answer may not say); "composed of" is "made of".
+_ASIDE = re.compile(r"\s*\([^()]*\)|^(?:in contrast (?:to|with)|unlike) [^,]{1,60}, |, on the other hand,",
+                    re.IGNORECASE)
+_COMPOSED = re.compile(r"\bcomposed(?=(?: \w+ly)? of\b)")
+
+
 def tailor_sentence(sentence: str, *, reading_level: float) -> list[str]:
     """The sentence as the learner's band wants it: split and simplified, or unchanged."""
     if reading_band(reading_level).name != "simple":
         return [sentence]
-    plain = _ASIDE.sub("", sentence)  # "(plural = nucleoli)", "(ICF)", "()": asides a young reader can skip
-    return _split(_PARTICLE_BEFORE_PRONOUN.sub(r"\1 \3 \2", _GLOSSARY_WORD.sub(_swap, plain)))
+    plain = _capitalised(_COMPOSED.sub("made", _ASIDE.sub("", sentence)))
+    simpler = _ARTICLE_BEFORE_SWAP.sub(_article, _GLOSSARY_WORD.sub(_swap, plain))
+    return _split(_PARTICLE_BEFORE_PRONOUN.sub(r"\1 \3 \2", simpler))
+
+
+# "an extremely X" is "a very X": the article before a swapped-in word follows that word.
+_ARTICLE_BEFORE_SWAP = re.compile(r"\b(a|an) (" + "|".join(sorted({simple.split()[0] for simple in GLOSSARY.values()},
+                                                                  key=len, reverse=True)) + r")\b", re.IGNORECASE)
+
+
+def _article(match: re.Match) -> str:
+    article = "an" if match.group(2)[0].lower() in "aeiou" else "a"
+    return (article.capitalize() if match.group(1)[0].isupper() else article) + " " + match.group(2)

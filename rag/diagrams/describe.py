@@ -30,7 +30,12 @@ def describe(analysis: DiagramAnalysis) -> str:
 
     count = len(labels)
     parts = "one part" if count == 1 else f"{count} parts"
-    sentences.append(f"It has {parts}: {_join(list(labels.values()))}.")
+    panels = _panels(analysis, labels)
+    if panels:
+        sentences.append(f"It has {len(panels)} panels.")
+        sentences.extend(f"Panel ({letter}) shows {_join(names)}." for letter, names in panels)
+    else:
+        sentences.append(f"It has {parts}: {_join(list(labels.values()))}.")
 
     members: dict[str, list[str]] = {}
     for node in analysis.nodes:
@@ -49,6 +54,47 @@ def describe(analysis: DiagramAnalysis) -> str:
     if shape:
         sentences.append(shape)
     return " ".join(sentences)
+
+
+_PANEL_LETTER = re.compile(r"^\(?([a-hA-H])[.)]?$")
+
+
+def _panels(analysis: DiagramAnalysis, labels: dict[str, str]) -> list[tuple[str, list[str]]]:
+    """The parts grouped by the panels "(a)", "(b)", ... read on the picture, or [] when there are not two.
+
+    Panels sit side by side (or one above the other: the axis along which the letters spread more). The parts
+    are cut into as many runs as there are letters at the widest gaps between them along that axis, and the runs
+    take the letters in the same order: that holds whether a letter sits at a panel's corner or under it.
+    """
+    letters = {}
+    for node in analysis.nodes:
+        if match := _PANEL_LETTER.match(node.label.strip()):
+            letters.setdefault(match.group(1).lower(), node.bbox)
+    parts = [node for node in analysis.nodes if node.id in labels]
+    if len(letters) < 2 or len(parts) < len(letters):
+        return []
+    xs = [(box[0] + box[2]) / 2 for box in letters.values()]
+    ys = [(box[1] + box[3]) / 2 for box in letters.values()]
+    axis = 0 if max(xs) - min(xs) >= max(ys) - min(ys) else 1
+
+    def centre(box) -> float:
+        return (box[axis] + box[axis + 2]) / 2
+
+    ordered = sorted(parts, key=lambda node: centre(node.bbox))
+    gaps = sorted(range(1, len(ordered)), key=lambda i: centre(ordered[i].bbox) - centre(ordered[i - 1].bbox),
+                  reverse=True)[: len(letters) - 1]
+    if any(centre(ordered[i].bbox) <= centre(ordered[i - 1].bbox) for i in gaps):
+        return []  # parts not apart along the axis: nothing tells the panels apart
+    runs, start = [], 0
+    for cut in sorted(gaps) + [len(ordered)]:
+        runs.append(ordered[start:cut])
+        start = cut
+    named = sorted(letters, key=lambda letter: centre(letters[letter]))
+    if named != sorted(letters):
+        return []  # letters out of order along the axis: not panels side by side
+    reading = {node.id: position for position, node in enumerate(parts)}
+    return [(letter, [labels[node.id] for node in sorted(run, key=lambda node: reading[node.id])])
+            for letter, run in zip(named, runs, strict=True)]
 
 
 def _connection_sentences(edges: list[DiagramEdge], labels: dict[str, str]) -> list[str]:

@@ -12,10 +12,12 @@ from edu.api import (
 )
 from privacy.api import ContentKind, redact_texts
 from rag.diagrams import DiagramAnalysis, DiagramError, analyze_image, analyze_svg, describe
+from rag.diagrams.describe import is_part
 from rag.explainer.types import ExplainError, ImageReading, Source
 from rag.generation.vision import get_image_describer, get_image_embedder
 from rag.models import Chunk, DiagramGraph
 from rag.prompting import diagram_lines
+from rag.selectors import diagram_nodes
 
 # Share of its labels an uploaded diagram must have in common with a course diagram to be "the same".
 MIN_LABEL_MATCH = 0.5
@@ -121,3 +123,38 @@ def diagram_descriptions(sources: Sequence[Source], reading: ImageReading | None
         written_and_read = (graph.screen_reader_text, graph.description)
         descriptions.append(" ".join(dict.fromkeys(text for text in written_and_read if text)))
     return "".join(f"\n\nDiagram description: {text}" for text in dict.fromkeys(descriptions) if text)
+
+
+# Padding around a cited label's box, in the picture's pixels, so the highlight frames the words.
+REGION_PADDING = 6
+_LABEL_WORD = re.compile(r"[a-z]{3,}")
+
+
+def cited_regions(citations: list[dict], *, question: str) -> list[dict]:
+    """Citations of a figure point at the labels the question names ("What is labelled the left atrium?"), not the
+    whole picture: the region is the box around those labels. Other citations are unchanged."""
+    nodes = diagram_nodes(diagram_ids=[c["diagram_id"] for c in citations if c.get("diagram_id")])
+    asked = {_stem(word) for word in _LABEL_WORD.findall(question.lower())}
+    narrowed = []
+    for citation in citations:
+        boxes = [node["bbox"] for node in nodes.get(citation.get("diagram_id"), [])
+                 if _named_in(node.get("label", ""), asked) and len(node.get("bbox") or []) == 4]
+        if boxes:
+            x0, y0 = min(b[0] for b in boxes) - REGION_PADDING, min(b[1] for b in boxes) - REGION_PADDING
+            x1, y1 = max(b[2] for b in boxes) + REGION_PADDING, max(b[3] for b in boxes) + REGION_PADDING
+            citation = {**citation, "region": [max(0, x0), max(0, y0), x1, y1]}
+        narrowed.append(citation)
+    return narrowed
+
+
+def _named_in(label: str, asked: set[str]) -> bool:
+    """Whether every word of a part's label is in the question (a callout number or panel letter never is)."""
+    words = {_stem(word) for word in _LABEL_WORD.findall(label.lower())} - _FILLER
+    return bool(words) and is_part(label) and any(len(word) >= 4 for word in words) and words <= asked
+
+
+def _stem(word: str) -> str:
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+
+
+_FILLER = frozenset({"the", "and", "for", "with", "from", "into"})

@@ -37,7 +37,13 @@ from rag.explainer.composition import (
     grounded_answer,
     grounding_sources,
 )
-from rag.explainer.images import diagram_descriptions, image_words, prompt_diagram_lines, read_image
+from rag.explainer.images import (
+    cited_regions,
+    diagram_descriptions,
+    image_words,
+    prompt_diagram_lines,
+    read_image,
+)
 from rag.explainer.types import Clock, ExplainBusyError, ExplainError, Explanation, ImageReading, Source
 from rag.generation.backends import GenerationSettings, GeneratorBusyError, ModelUnavailableError, get_generator
 from rag.models import Chunk
@@ -220,6 +226,7 @@ def _pipeline(
     text_redacted, citations, grounding = grounded_answer(
         generated, question=asked, sources=sources, reading=reading, context=context
     )
+    citations = cited_regions(citations, question=asked)
     if context.screen_reader:
         text_redacted += diagram_descriptions(sources, reading)
     if not guard.allows(text_redacted):  # a flagged answer is not shown (safeguarding)

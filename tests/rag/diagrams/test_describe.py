@@ -79,3 +79,24 @@ def test_callout_numbers_and_panel_letters_are_no_parts_and_join_nothing():
     assert "It has 2 parts: Sun and Earth." in text
     assert "2 is connected" not in text and "(a)" not in text
     assert "Sun leads to Earth." in text
+
+
+def _placed(labels_at: dict[str, tuple[float, float]]) -> DiagramAnalysis:
+    nodes = [DiagramNode(f"n{i}", label, (x, y, x + 40, y + 10), 1.0)
+             for i, (label, (x, y)) in enumerate(labels_at.items(), start=1)]
+    return DiagramAnalysis(title="", width=600, height=300, nodes=nodes, edges=[])
+
+
+def test_parts_are_grouped_by_the_panel_they_sit_in_whether_the_letter_is_under_or_beside_it():
+    under = _placed({"Mouth": (20, 40), "Tongue": (120, 90), "(a)": (90, 250),
+                     "Stomach": (330, 60), "Liver": (420, 120), "(b)": (400, 250)})
+    assert "It has 2 panels. Panel (a) shows Mouth and Tongue. Panel (b) shows Stomach and Liver." in describe(under)
+    corner = _placed({"A": (10, 10), "Root": (60, 150), "Stem": (80, 60), "B": (300, 10), "Leaf": (360, 80)})
+    assert "Panel (a) shows Root and Stem. Panel (b) shows Leaf." in describe(corner)
+
+
+def test_one_letter_or_letters_out_of_order_make_no_panels():
+    assert "It has 2 parts: Mouth and Tongue." in describe(_placed({"(a)": (10, 10), "Mouth": (20, 40),
+                                                                     "Tongue": (300, 40)}))
+    assert "panels" not in describe(_placed({"(b)": (10, 10), "Mouth": (20, 40), "(a)": (300, 10),
+                                             "Tongue": (320, 40)}))

@@ -98,7 +98,7 @@ def test_a_second_verb_of_the_same_subject_gets_the_subject_back_as_a_pronoun():
 def test_a_clause_closing_the_sentence_about_what_the_verb_names_becomes_its_own_sentence():
     assert tailor_sentence("A gene is a functional segment of DNA that provides the information needed to build a "
                            "protein.", reading_level=4) == ["A gene is a functional segment of DNA.",
-                                                            "It provides the information needed to build a protein."]
+                                                            "It gives the information needed to build a protein."]
     # "Bacteria cannot live ..." would be false: only some bacteria are meant.
     sentence = "These infections are caused by bacteria that cannot live in the presence of oxygen."
     assert tailor_sentence(sentence, reading_level=4) == [sentence]
@@ -158,3 +158,46 @@ def test_a_clause_after_a_preposition_is_not_said_of_its_last_noun():
     pieces = tailor_sentence("The term murmur is used to describe an unusual sound coming from the heart that is "
                              "caused by the turbulent flow of blood.", reading_level=4)
     assert not any(piece.startswith(("The heart is caused", "It is caused")) for piece in pieces), pieces
+
+
+def test_contrasted_clauses_become_two_sentences_the_second_opening_with_but():
+    assert tailor_sentence("Deserts receive very little rain each year, whereas rainforests receive rain on most "
+                           "days of the year.", reading_level=4) == [
+        "Deserts receive very little rain each year.", "But rainforests receive rain on most days of the year."]
+    assert tailor_sentence("Although the Moon looks bright at night, it gives off no light of its own.",
+                           reading_level=4) == ["The Moon looks bright at night.",
+                                                "But it gives off no light of its own."]
+    # "while" may tell when something happens: it is not cut as a contrast.
+    assert tailor_sentence("The river deposits sand on the inside bend while it wears away the outside bend.",
+                           reading_level=4)[0].startswith("The river deposits sand on the inside bend")
+
+
+def test_young_readers_are_spared_contrasts_with_what_the_answer_may_not_say():
+    assert tailor_sentence("In contrast to mammals, most reptiles lay eggs with leathery shells.",
+                           reading_level=4) == ["Most reptiles lay eggs with leathery shells."]
+    assert tailor_sentence("Granite, on the other hand, cools slowly underground.",
+                           reading_level=4) == ["Granite cools slowly underground."]
+
+
+def test_plain_phrases_replace_formal_ones_and_the_article_follows_the_new_word():
+    simplified = " ".join(tailor_sentence("A comet is an extremely cold body composed mostly of ice and dust that is "
+                                          "referred to as a dirty snowball.", reading_level=4))
+    assert "a very cold body made mostly of ice and dust" in simplified.lower()
+    assert "called a dirty snowball" in simplified
+    assert "an very" not in simplified
+    assert " ".join(tailor_sentence("The atmosphere consists of several layers within which the air moves.",
+                                    reading_level=4)).startswith("The atmosphere is made of several layers in which")
+
+
+def test_an_opening_participle_becomes_a_sentence_about_the_subject():
+    assert tailor_sentence("Pushed by the heart, blood moves through the arteries to every organ of the body.",
+                           reading_level=4) == ["Blood is pushed by the heart.",
+                                                "It moves through the arteries to every organ of the body."]
+    assert tailor_sentence("Formed from cooled lava, basalt rocks of the ocean floor are dark and heavy.",
+                           reading_level=4)[0] == "Basalt rocks of the ocean floor are formed from cooled lava."
+
+
+def test_a_closing_before_becomes_the_next_step():
+    assert tailor_sentence("The caterpillar eats leaves for several weeks before spinning a silk cocoon around itself.",
+                           reading_level=4) == ["The caterpillar eats leaves for several weeks.",
+                                                "Then it spins a silk cocoon around itself."]
