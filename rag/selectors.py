@@ -130,6 +130,7 @@ def diagram_nodes(*, diagram_ids: Iterable[int]) -> dict[int, list[dict]]:
     """The labelled nodes (with their boxes) of figures that have a picture, by figure id."""
     return dict(DiagramGraph.objects.filter(pk__in=list(diagram_ids), has_pixels=True).values_list("pk", "nodes"))
 
+
 @dataclass
 class ReadingPage:
     """A material laid out for reading (``rag.reading``), and what became of the passage a link cited.

@@ -122,7 +122,9 @@ def material_read(request: HttpRequest, pk: int) -> HttpResponse:
         chunk_id=_int_or_none(request.GET.get("chunk")),
     )
     teaches = permissions.can_teach_course(request.user, material.course)
-    return render(request, "portal/material_read.html", {"material": material, "page": page, "teaches": teaches})
+    # A figure citation frames the labels the question named (a region of the picture).
+    context = {"material": material, "page": page, "teaches": teaches, "cited_region": highlight_box(request.GET)}
+    return render(request, "portal/material_read.html", context)
 
 
 def _reading_url(material, query) -> str:

@@ -131,3 +131,25 @@ def test_a_new_version_that_changes_nothing_is_refused_with_a_reason(client, wor
                             {"file": SimpleUploadedFile("water.md", LESSON)}, follow=True)  # fmt: skip
     assert "This is the file the material already has" in response.content.decode()
     assert not rag_api.IngestionJob.objects.filter(material=lesson, replacement=True).exists()
+
+
+CYCLE_SVG = (
+    b'<svg xmlns="http://www.w3.org/2000/svg" width="400" height="120">'
+    b'<text x="20" y="60" font-size="20">Evaporation</text><text x="260" y="60" font-size="20">Condensation</text>'
+    b'<line x1="150" y1="55" x2="250" y2="55" stroke="black"/></svg>'
+)
+
+
+def test_a_diagram_citation_shows_the_picture_with_the_named_labels_framed(client, world):
+    job = rag_api.run_ingestion(job_id=rag_api.ingest_upload(course=world.course, filename="cycle.svg",
+                                                             content=CYCLE_SVG, enqueue=False).pk)  # fmt: skip
+    assert job.state == "indexed", job.error_reason
+    figure = rag_api.Chunk.objects.get(material_id=job.material_id, modality="diagram")
+    material = Material.objects.get(pk=job.material_id)
+
+    student = as_user(client, world.users["student"])
+    page = read(student, material, f"?passage={figure.ordinal}&version=1&region=10,30,160,70")
+    assert f'<figure class="reading-figure is-cited" id="passage-{figure.ordinal}">' in page
+    assert reverse("portal:material_picture", args=[material.pk]) in page and "Evaporation" in page
+    assert '<rect class="cited-region" x="10.0" y="30.0" width="150.0" height="40.0"' in page
+    assert 'class="cited-region"' not in read(client, material, f"?passage={figure.ordinal}&version=1")
