@@ -178,3 +178,21 @@ def test_a_citation_stays_valid_when_the_same_version_is_indexed_again(rivers):
     assert page.cited == cited["ordinal"] and page.earlier_version is None  # ... the passage is the same
     marked = "".join(piece.text for block in page.blocks for line in block.lines for piece in line if piece.cited)
     assert marked.split() == chunk.text.split()
+
+
+@pytest.mark.slow
+def test_a_new_version_does_not_inherit_descriptions_of_the_old_files_figures():
+    from rag.api import DiagramGraph, describe_figure
+
+    old = b"# Clocks\n\nA clock keeps time.\n\n![A clock](pendulum.jpg)\n"
+    job = ingest_upload(course=CourseFactory(), filename="clocks.md", content=old, enqueue=False)
+    run_ingestion(job_id=job.pk)
+    describe_figure(diagram=DiagramGraph.objects.get(material=job.material), enqueue=False,
+                    description="A brass pendulum swinging in a clock case")  # fmt: skip
+
+    new = b"# Clocks\n\nA clock keeps time.\n\n![A sundial](sundial.jpg)\n"  # its first figure is another picture
+    run_ingestion(job_id=replace_material_file(material=job.material, filename="clocks.md", content=new,
+                                               enqueue=False).pk)  # fmt: skip
+    (figure,) = DiagramGraph.objects.filter(material=job.material)
+    assert figure.key == "figure-1" and figure.teacher_description == ""
+    assert "pendulum" not in Chunk.objects.get(diagram=figure).text
