@@ -123,6 +123,12 @@ class Material(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @staticmethod
+    def new_version_upload_to(job: models.Model, filename: str) -> str:
+        """Where a new version of a material waits while it is indexed (rag's ``IngestionJob.new_file``):
+        beside the material's files, under a random name like theirs."""
+        return material_upload_to(job.material, filename)
+
 
 def reading_level_for_grade(grade: int) -> float:
     """A learner's starting reading level: their school grade read as a Flesch-Kincaid grade."""

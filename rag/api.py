@@ -17,7 +17,7 @@ from rag.extractors import IngestionInputError
 from rag.models import Chunk, DiagramGraph, IngestionJob
 from rag.renditions import Rendition, RenditionUnavailable, student_rendition
 from rag.retrieval import SearchHit, SearchResponse, search
-from rag.selectors import MaterialDetail, ReadingPage, jobs_for_course, material_detail, reading_page
+from rag.selectors import MaterialDetail, ReadingPage, chunk_ordinal, jobs_for_course, material_detail, reading_page
 from rag.services import (
     DescriptionRefused,
     UploadRefused,
@@ -38,7 +38,7 @@ __all__ += ["IngestionInputError", "MaterialDetail", "ingest_upload", "jobs_for_
 __all__ += ["UploadRefused", "reembed", "rerun_ingestion", "run_ingestion"]
 __all__ += ["DescriptionRefused", "describe_figure", "reindex_figure"]
 __all__ += ["Rendition", "RenditionUnavailable", "student_rendition"]
-__all__ += ["ReadingPage", "VersionRefused", "reading_page", "replace_material_file"]
+__all__ += ["ReadingPage", "VersionRefused", "chunk_ordinal", "reading_page", "replace_material_file"]
 
 from rag.explainer import ExplainBusyError, ExplainError, Explanation, explain, stream_explanation  # noqa: E402
 

@@ -13,14 +13,9 @@ from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from pgvector.django import HnswIndex, VectorField
 
-from edu.models import Course, Material, material_upload_to
+from edu.models import Course, Material
 
 EMBEDDING_DIMENSIONS = 384
-
-
-def new_version_upload_to(instance: IngestionJob, filename: str) -> str:
-    """A new version waits beside the material's files, under a random name like theirs."""
-    return material_upload_to(instance.material, filename)
 
 
 class IngestionJob(models.Model):
@@ -58,7 +53,7 @@ class IngestionJob(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     replacement = models.BooleanField(default=False, help_text="Indexes a new version of the material's file.")
-    new_file = models.FileField(upload_to=new_version_upload_to, blank=True)
+    new_file = models.FileField(upload_to=Material.new_version_upload_to, blank=True)
     new_filename = models.CharField(max_length=255, blank=True, help_text="The new version's name (redacted).")
     new_sha256 = models.CharField(max_length=64, blank=True)
     new_size_bytes = models.PositiveBigIntegerField(default=0)

@@ -179,6 +179,11 @@ def reading_page(
     return ReadingPage(material=material, blocks=blocks, cited=cited, earlier_version=earlier, passage_missing=missing)
 
 
+def chunk_ordinal(*, material: Material, chunk_id: int) -> int | None:
+    """Where a chunk of the material stands in reading order (None: not in its current index)."""
+    return Chunk.objects.filter(pk=chunk_id, material=material).values_list("ordinal", flat=True).first()
+
+
 def citation_places(citations: list[dict]) -> list[dict]:
     """Citations with the place of their passage in reading order and the material's version they quote,
     so a link opens that passage, or says it came from a version replaced since."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from edu.api import Course, Enrollment, Material
-from rag.api import Chunk, DiagramGraph
+from rag.api import DiagramGraph
 
 
 def course_diagrams(*, course: Course) -> QuerySet[DiagramGraph]:
@@ -37,8 +37,3 @@ def course_students(*, course: Course):
         .select_related("user")
         .order_by("user__last_name", "user__first_name", "user__username")
     )
-
-
-def chunk_ordinal(*, material: Material, chunk_id: int) -> int | None:
-    """Where a chunk of the material stands in reading order (None: not in its current index)."""
-    return Chunk.objects.filter(pk=chunk_id, material=material).values_list("ordinal", flat=True).first()

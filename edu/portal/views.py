@@ -133,7 +133,7 @@ def _reading_url(material, query) -> str:
     chunk_id = _int_or_none(query.get("chunk"))
     if chunk_id is None:
         return url
-    ordinal = selectors.chunk_ordinal(material=material, chunk_id=chunk_id)
+    ordinal = rag_api.chunk_ordinal(material=material, chunk_id=chunk_id)
     return f"{url}?chunk={chunk_id}#passage-{ordinal}" if ordinal is not None else f"{url}?chunk={chunk_id}"
 
 
