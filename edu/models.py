@@ -110,6 +110,9 @@ class Material(models.Model):
     objectives = models.ManyToManyField(LearningObjective, blank=True, related_name="materials")
     reading_level = models.FloatField(null=True, blank=True, help_text="Flesch-Kincaid grade of the text.")
     extracted_text = models.TextField(blank=True, help_text="Redacted text as indexed.")
+    version = models.PositiveIntegerField(
+        default=1, help_text="1 for the first file; one more each time a new version is indexed in its place."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -119,6 +122,12 @@ class Material(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @staticmethod
+    def new_version_upload_to(job: models.Model, filename: str) -> str:
+        """Where a new version of a material waits while it is indexed (rag's ``IngestionJob.new_file``):
+        beside the material's files, under a random name like theirs."""
+        return material_upload_to(job.material, filename)
 
 
 def reading_level_for_grade(grade: int) -> float:

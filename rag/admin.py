@@ -14,6 +14,7 @@ class IngestionJobAdmin(admin.ModelAdmin):
     list_select_related = ("material__course",)
     search_fields = ("material__title", "error_reason")
     actions = ["rerun_selected"]
+    exclude = ("new_file",)  # a waiting new version: never served from the console (there is no media route)
 
     @admin.display(ordering="material__course__title")
     def course(self, job: IngestionJob):

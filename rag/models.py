@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
-from django.db import models
+from django.db import models, transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from pgvector.django import HnswIndex, VectorField
 
 from edu.embeddings import EMBEDDING_DIMENSIONS
@@ -16,7 +18,14 @@ from edu.models import Course, Material
 
 
 class IngestionJob(models.Model):
-    """One attempt-tracked run of the ingestion pipeline over one material."""
+    """One attempt-tracked run of the ingestion pipeline over one material.
+
+    A *replacement* job indexes a new version of the material: its file waits in ``new_file`` (not the
+    material's) until it is indexed, when it becomes the material's file in the same transaction that
+    replaces the index; until then students keep the old version, and a failure leaves it in place.
+    ``new_file`` may mention pupils like any upload: it is deleted when the job fails on it or is deleted
+    (with its material, course or uploader), and handed to the material once indexed.
+    """
 
     class State(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -42,6 +51,11 @@ class IngestionJob(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    replacement = models.BooleanField(default=False, help_text="Indexes a new version of the material's file.")
+    new_file = models.FileField(upload_to=Material.new_version_upload_to, blank=True)
+    new_filename = models.CharField(max_length=255, blank=True, help_text="The new version's name (redacted).")
+    new_sha256 = models.CharField(max_length=64, blank=True)
+    new_size_bytes = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at"]
@@ -160,3 +174,11 @@ class Chunk(models.Model):
 
     def __str__(self) -> str:
         return f"chunk:{self.material_id}#{self.ordinal}"
+
+
+@receiver(post_delete, sender=IngestionJob)
+def _delete_waiting_version(sender, instance: IngestionJob, **_kwargs) -> None:
+    """A new version still waiting in its job goes with the job (its material, course or uploader was deleted)."""
+    if instance.new_file:
+        storage, name = instance.new_file.storage, instance.new_file.name
+        transaction.on_commit(lambda: storage.delete(name))

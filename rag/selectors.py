@@ -12,6 +12,7 @@ from django.db.models import Count, Max, Prefetch, Q, QuerySet
 
 from edu.api import Course, Material
 from rag.models import Chunk, DiagramGraph, IngestionJob
+from rag.reading import Block, Passage, PlacedFigure, layout
 
 
 def jobs_for_course(*, course: Course) -> QuerySet[IngestionJob]:
@@ -128,3 +129,68 @@ def first_passage_naming(*, material_id: int, names: Callable[[str], bool]) -> C
 def diagram_nodes(*, diagram_ids: Iterable[int]) -> dict[int, list[dict]]:
     """The labelled nodes (with their boxes) of figures that have a picture, by figure id."""
     return dict(DiagramGraph.objects.filter(pk__in=list(diagram_ids), has_pixels=True).values_list("pk", "nodes"))
+
+
+@dataclass
+class ReadingPage:
+    """A material laid out for reading (``rag.reading``), and what became of the passage a link cited.
+
+    ``earlier_version``: the link quoted a version the teacher has replaced since, so nothing is marked
+    (the passage may read differently or be gone); ``passage_missing``: the link names a passage this
+    version does not have.
+    """
+
+    material: Material
+    blocks: list[Block]
+    cited: int | None = None
+    earlier_version: int | None = None
+    passage_missing: bool = False
+
+
+def reading_page(
+    *, material: Material, passage: int | None = None, version: int | None = None, chunk_id: int | None = None
+) -> ReadingPage:
+    """The reading page of a material, marking the cited passage: by its place in reading order and the
+    version it was cited from (answers since versions were counted), or by its chunk (older answers)."""
+    fields = ("pk", "ordinal", "modality", "heading", "page", "char_start", "char_end", "diagram_id")
+    chunks = list(Chunk.objects.filter(material=material).order_by("ordinal").values(*fields))
+    earlier = version if version is not None and version < material.version else None
+    cited = None
+    if earlier is None:
+        if passage is not None:
+            cited = passage if any(row["ordinal"] == passage for row in chunks) else None
+        elif chunk_id is not None:
+            cited = next((row["ordinal"] for row in chunks if row["pk"] == chunk_id), None)
+    missing = earlier is None and (passage is not None or chunk_id is not None) and cited is None
+    passages = [Passage(ordinal=row["ordinal"], heading=row["heading"], page=row["page"], start=row["char_start"],
+                        end=row["char_end"]) for row in chunks if row["modality"] == Chunk.Modality.TEXT]  # fmt: skip
+    ordinals = {row["diagram_id"]: row["ordinal"] for row in chunks if row["diagram_id"]}
+    picture_upload = material.kind in {Material.Kind.IMAGE, Material.Kind.SVG}
+    figures = [
+        PlacedFigure(figure=graph, ordinal=ordinals.get(graph.pk), offset=(graph.position or {}).get("offset"),
+                     heading=graph.heading,
+                     shown=frozenset({graph.caption, graph.alt_text, graph.teacher_description,
+                                      f"{graph.title} {graph.caption}" if graph.title and graph.caption else ""}),
+                     picture=picture_upload and graph.has_pixels and graph.text_blocks is not None)
+        for graph in DiagramGraph.objects.filter(material=material).order_by("page", "pk")
+    ]  # fmt: skip
+    blocks = layout(material.extracted_text, passages, figures, cited=cited, figures_first=picture_upload,
+                    title=material.title, lines_are_paragraphs=material.kind == Material.Kind.HTML)  # fmt: skip
+    return ReadingPage(material=material, blocks=blocks, cited=cited, earlier_version=earlier, passage_missing=missing)
+
+
+def chunk_ordinal(*, material: Material, chunk_id: int) -> int | None:
+    """Where a chunk of the material stands in reading order (None: not in its current index)."""
+    return Chunk.objects.filter(pk=chunk_id, material=material).values_list("ordinal", flat=True).first()
+
+
+def citation_places(citations: list[dict]) -> list[dict]:
+    """Citations with the place of their passage in reading order and the material's version they quote,
+    so a link opens that passage, or says it came from a version replaced since."""
+    ids = [citation["chunk_id"] for citation in citations if citation.get("chunk_id")]
+    places = {row["pk"]: row for row in Chunk.objects.filter(pk__in=ids).values("pk", "ordinal", "material__version")}
+    return [
+        {**citation, "ordinal": place["ordinal"], "material_version": place["material__version"]}
+        if (place := places.get(citation.get("chunk_id"))) else citation
+        for citation in citations
+    ]

@@ -7,6 +7,7 @@ material is replaced in one transaction, so there are never duplicate or half-wr
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import socket
@@ -97,6 +98,25 @@ def ingest_upload(
     refusal = upload_refusal(size=upload.size)
     if refusal:
         raise UploadRefused(refusal)
+    suffix = PurePath(filename).suffix.lower()
+    redacted_title, original_filename = _redacted_names(filename, title=title, course=course)
+    material, created = create_material(
+        course=course, filename=f"upload{suffix}", content=upload, uploaded_by=uploaded_by,
+        title=redacted_title or f"Untitled {suffix.lstrip('.')} material",
+        original_filename=original_filename, objectives=objectives,
+    )  # fmt: skip
+    if not created:
+        existing = selectors.latest_job(material=material)
+        if existing is not None:
+            return existing
+    job = IngestionJob.objects.create(material=material)
+    if enqueue:
+        _enqueue_on_commit(job)
+    return job
+
+
+def _redacted_names(filename: str, *, title: str, course: Course) -> tuple[str, str]:
+    """(title, original file name) of an upload, redacted with the course's rules (a filename may name a pupil)."""
     name = PurePath(filename).name
     suffix = PurePath(name).suffix.lower()
     stem = PurePath(name).stem.replace("_", " ").strip()  # spaced, so "Jo_Bloggs" is read as two words
@@ -105,16 +125,56 @@ def ingest_upload(
     )
     if redacted_stem == stem:  # nothing personal: keep the name as uploaded
         redacted_stem = PurePath(name).stem
-    material, created = create_material(
-        course=course, filename=f"upload{suffix}", content=upload, uploaded_by=uploaded_by,
-        title=redacted_title.strip() or f"Untitled {suffix.lstrip('.')} material",
-        original_filename=f"{redacted_stem}{suffix}", objectives=objectives,
-    )  # fmt: skip
-    if not created:
-        existing = selectors.latest_job(material=material)
-        if existing is not None:
-            return existing
-    job = IngestionJob.objects.create(material=material)
+    return redacted_title.strip(), f"{redacted_stem}{suffix}"
+
+
+class VersionRefused(ValueError):
+    """A new version Glossa will not take (same file, another material's file, a run still going)."""
+
+
+VERSION_BUSY = "A version of this material is still being indexed; wait until it has finished, then upload again."
+
+
+@transaction.atomic
+def replace_material_file(
+    *,
+    material: Material,
+    filename: str,
+    content: bytes | File,
+    uploaded_by: AbstractBaseUser | None = None,
+    enqueue: bool = True,
+) -> IngestionJob:
+    """Queue a new version of a material: extracted, redacted and indexed like an upload, while students
+    keep the current version; once indexed it takes the material's place (same id, title and course),
+    and the old index and file go. A failed version leaves the current one in place, with its reason.
+
+    Raises ``edu.api.UnsupportedFileType``, ``UploadRefused`` (empty, oversized) and ``VersionRefused``
+    (the same bytes as this or another material of the course, or a run still unfinished): nothing is stored.
+    """
+    material_kind_for(filename)
+    upload = ContentFile(content) if isinstance(content, bytes | bytearray) else content
+    refusal = upload_refusal(size=upload.size)
+    if refusal:
+        raise UploadRefused(refusal)
+    material = Material.objects.select_for_update().select_related("course").get(pk=material.pk)
+    if selectors.unfinished_job(material=material) is not None:
+        raise VersionRefused(VERSION_BUSY)
+    digest = hashlib.sha256()
+    for piece in upload.chunks():
+        digest.update(piece)
+    sha256 = digest.hexdigest()
+    if sha256 == material.sha256:
+        raise VersionRefused("This is the file the material already has; choose the changed file.")
+    twin = Material.objects.filter(course=material.course, sha256=sha256).exclude(pk=material.pk).first()
+    if twin is not None:
+        raise VersionRefused(f"This file is already in the course as “{twin.title}”.")
+    _title, new_filename = _redacted_names(filename, title="", course=material.course)
+    job = IngestionJob(material=material, replacement=True, new_filename=new_filename[:255], new_sha256=sha256,
+                       new_size_bytes=upload.size)  # fmt: skip
+    job.new_file.save(f"upload{PurePath(filename).suffix.lower()}", upload, save=False)
+    job.save()
+    if material.status != Material.Status.READY:  # nothing indexed to keep showing: like a first upload
+        Material.objects.filter(pk=material.pk).update(status=Material.Status.PENDING)
     if enqueue:
         _enqueue_on_commit(job)
     return job
@@ -181,7 +241,8 @@ def run_ingestion(*, job_id: int) -> IngestionJob:
             _process(job)
         except IngestionInputError as error:
             _fail(job, str(error))
-            _discard_refused_file(job.material)
+            if not job.replacement:  # a new version's file went with its failure; the material's stays
+                _discard_refused_file(job.material)
         except FileNotFoundError:
             _fail(job, FILE_MISSING)
         except SoftTimeLimitExceeded:
@@ -221,8 +282,16 @@ def _claim(job_id: int) -> IngestionJob | None:
         job.save(
             update_fields=["attempts", "state", "progress", "error_reason", "worker", "heartbeat_at", "started_at"]
         )
-        Material.objects.filter(pk=job.material_id).update(status=Material.Status.PROCESSING)
+        _set_material_status(job, Material.Status.PROCESSING)
     return job
+
+
+def _set_material_status(job: IngestionJob, status: str) -> None:
+    """A new version's run leaves an indexed material as it is: students keep it until the new one is ready."""
+    materials = Material.objects.filter(pk=job.material_id)
+    if job.replacement:
+        materials = materials.exclude(status=Material.Status.READY)
+    materials.update(status=status)
 
 
 def _silence_limit() -> timedelta:
@@ -268,8 +337,10 @@ def _fail(job: IngestionJob, reason: str) -> None:
     IngestionJob.objects.filter(pk=job.pk).update(
         state=State.FAILED, error_reason=reason, finished_at=now, heartbeat_at=now
     )
-    Material.objects.filter(pk=job.material_id).update(status=Material.Status.FAILED)
+    _set_material_status(job, Material.Status.FAILED)
     job.state, job.error_reason, job.finished_at = State.FAILED, reason, now
+    if job.replacement:
+        _discard_new_file(job)
 
 
 def _discard_refused_file(material: Material) -> None:
@@ -277,6 +348,16 @@ def _discard_refused_file(material: Material) -> None:
     if material.file:
         material.file.delete(save=False)
         Material.objects.filter(pk=material.pk).update(file="")
+
+
+def _discard_new_file(job: IngestionJob) -> None:
+    """A failed new version is not kept: its job stays (teachers read why), its bytes go."""
+    name = IngestionJob.objects.filter(pk=job.pk).values_list("new_file", flat=True).first()
+    if name:
+        IngestionJob.objects.filter(pk=job.pk).update(new_file="")
+        storage = IngestionJob._meta.get_field("new_file").storage
+        transaction.on_commit(lambda: storage.delete(name))
+    job.new_file = ""
 
 
 def _release(job: IngestionJob) -> None:
@@ -307,11 +388,14 @@ class _Prepared:
 def _process(job: IngestionJob) -> None:
     material = job.material
     timings: dict[str, float] = {}
+    kind = material_kind_for(job.new_filename) if job.replacement else material.kind
     with _timed(timings, "extract"):
-        with material.file.open("rb") as handle:
+        if job.replacement and not job.new_file:
+            raise FileNotFoundError(job.pk)
+        with (job.new_file if job.replacement else material.file).open("rb") as handle:
             content = handle.read()
-        extraction = extract(kind=material.kind, content=content)
-        if material.kind in {Material.Kind.IMAGE, Material.Kind.SVG}:
+        extraction = extract(kind=kind, content=content)
+        if kind in {Material.Kind.IMAGE, Material.Kind.SVG}:
             extraction.diagrams = [replace(found, title=_picture_title(material))
                                    for found in extraction.diagrams]  # fmt: skip
     _stage(job, State.REDACTING, 30)
@@ -322,7 +406,7 @@ def _process(job: IngestionJob) -> None:
         document, blocks = _assemble(sections)
         drafts = chunk_blocks(blocks, tokenizer=embedder.tokenizer, max_tokens=min(embedder.max_tokens, 256))
         prepared = _Prepared(document, drafts, diagrams, redactions, title=_document_title(sections), blocks=blocks,
-                             descriptions=_teacher_descriptions(material))  # fmt: skip
+                             descriptions=_teacher_descriptions(material, job=job))  # fmt: skip
     _stage(job, State.EMBEDDING, 50)
     with _timed(timings, "embed"):
         texts = [embedding_text(heading=d.heading, text=d.text) for d in drafts]
@@ -434,8 +518,14 @@ def _picture_title(material: Material) -> str:
     return " ".join(material.title.replace("-", " ").replace("_", " ").split())
 
 
-def _teacher_descriptions(material: Material) -> dict[str, str]:
-    """Descriptions teachers gave the material's figures, by figure key: a re-run keeps them."""
+def _teacher_descriptions(material: Material, *, job: IngestionJob | None = None) -> dict[str, str]:
+    """Descriptions teachers gave the material's figures, by figure key: a re-run keeps them.
+
+    A new version starts with none: figure keys are places ("figure-2"), and the second figure of a new
+    file may be another picture; a description of the old one would be read out as its alt text.
+    """
+    if job is not None and job.replacement:
+        return {}
     kept = DiagramGraph.objects.filter(material=material).exclude(teacher_description="").exclude(key="")
     return dict(kept.values_list("key", "teacher_description"))
 
@@ -506,13 +596,19 @@ def _write_index(
     """Replace the material's chunks and diagrams and finish the job, all or nothing."""
     started = time.perf_counter()
     material = Material.objects.select_for_update().get(pk=job.material_id)  # one writer per material
-    descriptions = _teacher_descriptions(material)  # a description given since the texts were built counts too
+    fields = ["extracted_text", "reading_level", "status", "updated_at"]
+    if job.replacement:
+        fields += _take_new_version(job, material)
+    descriptions = _teacher_descriptions(material, job=job)  # one given since the texts were built counts too
     if descriptions != prepared.descriptions:
         _refresh_figure_vectors(prepared, vectors, descriptions)
     Chunk.objects.filter(material=material).delete()
     DiagramGraph.objects.filter(material=material).delete()
-    graphs = DiagramGraph.objects.bulk_create([_figure_record(material, found, descriptions)
-                                               for found in prepared.diagrams])  # fmt: skip
+    graphs = DiagramGraph.objects.bulk_create([
+        _figure_record(material, found, descriptions,
+                       offset=_figure_offset(found, prepared.blocks, len(prepared.document)))
+        for found in prepared.diagrams
+    ])  # fmt: skip
     model_name = model_versions["embedding"]
     rows = [
         Chunk(
@@ -543,9 +639,8 @@ def _write_index(
     material.extracted_text = prepared.document
     material.reading_level = _reading_level(prepared.document)
     material.status = Material.Status.READY
-    fields = ["extracted_text", "reading_level", "status", "updated_at"]
     named_by_file = material.title == PurePath(material.original_filename).stem.replace("_", " ").strip()
-    if prepared.title and named_by_file:
+    if prepared.title and named_by_file and not job.replacement:  # a new version keeps the material's title
         material.title = prepared.title  # "The Cell Membrane", not "ch01-01-the-cell-membrane"
         fields.append("title")
     material.save(update_fields=fields)
@@ -562,20 +657,46 @@ def _write_index(
         "tokens": sum(draft.token_count for draft in prepared.drafts),
         "pages": len({draft.page for draft in prepared.drafts if draft.page}),
         "redactions": prepared.redactions,
+        "version": material.version,
         "embedding_threads": embedding_threads,
     }
     job.save(update_fields=["state", "progress", "finished_at", "heartbeat_at", "timings", "model_versions", "stats"])
 
 
-def _figure_record(material: Material, found: FoundDiagram, descriptions: dict[str, str]) -> DiagramGraph:
+def _take_new_version(job: IngestionJob, material: Material) -> list[str]:
+    """The new version's file becomes the material's (the old file is deleted once this commits); returns the
+    material's fields that changed. Raises IngestionInputError when another material of the course has
+    taken the same file meanwhile."""
+    if Material.objects.filter(course_id=material.course_id, sha256=job.new_sha256).exclude(pk=material.pk).exists():
+        raise IngestionInputError("This file was uploaded as another material of the course meanwhile; "
+                                  "the current version is kept.")  # fmt: skip
+    old_name, storage = material.file.name, material.file.storage
+    material.file.name = job.new_file.name
+    material.original_filename = job.new_filename
+    material.kind = material_kind_for(job.new_filename)
+    material.sha256, material.size_bytes = job.new_sha256, job.new_size_bytes
+    material.version += 1
+    IngestionJob.objects.filter(pk=job.pk).update(new_file="")  # the material owns the file now
+    job.new_file = ""
+    if old_name and old_name != material.file.name:
+        transaction.on_commit(lambda: storage.delete(old_name))
+    return ["file", "original_filename", "kind", "sha256", "size_bytes", "version"]
+
+
+def _figure_record(
+    material: Material, found: FoundDiagram, descriptions: dict[str, str], *, offset: int
+) -> DiagramGraph:
     fields = found.analysis.to_dict()
     # A picture upload keeps the title read on it (its material has its own); a figure, its own title.
     fields["title"] = (fields["title"] or found.title if found.key == PICTURE_KEY else _figure_title(found))[:255]
-    position = {"order": found.order, "bbox": list(found.bbox) if found.bbox else None, "source": found.source}
+    # "offset": where the figure stands in the extracted text, so the reading page shows it there.
+    position = {"order": found.order, "bbox": list(found.bbox) if found.bbox else None, "source": found.source,
+                "offset": offset}  # fmt: skip
     return DiagramGraph(
         material=material, page=found.page, text_blocks=stored_text_blocks(found.analysis), caption=found.caption,
         alt_text=found.alt, teacher_description=descriptions.get(found.key, ""),
-        heading=heading_text(found.headings)[:500], position={k: v for k, v in position.items() if v or k == "order"},
+        heading=heading_text(found.headings)[:500],
+        position={k: v for k, v in position.items() if v or k in {"order", "offset"}},
         key=found.key, has_pixels=found.has_pixels, **fields,
     )  # fmt: skip
 

@@ -46,6 +46,14 @@ class MultipleFileField(forms.FileField):
         return accepted
 
 
+class NewVersionForm(forms.Form):
+    file = forms.FileField(
+        label="New version of the file",
+        help_text="Text, Markdown, HTML, PDF, PNG, JPEG, WebP or SVG. Students keep the current version until "
+        "the new one is indexed; the title stays unless you rename it.",
+    )
+
+
 class ProfileForm(forms.Form):
     grade_level = forms.TypedChoiceField(
         label="Grade", coerce=int, choices=[(grade, f"Grade {grade}") for grade in range(1, 14)]

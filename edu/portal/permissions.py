@@ -76,6 +76,15 @@ def visible_material(user: AbstractBaseUser, pk: int) -> Material:
     return material
 
 
+def readable_material(user: AbstractBaseUser, pk: int) -> Material:
+    """A material the user may read: its course's teachers always; its students once a version is indexed
+    (a pending or refused upload is not found for them, as it is not listed)."""
+    material = visible_material(user, pk)
+    if material.status != Material.Status.READY and not can_teach_course(user, material.course):
+        raise Http404("No such material.")
+    return material
+
+
 def taught_material(user: AbstractBaseUser, pk: int) -> Material:
     material = visible_material(user, pk)
     if not can_teach_course(user, material.course):

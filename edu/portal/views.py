@@ -27,6 +27,7 @@ from edu.portal.forms import (
     EraseForm,
     FeedbackForm,
     FigureDescriptionForm,
+    NewVersionForm,
     ObjectiveForm,
     PracticeForm,
     PreviewForm,
@@ -87,21 +88,53 @@ def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_GET
 def material_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """The redacted extracted text, chunks and diagrams; a cited page or region is highlighted."""
+    """Teachers: the redacted extracted text, chunks and diagrams (a cited page or region highlighted), and
+    the material's management. Everyone else reads the material on its reading page (older links land there)."""
     material = permissions.visible_material(request.user, pk)
-    detail = rag_api.material_detail(material=material)
     teaches = permissions.can_teach_course(request.user, material.course)
+    if not teaches:
+        return redirect(_reading_url(material, request.GET))
+    detail = rag_api.material_detail(material=material)
     context = {
         "material": material,
         "detail": detail,
         "overlays": [build_overlay(diagram) for diagram in detail.diagrams],
         "description_form": FigureDescriptionForm() if teaches else None,
+        "version_form": NewVersionForm(),
         "teaches": teaches,
         "highlight_chunk": _int_or_none(request.GET.get("chunk")),
         "highlight_diagram": _int_or_none(request.GET.get("diagram")),
         "highlight_box": highlight_box(request.GET),
     }
     return render(request, "portal/material_detail.html", context)
+
+
+@login_required
+@require_GET
+def material_read(request: HttpRequest, pk: int) -> HttpResponse:
+    """The material as a clean page to read (redacted text only); the passage a citation names is marked,
+    or the page says the citation quoted a version the teacher has replaced since."""
+    material = permissions.readable_material(request.user, pk)
+    page = rag_api.reading_page(
+        material=material,
+        passage=_int_or_none(request.GET.get("passage")),
+        version=_int_or_none(request.GET.get("version")),
+        chunk_id=_int_or_none(request.GET.get("chunk")),
+    )
+    teaches = permissions.can_teach_course(request.user, material.course)
+    # A figure citation frames the labels the question named (a region of the picture).
+    context = {"material": material, "page": page, "teaches": teaches, "cited_region": highlight_box(request.GET)}
+    return render(request, "portal/material_read.html", context)
+
+
+def _reading_url(material, query) -> str:
+    """The reading page, marking the passage an older link named by its chunk."""
+    url = reverse("portal:material_read", args=[material.pk])
+    chunk_id = _int_or_none(query.get("chunk"))
+    if chunk_id is None:
+        return url
+    ordinal = rag_api.chunk_ordinal(material=material, chunk_id=chunk_id)
+    return f"{url}?chunk={chunk_id}#passage-{ordinal}" if ordinal is not None else f"{url}?chunk={chunk_id}"
 
 
 @login_required
@@ -305,6 +338,30 @@ def rename_material(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("portal:material", pk=material.pk)
     messages.success(request, f"Renamed to “{material.title}”.")
     return redirect("portal:material", pk=material.pk)
+
+
+@login_required
+@require_POST
+def replace_material(request: HttpRequest, pk: int) -> HttpResponse:
+    """A new version of a material's file, indexed in the background like an upload; students keep the
+    current version until it is ready, and a failed one leaves the current version in place."""
+    material = permissions.taught_material(request.user, pk)
+    form = NewVersionForm(request.POST, request.FILES)
+    refused = refused_uploads(request)  # a file dropped while streaming, for its size
+    if refused or not form.is_valid():
+        messages.error(request, " ".join(refused) or "Choose the file of the new version.")
+        return redirect("portal:material", pk=material.pk)
+    upload = form.cleaned_data["file"]
+    try:
+        rag_api.replace_material_file(material=material, filename=upload.name or "file", content=upload,
+                                      uploaded_by=request.user)  # fmt: skip
+    except ValueError as error:  # an unsupported type, an empty, oversized or unchanged file, a run going on
+        messages.error(request, str(error))
+        return redirect("portal:material", pk=material.pk)
+    logger.info("new material version queued", extra={"course_id": material.course_id, "material_id": material.pk})
+    messages.success(request, f"The new version of “{material.title}” is queued; students keep the current "
+                              "version until it is indexed.")  # fmt: skip
+    return redirect("portal:materials", slug=material.course.slug)
 
 
 @login_required

@@ -25,7 +25,8 @@ class MaterialSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Material
-        fields = ["id", "course", "title", "kind", "status", "size_bytes", "reading_level", "created_at", "updated_at"]
+        fields = ["id", "course", "title", "kind", "status", "size_bytes", "reading_level", "version", "created_at",
+                  "updated_at"]  # fmt: skip
 
 
 class JobSerializer(serializers.ModelSerializer):
@@ -41,6 +42,8 @@ class JobSerializer(serializers.ModelSerializer):
             "progress",
             "attempts",
             "error_reason",
+            "replacement",
+            "new_filename",
             "stats",
             "timings",
             "created_at",

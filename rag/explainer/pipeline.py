@@ -51,7 +51,7 @@ from rag.prompting import MAX_SOURCES, LearnerContext, PromptSource, build_messa
 from rag.questions import names_term, read_question
 from rag.relevance import answered_by, course_holds, key_words, not_found_message, question_language
 from rag.retrieval import SearchHit, search
-from rag.selectors import course_words_in, first_passage_naming, words_in_course
+from rag.selectors import citation_places, course_words_in, first_passage_naming, words_in_course
 
 logger = logging.getLogger(__name__)
 
@@ -396,6 +396,7 @@ def _store(
     model_name: str, store: bool, removed_from_question: dict[str, int] | None = None,
 ) -> Explanation:
     clock.timings["total"] = round(clock.since_start(), 4)
+    citations = citation_places(citations)  # each link names its passage and the version it quotes
     interaction_id = None
     if store:
         interaction_id = record_interaction(

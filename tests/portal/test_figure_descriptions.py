@@ -83,7 +83,7 @@ def test_a_description_is_redacted_re_indexed_and_becomes_the_pictures_alt_text(
     assert not photo.needs_description
 
     student = client_for(world.users["student"])
-    page = student.get(reverse("portal:material", args=[photo.material_id]))
+    page = student.get(reverse("portal:material_read", args=[photo.material_id]))
     assert f'alt="{html.escape(photo.teacher_description)}"' in page.content.decode()
     (api_figure,) = student.get(reverse("v1:material", args=[photo.material_id])).json()["diagrams"]
     assert api_figure["alt_text"] == photo.teacher_description and not api_figure["needs_description"]

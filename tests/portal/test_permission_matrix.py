@@ -44,7 +44,8 @@ MATRIX = {
     "portal:erase_data": ("post", {}, {**EVERYONE_SIGNED_IN, S: 400, OS: 400, T: 400, OT: 400, AD: 400}),
     # Portal: course members.
     "portal:course": ("get", None, COURSE_MEMBERS),
-    "portal:material": ("get", None, COURSE_MEMBERS),
+    "portal:material": ("get", None, {**COURSE_MEMBERS, S: 302}),  # students are sent to the reading page
+    "portal:material_read": ("get", None, COURSE_MEMBERS),  # the redacted text only, as a page to read
     "portal:material_picture": ("get", None, COURSE_MEMBERS),  # Glossa's redacted rendering of a diagram
     # Portal: the course's students.
     "portal:ask": ("get", None, {A: LOGIN, S: 200, OS: 404, T: 403, OT: 404, AD: 403}),
@@ -59,6 +60,7 @@ MATRIX = {
     "portal:rerun": ("post", {}, {**TEACHERS, T: 302, AD: 302}),
     "portal:rename_material": ("post", {}, {**TEACHERS, T: 302, AD: 302}),  # an empty title: refused, redirected
     "portal:delete_material": ("post", {}, {**TEACHERS, T: 302, AD: 302}),  # not confirmed: nothing deleted
+    "portal:replace_material": ("post", {}, {**TEACHERS, T: 302, AD: 302}),  # no file: refused, redirected
     "portal:describe_figure": ("post", {}, {**TEACHERS, T: 302, AD: 302}),  # no description: refused, redirected
     "portal:roster": ("get", None, TEACHERS),
     "portal:sign_in_link": ("post", {}, TEACHERS),
@@ -124,6 +126,7 @@ def url_for(name: str, world) -> str:
             "v1:job": world.job.pk,
             "portal:material_picture": diagram_material(world).pk,
             "portal:describe_figure": diagram_material(world).diagrams.get().pk,
+            "portal:material_read": indexed(world.material).pk,
         }.get(name, world.material.pk)
     if "token" in probe:
         kwargs.update(uidb64="MQ", token="not-a-token")
@@ -156,6 +159,12 @@ def diagram_material(world):
         status=Material.Status.READY,
     )
     DiagramGraph.objects.create(material=material, width=40, height=20, text_blocks=[])
+    return material
+
+
+def indexed(material: Material) -> Material:
+    """The material with an indexed version (students read only those)."""
+    Material.objects.filter(pk=material.pk).update(status=Material.Status.READY)
     return material
 
 

@@ -40,7 +40,9 @@ def test_ask_streams_tokens_then_the_answer_with_linked_sources_and_feedback(cli
     assert [event["event"] for event in events] == ["token"] * (len(events) - 1) + ["done"]
     explanation, html = events[-1]["explanation"], events[-1]["html"]
     assert explanation["text"].strip()
-    assert reverse("portal:material", args=[indexed_lesson.pk]) in html
+    assert reverse("portal:material_read", args=[indexed_lesson.pk]) in html  # sources open the reading page
+    (first, *_) = Interaction.objects.get(pk=explanation["interaction_id"]).citations
+    assert f"?passage={first['ordinal']}&amp;version=1#passage-{first['ordinal']}" in html
     assert reverse("portal:feedback", args=[explanation["interaction_id"]]) in html
     assert Interaction.objects.get(pk=explanation["interaction_id"]).learner == world.users["student"]
 

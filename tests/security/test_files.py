@@ -62,7 +62,8 @@ def test_the_material_page_offers_students_no_link_to_the_original(client, cours
     course, student, teacher = course_people
     note = MaterialFactory(course=course, content=LEAKY_NOTE, status=Material.Status.READY)
     original = reverse("portal:material_file", args=[note.pk])
-    assert original not in _as(client, student).get(reverse("portal:material", args=[note.pk])).content.decode()
+    reading_page = _as(client, student).get(reverse("portal:material_read", args=[note.pk]))
+    assert reading_page.status_code == 200 and original not in reading_page.content.decode()
     assert original in _as(client, teacher).get(reverse("portal:material", args=[note.pk])).content.decode()
 
 

@@ -225,7 +225,10 @@ A pendulum swings back and forth; the picture below shows one in a clock.
     assert (pendulum.title, pendulum.alt_text, pendulum.caption) == (
         "Pendulum clock", "A brass pendulum in a clock case", "Figure 1: A pendulum clock keeps time by its swing."
     )
+    offset = pendulum.position.pop("offset")  # where it stands in the text, for the reading page
     assert pendulum.position == {"order": 0, "source": "pendulum.jpg"} and not pendulum.has_pixels
+    document = type(markdown.material).objects.get(pk=markdown.material_id).extracted_text
+    assert document[:offset].rstrip().endswith("the picture below shows one in a clock.")
     chunk = Chunk.objects.get(diagram=pendulum)
     for words in ("Figure: Pendulum clock", "brass pendulum", "keeps time by its swing"):
         assert words in chunk.text
