@@ -39,8 +39,8 @@ are right, and, per objective, how many answers on it until its verdict is right
 all prerequisites known: with binary skills, all such objectives tie as weakest) and how often it is
 right under the new definition; answers until a learner truly knows everything; the largest move of
 one estimate on one answer. Fitting: parameters recovered from answers simulated with each objective's
-parameters (``edu/bkt_fit.py``), at the app's minimum (500 answers of 50 learners) and with 3,000 (200
-learners). The JSON also has the share of learners right on every objective at once. Pure Python and
+parameters (``edu/bkt_fit.py``), from 500 answers (the least the app fits from) of 50 learners and
+from 3,000 of 200. The JSON also has the share of learners right on every objective at once. Pure Python and
 numpy, no database.
 
     .venv/bin/python benchmarks/learner_bench.py [--learners 200] [--max-answers 120] [--seed 8]
