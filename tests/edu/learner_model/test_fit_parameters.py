@@ -7,6 +7,7 @@ import random
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from edu.bkt_fit import FIT_BOUNDS, MIN_FIT_ANSWERS, MIN_FIT_LEARNERS
 from edu.learner_model import BktParams, replay
@@ -114,3 +115,16 @@ def test_the_command_reports_each_objective_by_code_and_never_a_student(course):
     assert out.getvalue() == "food-webs: 6 answers of 3 students, too few; kept\n"
     with pytest.raises(CommandError, match="No course"):
         call_command("fit_bkt", "--course", "no-such-course")
+
+
+def test_the_admin_course_page_shows_whether_an_objectives_parameters_are_fitted(client, course, admin_user):
+    fitted = ObjectiveFactory(course=course, code="fitted")
+    ObjectiveFactory(course=course, code="unfitted")
+    LearningObjective.objects.filter(pk=fitted.pk).update(
+        fitted_p_init=0.31, fitted_p_learn=0.12, fitted_p_slip=0.07, fitted_p_guess=0.18, fitted_answers=612,
+        fitted_at="2026-12-01T00:00Z",
+    )
+    client.force_login(admin_user)
+    page = client.get(reverse("admin:edu_course_change", args=[course.pk])).content.decode()
+    assert "init 0.31, learn 0.12, slip 0.07, guess 0.18 (612 answers, 2026-12-01)" in page
+    assert "not yet: the values on the left are used" in page
