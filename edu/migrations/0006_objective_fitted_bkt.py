@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('edu', '0004_learnerprofile_reading_level_set'),
+        ('edu', '0005_material_version'),
     ]
 
     operations = [
