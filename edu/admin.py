@@ -28,7 +28,18 @@ from privacy.api import AuditEvent, audit_roster_import, erase_learner, export_l
 class ObjectiveInline(admin.TabularInline):
     model = LearningObjective
     extra = 0
-    fields = ("code", "title", "order", "p_init", "p_learn", "p_slip", "p_guess")
+    fields = ("code", "title", "order", "p_init", "p_learn", "p_slip", "p_guess", "fitted")
+    readonly_fields = ("fitted",)
+
+    @admin.display(description="Fitted to answers (used instead when set)")
+    def fitted(self, objective: LearningObjective) -> str:
+        if objective.fitted_at is None:
+            return "not yet: the values on the left are used"
+        p = objective.bkt_params()
+        return (
+            f"init {p.p_init:.2f}, learn {p.p_learn:.2f}, slip {p.p_slip:.2f}, guess {p.p_guess:.2f} "
+            f"({objective.fitted_answers} answers, {objective.fitted_at:%Y-%m-%d})"
+        )
 
 
 class EnrollmentInline(admin.TabularInline):

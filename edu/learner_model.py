@@ -3,7 +3,13 @@
 - Bayesian Knowledge Tracing (Corbett & Anderson 1995): one hidden "knows it" state per learner and
   objective; an answer updates the belief by Bayes' rule (slip and guess), then the learner may learn
   from the practice opportunity (transition probability ``learn``).
-- The next-step rule: practise the weakest objective whose prerequisites are all mastered.
+- The estimate that is stored and shown moves at most MAX_SWING per answer: the BKT posterior with
+  fixed parameters jumps 40 points on a first answer (0.2 -> 0.6), and the parameters are never exactly
+  the learner's. Parameters are fitted per objective from stored answers (edu/bkt_fit.py).
+- The next-step rule (``next_objective``): among objectives whose prerequisites are all mastered, the
+  one where an answer is most likely useful: it teaches (the learner probably does not know it yet) or
+  it gathers the evidence that unlocks an objective waiting on it. The older rule, the weakest unlocked
+  objective (``weakest_unlocked``), is kept as the benchmark's baseline.
 - The working reading level: explanation feedback moves it by a fixed step, clamped to the grade scale.
 - Grading of practice answers: short answers compare normalised text (case, articles, plurals and
   one-letter typos aside), and numbers numerically; a near miss is told to check the spelling.
@@ -24,6 +30,11 @@ from typing import TypeVar
 # Mastery threshold: the customary BKT value (Corbett & Anderson; OATutor uses it too). Not a setting,
 # because the class view, the recommendation and the benchmark must all agree on what "mastered" means.
 MASTERED = 0.95
+
+# The most one answer may move the stored estimate (either way). With the default parameters a first
+# right answer would take 0.2 to 0.6 and a slip at 0.9 would take it to 0.6; bounded, mastery needs at
+# least four right answers in a row from the default prior, and no single answer flips a verdict far.
+MAX_SWING = 0.2
 
 # Reading level (a Flesch-Kincaid grade): one "too hard"/"too easy" moves it by three quarters of a
 # grade; a few consistent clicks cross a grade band, a single click does not swing the explanations.
@@ -79,6 +90,24 @@ def bkt_update(p_known: float, correct: bool, params: BktParams) -> float:
     return posterior + (1 - posterior) * params.p_learn
 
 
+def bounded_update(p_known: float, correct: bool, params: BktParams) -> float:
+    """The stored estimate after one answer: ``bkt_update``, moved at most MAX_SWING from ``p_known``.
+
+    Why: the posterior trusts the parameters completely; one lucky guess or one slip should not flip
+    a verdict. The bound acts like a tempered (partial) Bayes update whenever the full one would jump.
+    """
+    updated = bkt_update(p_known, correct, params)
+    return min(p_known + MAX_SWING, max(p_known - MAX_SWING, updated))
+
+
+def replay(answers: Iterable[bool], params: BktParams) -> float:
+    """The stored estimate after a whole answer sequence from the prior (answers oldest first)."""
+    p_known = params.p_init
+    for correct in answers:
+        p_known = bounded_update(p_known, correct, params)
+    return p_known
+
+
 def p_correct(p_known: float, params: BktParams) -> float:
     """Predicted probability of a correct answer on the next item."""
     return p_known * (1 - params.p_slip) + (1 - p_known) * params.p_guess
@@ -113,6 +142,43 @@ def weakest_unlocked(
     if not candidates:
         return None
     return min(candidates, key=lambda o: (p_known[o], position.get(o, len(position))))
+
+
+def next_objective(
+    p_known: Mapping[K, float], prerequisites: Mapping[K, Iterable[K]], order: Sequence[K] | None = None
+) -> K | None:
+    """The objective to practise next: the unlocked, not yet mastered one where an answer is most useful.
+
+    An answer is useful when it teaches (the learner does not know the objective yet: 1 - p) or when the
+    learner knows it and the answer is evidence that unlocks an objective still to learn (p times the
+    chance that some objective waiting on it is not known while its other prerequisites are; estimates
+    taken as independent). The weakest-unlocked rule spends a third of its answers confirming objectives
+    that unlock nothing while others could be learned; this one confirms foundations first and leaves
+    the rest for when nothing else is left. Ties: the lower estimate, then the earlier objective in
+    ``order``. None when nothing is left to practise (everything mastered, or locked behind a cycle).
+    """
+    position = {objective: index for index, objective in enumerate(order if order is not None else p_known)}
+    candidates = [o for o in unlocked_objectives(p_known, prerequisites) if not is_mastered(p_known[o])]
+    if not candidates:
+        return None
+    waiting_on: dict[K, list[K]] = {}
+    for objective, needs in prerequisites.items():
+        if objective in p_known and not is_mastered(p_known[objective]):
+            for prerequisite in needs:
+                waiting_on.setdefault(prerequisite, []).append(objective)
+
+    def usefulness(objective: K) -> float:
+        nothing_to_unlock = 1.0
+        for dependant in waiting_on.get(objective, ()):
+            learnable = 1.0 - p_known[dependant]
+            for other in prerequisites.get(dependant, ()):
+                if other != objective:
+                    learnable *= p_known.get(other, 0.0)
+            nothing_to_unlock *= 1.0 - learnable
+        p = p_known[objective]
+        return (1.0 - p) + p * (1.0 - nothing_to_unlock)
+
+    return max(candidates, key=lambda o: (usefulness(o), -p_known[o], -position.get(o, len(position))))
 
 
 def adjust_reading_level(current: float, feedback: str, *, replaces: str = "") -> float:

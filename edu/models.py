@@ -22,7 +22,7 @@ from django.core.validators import (
 )
 from django.db import models
 
-from edu.learner_model import AlmostRight, Verdict, answer_verdict, choice_index, normalise_answer
+from edu.learner_model import AlmostRight, BktParams, Verdict, answer_verdict, choice_index, normalise_answer
 
 
 class Course(models.Model):
@@ -55,6 +55,14 @@ class LearningObjective(models.Model):
     p_learn = models.FloatField(default=0.15, validators=[MinValueValidator(0.0), MaxValueValidator(1.0)])
     p_slip = models.FloatField(default=0.1, validators=[MinValueValidator(0.0), MaxValueValidator(0.5)])
     p_guess = models.FloatField(default=0.2, validators=[MinValueValidator(0.0), MaxValueValidator(0.5)])
+    # Fitted to the learners' answers (edu.services.fit_objective_parameters); when set, they replace the
+    # four values above, which stay as the teacher's defaults.
+    fitted_p_init = models.FloatField(null=True, blank=True, editable=False)
+    fitted_p_learn = models.FloatField(null=True, blank=True, editable=False)
+    fitted_p_slip = models.FloatField(null=True, blank=True, editable=False)
+    fitted_p_guess = models.FloatField(null=True, blank=True, editable=False)
+    fitted_answers = models.PositiveIntegerField(default=0, editable=False, help_text="Answers the fit used.")
+    fitted_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["course", "order", "code"]
@@ -62,6 +70,15 @@ class LearningObjective(models.Model):
 
     def __str__(self) -> str:
         return f"{self.course.slug}:{self.code}"
+
+    def bkt_params(self) -> BktParams:
+        """The parameters mastery is estimated with: the fitted ones once there are, else the defaults."""
+        if self.fitted_at is not None:
+            return BktParams(
+                p_init=self.fitted_p_init, p_learn=self.fitted_p_learn, p_slip=self.fitted_p_slip,
+                p_guess=self.fitted_p_guess,
+            )
+        return BktParams(p_init=self.p_init, p_learn=self.p_learn, p_slip=self.p_slip, p_guess=self.p_guess)
 
 
 def material_upload_to(instance: Material, filename: str) -> str:

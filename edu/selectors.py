@@ -10,7 +10,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Case, F, OuterRef, QuerySet, Subquery, Value, When
 from django.db.models.functions import Abs, Coalesce
 
-from edu.learner_model import MASTERED, shuffled_choices, weakest_unlocked
+from edu.learner_model import MASTERED, next_objective, shuffled_choices
 from edu.models import (
     Course,
     Enrollment,
@@ -57,9 +57,10 @@ def is_teacher_of(*, user: AbstractBaseUser, course: Course) -> bool:
 
 
 def _p_known_expression(*, learner: AbstractBaseUser) -> Coalesce:
-    """Per objective row: the learner's BKT estimate, or the objective's prior when they never practised it."""
+    """Per objective row: the learner's BKT estimate, or the objective's prior (fitted, else the default)
+    when they never practised it."""
     record = Mastery.objects.filter(learner=learner, objective=OuterRef("pk")).values("p_known")[:1]
-    return Coalesce(Subquery(record), F("p_init"))
+    return Coalesce(Subquery(record), F("fitted_p_init"), F("p_init"))
 
 
 def mastery_by_objective(*, learner: AbstractBaseUser, course: Course) -> dict[int, float]:
@@ -111,7 +112,8 @@ class NextStep:
 
 
 def next_step(*, learner: AbstractBaseUser, course: Course) -> NextStep | None:
-    """The weakest objective whose prerequisites are mastered, with a material and an item for it.
+    """The objective to practise (``learner_model.next_objective``: prerequisites mastered, an answer
+    most likely to teach or to unlock), with a material and an item for it.
 
     None when every objective the learner can reach is mastered. Prerequisites in other courses are
     not tracked here and do not lock an objective.
@@ -129,7 +131,7 @@ def next_step(*, learner: AbstractBaseUser, course: Course) -> NextStep | None:
     for objective_id, prerequisite_id in links:
         prerequisites[objective_id].append(prerequisite_id)
     p_known = {objective_id: objective.p_known for objective_id, objective in objectives.items()}
-    chosen = weakest_unlocked(p_known, prerequisites)
+    chosen = next_objective(p_known, prerequisites)
     if chosen is None:
         return None
     objective = objectives[chosen]
@@ -190,6 +192,25 @@ def next_item(*, learner: AbstractBaseUser, objective: LearningObjective) -> Pra
     )
 
 
+def answer_sequences(*, objective: LearningObjective, students_only: bool = False) -> dict[int, list[bool]]:
+    """Every learner's answers on the objective's items (retired ones too), right or wrong, oldest first,
+    keyed by learner id: what mastery is replayed from, and (``students_only``: a teacher trying the
+    items knows the answers) what the BKT parameters are fitted to. One query."""
+    sequences: dict[int, list[bool]] = defaultdict(list)
+    responses = ItemResponse.objects.filter(item__objective=objective)
+    if students_only:
+        responses = responses.filter(learner__in=_students_of(objective.course))
+    rows = responses.order_by("learner_id", "created_at", "id").values_list("learner_id", "correct")
+    for learner_id, correct in rows:
+        sequences[learner_id].append(correct)
+    return dict(sequences)
+
+
+def answers_on_objective(*, objective: LearningObjective) -> int:
+    """How many answers the objective's items have had: fitting reruns every ``bkt_fit.REFIT_EVERY``."""
+    return ItemResponse.objects.filter(item__objective=objective).count()
+
+
 def practice_items(*, objective: LearningObjective, include_inactive: bool = False) -> QuerySet[PracticeItem]:
     items = objective.practice_items.all()
     return items if include_inactive else items.filter(active=True)
@@ -229,7 +250,7 @@ def class_mastery(*, course: Course) -> ClassMastery:
         ).values_list("learner_id", "objective_id", "p_known", "attempts")
     }
     cells = [
-        [records.get((student.pk, objective.pk), (objective.p_init, 0)) for objective in objectives]
+        [records.get((student.pk, objective.pk), (objective.bkt_params().p_init, 0)) for objective in objectives]
         for student in students
     ]
     return ClassMastery(

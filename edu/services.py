@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import logging
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -18,10 +19,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile, File
 from django.db import DatabaseError, models, transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from edu.learner_model import FEEDBACK_VALUES, BktParams, adjust_reading_level, bkt_update, choice_index
+from edu.bkt_fit import REFIT_EVERY, BktFit, fit_bkt
+from edu.learner_model import FEEDBACK_VALUES, adjust_reading_level, bounded_update, choice_index, replay
 from edu.models import (
     ITEM_PROMPT_MAX_CHARS,
     Course,
@@ -35,9 +38,10 @@ from edu.models import (
     PracticeItem,
     validate_item_text,
 )
-from edu.selectors import role_in_course
+from edu.selectors import answer_sequences, answers_on_objective, role_in_course
 
 User = get_user_model()
+logger = logging.getLogger(__name__)
 
 KIND_BY_SUFFIX = {
     ".txt": Material.Kind.TEXT,
@@ -277,9 +281,11 @@ def update_practice_item(*, item: PracticeItem, **fields) -> PracticeItem:
 def record_answer(*, learner: AbstractBaseUser, item: PracticeItem, answer: str) -> ItemResponse:
     """Grade a learner's answer, update their mastery of the item's objective by BKT, keep the response.
 
-    The Mastery row is locked for the update, so two answers submitted at once both count.
-    Raises ValueError (nothing stored) for an empty, overlong or unrecognised answer or a retired item,
-    and PermissionDenied when the learner is not in the item's course.
+    The update is bounded (``learner_model.bounded_update``: at most 20 points per answer) and uses the
+    objective's fitted parameters once there are; every ``bkt_fit.REFIT_EVERY`` answers on the objective
+    a refit is queued. The Mastery row is locked for the update, so two answers submitted at once both
+    count. Raises ValueError (nothing stored) for an empty, overlong or unrecognised answer or a retired
+    item, and PermissionDenied when the learner is not in the item's course.
     """
     objective = item.objective
     if role_in_course(user=learner, course=objective.course) is None:
@@ -290,18 +296,17 @@ def record_answer(*, learner: AbstractBaseUser, item: PracticeItem, answer: str)
         raise ValueError(f"The answer is longer than {MAX_ANSWER_CHARS} characters.")
     correct = item.is_correct(answer)
     mastery, _ = Mastery.objects.get_or_create(
-        learner=learner, objective=objective, defaults={"p_known": objective.p_init}
+        learner=learner, objective=objective, defaults={"p_known": objective.bkt_params().p_init}
     )
     mastery = Mastery.objects.select_for_update().get(pk=mastery.pk)
-    params = BktParams(
-        p_init=objective.p_init, p_learn=objective.p_learn, p_slip=objective.p_slip, p_guess=objective.p_guess
-    )
+    # Read after the lock: a fit applied meanwhile (it locks these rows too) has replaced the parameters.
+    params = LearningObjective.objects.get(pk=objective.pk).bkt_params()
     p_known_before = mastery.p_known
-    mastery.p_known = bkt_update(p_known_before, correct, params)
+    mastery.p_known = bounded_update(p_known_before, correct, params)
     mastery.attempts += 1
     mastery.correct += int(correct)
     mastery.save(update_fields=["p_known", "attempts", "correct", "updated_at"])
-    return ItemResponse.objects.create(
+    response = ItemResponse.objects.create(
         learner=learner,
         item=item,
         answer=answer.strip(),
@@ -309,6 +314,78 @@ def record_answer(*, learner: AbstractBaseUser, item: PracticeItem, answer: str)
         p_known_before=p_known_before,
         p_known_after=mastery.p_known,
     )
+    if answers_on_objective(objective=objective) % REFIT_EVERY == 0:
+        transaction.on_commit(lambda: _queue_fit(objective.pk))
+    return response
+
+
+def _queue_fit(objective_id: int) -> None:
+    from edu.tasks import fit_bkt_parameters
+
+    try:
+        fit_bkt_parameters.delay(objective_id=objective_id)
+    except Exception:  # the broker is down: the nightly fit catches up; the answer is stored already
+        logger.exception("objective %s: BKT refit could not be queued", objective_id)
+
+
+@dataclass(frozen=True)
+class FitReport:
+    """What fitting one objective did: ``fit`` is None when there were too few answers (defaults kept)."""
+
+    objective_id: int
+    answers: int
+    learners: int
+    fit: BktFit | None
+    masteries_replayed: int = 0
+
+
+def fit_objective_parameters(*, objective: LearningObjective) -> FitReport:
+    """Fit the objective's BKT parameters to its stored answers and re-estimate its learners' mastery.
+
+    The fit (seconds, on a bounded grid: ``bkt_fit.fit_bkt``) runs outside any transaction; storing it
+    and replaying every learner's answers with the new parameters is one short atomic step, so the
+    mastery shown is always what the current parameters make of the answers. With too little data the
+    objective keeps its parameters and nothing is written.
+    """
+    sequences = answer_sequences(objective=objective, students_only=True)
+    answers = sum(len(sequence) for sequence in sequences.values())
+    fit = fit_bkt(sequences.values())
+    if fit is None:
+        return FitReport(objective_id=objective.pk, answers=answers, learners=len(sequences), fit=None)
+    replayed = _apply_fit(objective=objective, fit=fit)
+    return FitReport(
+        objective_id=objective.pk, answers=fit.answers, learners=fit.learners, fit=fit, masteries_replayed=replayed
+    )
+
+
+@transaction.atomic
+def _apply_fit(*, objective: LearningObjective, fit: BktFit) -> int:
+    objective = LearningObjective.objects.select_for_update().get(pk=objective.pk)
+    params = fit.params
+    objective.fitted_p_init, objective.fitted_p_learn = params.p_init, params.p_learn
+    objective.fitted_p_slip, objective.fitted_p_guess = params.p_slip, params.p_guess
+    objective.fitted_answers, objective.fitted_at = fit.answers, timezone.now()
+    objective.save(
+        update_fields=[
+            "fitted_p_init", "fitted_p_learn", "fitted_p_slip", "fitted_p_guess", "fitted_answers", "fitted_at"
+        ]
+    )
+    masteries = list(Mastery.objects.select_for_update().filter(objective=objective).order_by("pk"))
+    sequences = answer_sequences(objective=objective)  # after the locks: answers stored meanwhile count
+    for mastery in masteries:
+        mastery.p_known = replay(sequences.get(mastery.learner_id, ()), params)
+    Mastery.objects.bulk_update(masteries, ["p_known"])
+    return len(masteries)
+
+
+def refit_objectives(*, course: Course | None = None, objective_id: int | None = None) -> list[FitReport]:
+    """Fit one objective, every objective of ``course``, or (neither given: the nightly job) all of them."""
+    objectives = LearningObjective.objects.order_by("course_id", "order", "code")
+    if course is not None:
+        objectives = objectives.filter(course=course)
+    if objective_id is not None:
+        objectives = objectives.filter(pk=objective_id)
+    return [fit_objective_parameters(objective=objective) for objective in objectives]
 
 
 @transaction.atomic

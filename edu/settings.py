@@ -347,9 +347,11 @@ EMAIL_HOST_USER = env_str("DJANGO_EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("DJANGO_EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "glossa@localhost")
-# Celery beat (docker-compose's beat service): daily purge of safeguarding alerts past retention.
+# Celery beat (docker-compose's beat service): daily purge of safeguarding alerts past retention, and a
+# daily refit of every objective's BKT parameters to its answers (also queued every 100 answers).
 CELERY_BEAT_SCHEDULE = {
     "safeguarding-retention": {"task": "safeguarding.purge_expired_alerts", "schedule": 24 * 3600},
+    "bkt-refit": {"task": "edu.fit_bkt_parameters", "schedule": 24 * 3600},
 }
 
 # Redis redelivers a message its consumer never acknowledged after this many seconds: longer than

@@ -1,18 +1,24 @@
 """The pure learner-model mathematics (edu/learner_model.py): numbers worked out by hand."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from edu.learner_model import (
     MASTERED,
+    MAX_SWING,
     BktParams,
     Verdict,
     adjust_reading_level,
     answer_verdict,
     bkt_update,
+    bounded_update,
     choice_index,
+    next_objective,
     normalise_answer,
     parse_number,
     posterior_known,
+    replay,
     short_answer_matches,
     shuffled_choices,
     unlocked_objectives,
@@ -71,6 +77,89 @@ class TestBktUpdate:
     def test_nonsensical_parameters_are_refused(self, fields):
         with pytest.raises(ValueError):
             BktParams(**fields)
+
+
+class TestTheSwingBound:
+    def test_a_first_right_answer_moves_the_estimate_20_points_where_bkt_alone_moves_it_40(self):
+        assert bkt_update(0.2, True, DEFAULTS) == pytest.approx(0.6)
+        assert bounded_update(0.2, True, DEFAULTS) == pytest.approx(0.4)
+
+    def test_a_slip_on_a_nearly_mastered_objective_costs_20_points_not_30(self):
+        # BKT: 0.9 * 0.1 / (0.09 + 0.1 * 0.8) = 9/17; + 8/17 * 0.15 = 0.6
+        assert bkt_update(0.9, False, DEFAULTS) == pytest.approx(0.6)
+        assert bounded_update(0.9, False, DEFAULTS) == pytest.approx(0.7)
+
+    def test_moves_within_the_bound_are_bkts_own(self):
+        # From 0.4, wrong: 0.04 / (0.04 + 0.48) = 1/13; + 12/13 * 0.15 = 2.8/13 (18.5 points down)
+        assert bounded_update(0.4, False, DEFAULTS) == pytest.approx(2.8 / 13)
+
+    @given(
+        p_known=st.floats(0.0, 1.0),
+        correct=st.booleans(),
+        p_init=st.floats(0.0, 1.0),
+        p_learn=st.floats(0.0, 1.0),
+        p_slip=st.floats(0.0, 0.5),
+        p_guess=st.floats(0.0, 0.5),
+    )
+    def test_no_answer_moves_the_estimate_more_than_the_bound_nor_the_other_way_than_bkt(
+        self, p_known, correct, p_init, p_learn, p_slip, p_guess
+    ):
+        params = BktParams(p_init=p_init, p_learn=p_learn, p_slip=p_slip, p_guess=p_guess)
+        bounded, full = bounded_update(p_known, correct, params), bkt_update(p_known, correct, params)
+        assert abs(bounded - p_known) <= MAX_SWING + 1e-12
+        assert 0.0 <= bounded <= 1.0
+        assert (bounded - p_known) * (full - p_known) >= 0  # same direction, never further
+
+    def test_mastery_takes_four_right_answers_in_a_row_from_the_default_prior(self):
+        # 0.2 -> 0.4 -> 0.6 -> 0.8 -> 0.955 (BKT from 0.8: 0.72 / 0.76 = 0.947; + 0.053 * 0.15)
+        assert replay([True] * 3, DEFAULTS) < MASTERED <= replay([True] * 4, DEFAULTS)
+
+    def test_replay_starts_from_the_prior_and_applies_each_answer_in_order(self):
+        assert replay([], DEFAULTS) == 0.2
+        assert replay([True, False], DEFAULTS) == pytest.approx(2.8 / 13)
+
+
+class TestNextObjective:
+    """The next step: among unlocked objectives, where one answer most likely teaches or unlocks."""
+
+    # a -> b -> c, and d with no prerequisites and nothing waiting on it
+    PREREQUISITES = {"b": ["a"], "c": ["b"]}
+
+    def test_a_foundation_comes_before_an_equally_weak_objective_nothing_waits_on(self):
+        # a: 0.7 to learn + 0.3 x 0.8 to unlock b = 0.94; d: 0.7
+        assert next_objective({"a": 0.3, "b": 0.2, "c": 0.2, "d": 0.3}, self.PREREQUISITES) == "a"
+
+    def test_the_weakest_comes_first_when_nothing_waits_on_either(self):
+        assert next_objective({"a": 0.4, "d": 0.2}, {}) == "d"
+
+    def test_a_likely_known_foundation_is_confirmed_a_likely_known_leaf_is_left_for_later(self):
+        # a: 0.1 + 0.9 x 0.9 = 0.91; d: 0.15
+        assert next_objective({"a": 0.9, "b": 0.1, "c": 0.1, "d": 0.85}, self.PREREQUISITES) == "a"
+
+    def test_an_objective_to_learn_beats_a_confirmation(self):
+        # a: 0.4 + 0.6 x 0.8 = 0.88; d: 0.95
+        assert next_objective({"a": 0.6, "b": 0.2, "c": 0.2, "d": 0.05}, self.PREREQUISITES) == "d"
+
+    def test_confirming_unlocks_nothing_once_what_waits_is_mastered(self):
+        # b is mastered already (say from a guessing streak): confirming a unlocks nothing new
+        assert next_objective({"a": 0.9, "b": 0.97, "c": 0.97, "d": 0.5}, self.PREREQUISITES) == "d"
+
+    def test_an_objective_waiting_on_two_is_likelier_unlocked_by_the_better_known_other(self):
+        # e needs a and d. Confirming a unlocks e only if d is known too (0.9 vs 0.3)
+        prerequisites = {"e": ["a", "d"]}
+        assert next_objective({"a": 0.6, "d": 0.9, "e": 0.1}, prerequisites) == "a"  # a: 0.4 + 0.6*0.81
+        assert next_objective({"a": 0.6, "d": 0.3, "e": 0.1}, prerequisites) == "d"  # d: 0.7 + 0.3*0.54
+
+    def test_a_locked_objective_is_never_chosen_however_weak(self):
+        assert next_objective({"a": 0.94, "b": 0.01, "c": 0.01}, self.PREREQUISITES) == "a"
+
+    def test_ties_go_to_the_earlier_objective(self):
+        assert next_objective({"d": 0.2, "x": 0.2}, {}) == "d"
+        assert next_objective({"d": 0.2, "x": 0.2}, {}, order=["x", "d"]) == "x"
+
+    def test_nothing_is_next_when_everything_is_mastered_or_locked_in_a_cycle(self):
+        assert next_objective({"a": 0.99, "b": 0.95}, {"b": ["a"]}) is None
+        assert next_objective({"a": 0.1, "b": 0.1}, {"a": ["b"], "b": ["a"]}) is None
 
 
 class TestPrerequisiteRule:

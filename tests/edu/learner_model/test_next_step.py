@@ -65,8 +65,10 @@ def test_an_unmastered_prerequisite_keeps_its_dependants_locked(course, chain):
     MasteryFactory(learner=learner, objective=cells, p_known=0.94)
     MasteryFactory(learner=learner, objective=measurement, p_known=0.9)
     step = next_step(learner=learner, course=course)
-    assert step.objective == measurement
-    assert step.p_known == pytest.approx(0.9)
+    # photosynthesis (0.2) is the weakest but waits on cells; an answer on cells (likely known, and what
+    # photosynthesis waits for) is worth more than one on measurement (likely known, unlocks nothing).
+    assert step.objective == cells
+    assert step.p_known == pytest.approx(0.94)
 
 
 def test_ties_go_to_the_earlier_objective(course, chain):
