@@ -110,7 +110,11 @@ def test_feedback_on_an_explanation_moves_the_reading_level(client, world):
     response = signed_in(client, world.users["student"]).post(
         reverse("portal:feedback", args=[world.interaction.pk]), {"feedback": "too_hard"}, HTTP_HX_REQUEST="true"
     )
-    assert response.status_code == 200 and "simpler" in response.content.decode()
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'role="status"' in page
+    # 6.0 is the middle band: "too hard" moves it into the simple one, and the page says what that changes
+    assert "short sentences and simpler words" in page and "Ask your question again" in page
     world.interaction.refresh_from_db()
     assert world.interaction.feedback == "too_hard"
     assert LearnerProfile.objects.get(user=world.users["student"]).reading_level < 6.0
