@@ -175,8 +175,8 @@ def adjust_reading_level(current: float, feedback: str, *, written_for: float | 
 
 # What the student reads after their feedback: what changes in the next explanation, by band move.
 _BAND_CHANGES = {
-    ("advanced", "middle"): "Your next explanations will use shorter sentences (about 15 words), "
-                            "explain the science words they use and add less extra detail.",
+    ("advanced", "middle"): "Your next explanations will be shorter, with fewer and plainer sentences "
+                            "and less extra detail.",
     ("middle", "simple"): "Your next explanations will use short sentences and simpler words: "
                           "long sentences from your course are split into short ones.",
     ("advanced", "simple"): "Your next explanations will use short sentences and simpler words: "

@@ -284,7 +284,10 @@ def _extractive(
     Only whole statements count (not questions from "check your understanding" sections, headings
     or sentences cut by chunking). The statements that answer the question's kind come first (see
     ``answering_statement``); then a simple-band reader gets the easier of the next two (easier but
-    off-topic sentences further down would not answer the question), others the next ones up to three.
+    off-topic sentences further down would not answer the question), a middle-band reader the easiest
+    of the next three, two statements in all, an advanced reader the next ones up to three. So the
+    quoted answer changes from band to band: "too hard" moves a learner one band down (edu.learner_model)
+    and must show in the next answer to the same question.
     """
     ranked = _ranked_statements(question, sources, embedder)
     answering = _answering(question, sources, embedder)
@@ -296,8 +299,11 @@ def _extractive(
             rest.append(item)
     if not answering:
         answering, rest = [rest[0][1]] if rest else [], rest[1:]
-    if reading_band(reading_level).name == "simple":
+    band = reading_band(reading_level).name
+    if band == "simple":
         rest = sorted(rest[:2], key=lambda item: fk_grade(item[1].sentence))[: max(0, 2 - len(answering))]
+    elif band == "middle":
+        rest = sorted(rest[:3], key=lambda item: fk_grade(item[1].sentence))[: max(0, 2 - len(answering))]
     else:
         rest = rest[: max(0, EXTRACTIVE_SENTENCES - len(answering))]
     return [*answering, *(verdict for _, verdict in sorted(rest, key=lambda item: item[0]))]

@@ -145,7 +145,7 @@ class TestReadingLevel:
 
     def test_the_message_says_what_changes(self):
         assert "short sentences and simpler words" in reading_change_message(7.0, 5.5, "too_hard")
-        assert "shorter sentences" in reading_change_message(10.0, 8.5, "too_hard")
+        assert "fewer and plainer sentences" in reading_change_message(10.0, 8.5, "too_hard")
         assert "already use the simplest style" in reading_change_message(4.5, 3.75, "too_hard")
         assert "full scientific terms" in reading_change_message(7.0, 9.25, "too_easy")
 

@@ -57,7 +57,7 @@ def test_one_too_hard_crosses_into_the_next_simpler_band_and_says_so():
     profile = LearnerProfileFactory(reading_level=10.0)
     result = record_feedback(interaction=InteractionFactory(learner=profile.user), feedback="too_hard")
     assert result.reading_level_after == 8.5
-    assert "shorter sentences" in result.message
+    assert "fewer and plainer sentences" in result.message
     again = record_feedback(interaction=InteractionFactory(learner=profile.user), feedback="too_hard")
     assert again.reading_level_after == 5.5
     assert "short sentences and simpler words" in again.message

@@ -42,6 +42,14 @@ def test_a_simple_band_reader_gets_the_two_easiest_of_the_most_relevant_statemen
     assert len(quoted) == 2
 
 
+def test_a_middle_band_reader_gets_fewer_easier_statements_than_an_advanced_one():
+    """One "too hard" moves an advanced reader to the middle band: the quoted answer must change with it."""
+    middle = _extractive(QUESTION, SOURCES, get_embedder(), reading_level=7)
+    advanced = _extractive(QUESTION, SOURCES, get_embedder(), reading_level=11)
+    assert len(middle) == 2 and len(advanced) == 3
+    assert _grade(" ".join(v.sentence for v in middle)) <= _grade(" ".join(v.sentence for v in advanced))
+
+
 def test_an_advanced_reader_given_one_sentence_gets_new_statements_from_the_sources():
     said = _said("The Sun heats water in oceans and lakes.")
 
