@@ -120,6 +120,16 @@ def test_feedback_on_an_explanation_moves_the_reading_level(client, world):
     assert LearnerProfile.objects.get(user=world.users["student"]).reading_level < 6.0
 
 
+def test_the_dyslexia_setting_styles_every_page_of_that_student_only(client, world):
+    student = world.users["student"]
+    LearnerProfile.objects.filter(user=student).update(accessibility_needs=["dyslexia"])
+    client = signed_in(client, student)
+    for url in (reverse("portal:home"), reverse("portal:ask", args=[world.course.slug]), reverse("portal:profile")):
+        assert re.search(r'<body[^>]* class="dyslexia-friendly"', client.get(url).content.decode()), url
+    teacher_page = signed_in(client, world.users["teacher"]).get(reverse("portal:home")).content.decode()
+    assert "dyslexia-friendly" not in teacher_page
+
+
 def test_dashboard_offers_the_next_practice_question_and_grading_it_moves_mastery(client, world):
     client = signed_in(client, world.users["student"])
     page = client.get(reverse("portal:home")).content.decode()
