@@ -14,7 +14,7 @@ LLAMA_CPP := llama-cpp-python==0.3.36
 LLAMA_CMAKE_ARGS ?= $(if $(filter x86_64,$(shell uname -m)),-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON)
 WHEEL_CACHE ?= $(HOME)/.cache/glossa/wheels
 
-.PHONY: install browser db run stop test test-fast lint bench bench-privacy bench-diagrams bench-ingest bench-retrieval bench-explain bench-grounding bench-realtext bench-figures bench-generation bench-learner bench-safeguarding train-safeguarding eval-retrieval clean
+.PHONY: install browser db run stop test test-fast lint bench bench-privacy bench-diagrams bench-ingest bench-retrieval bench-explain bench-grounding bench-realtext bench-figures bench-generation bench-learner bench-feedback bench-safeguarding train-safeguarding eval-retrieval clean
 
 install: $(STAMP)
 
@@ -60,7 +60,7 @@ lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 
-bench: bench-privacy bench-diagrams bench-ingest bench-retrieval bench-explain bench-grounding bench-realtext bench-figures bench-generation bench-learner bench-safeguarding
+bench: bench-privacy bench-diagrams bench-ingest bench-retrieval bench-explain bench-grounding bench-realtext bench-figures bench-generation bench-learner bench-feedback bench-safeguarding
 
 bench-privacy: install db
 	$(PY) benchmarks/privacy_bench.py
@@ -92,6 +92,9 @@ bench-generation: install db
 
 bench-learner: install db
 	$(PY) benchmarks/learner_bench.py
+
+bench-feedback: install db
+	$(PY) benchmarks/feedback_bench.py
 
 # SAFEGUARDING_BENCH_ARGS, e.g. --set blind=/path/set.jsonl --screeners rules --alerts 0 --skip-explain
 bench-safeguarding: install db

@@ -8,7 +8,7 @@ from edu.embeddings import (
     get_embedder,
     resolve_model,
 )
-from edu.learner_model import MASTERED
+from edu.learner_model import MASTERED, READING_BAND_TOPS, reading_band_name
 from edu.models import (
     Course,
     Enrollment,
@@ -38,6 +38,7 @@ from edu.selectors import (
     stuck_learners,
 )
 from edu.services import (
+    FeedbackResult,
     ImportReport,
     ItemImportError,
     UnsupportedFileType,
@@ -111,4 +112,5 @@ __all__ = [
     "stuck_learners",
     "update_practice_item",
 ]
+__all__ += ["FeedbackResult", "READING_BAND_TOPS", "reading_band_name"]  # the explainer's reading bands
 __all__ += ["create_course", "create_objective"]  # retrieval evaluation builds its courses with them

@@ -10,10 +10,12 @@ system user and its files stay inside the project's ``var/`` directory.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import pwd
 import shutil
+import signal
 import socket
 import stat
 import subprocess
@@ -102,12 +104,44 @@ class EmbeddedDatabase:
         self._ensure_database()
         return f"started on {self.host}:{self.port} (data in {self.data_dir})"
 
-    def stop(self) -> str:
+    def stop(self, *, grace: float = 60.0, immediate_grace: float = 10.0) -> str:
+        """Stop the server and every process of it, so nothing outlives `make stop`.
+
+        First a fast shutdown (sessions ended, a checkpoint written), waited for ``grace`` seconds; then an
+        immediate one (the next start recovers from the log), waited for ``immediate_grace``; then SIGKILL
+        to the postmaster and all its children (a hung or stopped server). Data survives all three.
+        """
         if not self.is_running():
             return "not running"
-        self._run(["pg_ctl", "-D", str(self.data_dir), "-w", "-m", "fast", "stop"],
-                  run_as=self._system_user(), what="stop PostgreSQL")
-        return "stopped"
+        for mode, wait in (("fast", grace), ("immediate", immediate_grace)):
+            try:
+                self._run(["pg_ctl", "-D", str(self.data_dir), "-w", "-t", str(max(1, round(wait))), "-m", mode,
+                           "stop"], run_as=self._system_user(), what=f"stop PostgreSQL ({mode})")
+            except EmbeddedDatabaseError:
+                continue
+            return "stopped" if mode == "fast" else f"stopped (immediate shutdown: no fast one within {grace:.0f} s)"
+        killed = self._kill_server_processes()
+        return f"killed {killed} server process(es): no shutdown within {grace + immediate_grace:.0f} s"
+
+    def server_processes(self) -> list[int]:
+        """The postmaster named by postmaster.pid and every process below it (live ones only)."""
+        try:
+            postmaster = int((self.data_dir / "postmaster.pid").read_text().splitlines()[0])
+        except (OSError, ValueError, IndexError):
+            return []
+        if not _is_postgres_process(postmaster):
+            return []
+        return [postmaster, *_descendants(postmaster)]
+
+    def _kill_server_processes(self) -> int:
+        processes = self.server_processes()
+        for pid in processes:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        deadline = time.monotonic() + 5
+        while any(_alive(pid) for pid in processes) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return len(processes)
 
     def status(self) -> str:
         if self.is_running():
@@ -222,3 +256,32 @@ def _is_postgres_process(pid: int) -> bool:
     comm = stat_line[stat_line.index("(") + 1 : stat_line.rindex(")")]
     state = stat_line[stat_line.rindex(")") + 2 :].split(" ", 1)[0]
     return "postgres" in comm and state not in {"Z", "X"}
+
+
+def _alive(pid: int) -> bool:
+    """True while ``pid`` is a process that has not exited (a zombie has)."""
+    try:
+        stat_line = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat_line[stat_line.rindex(")") + 2 :].split(" ", 1)[0] not in {"Z", "X"}
+
+
+def _descendants(pid: int) -> list[int]:
+    """Every live process whose parent chain leads to ``pid`` (read from /proc)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat_line = (entry / "stat").read_text()
+        except OSError:
+            continue
+        parent = int(stat_line[stat_line.rindex(")") + 2 :].split(" ")[1])
+        children.setdefault(parent, []).append(int(entry.name))
+    found, pending = [], [pid]
+    while pending:
+        for child in children.get(pending.pop(), []):
+            found.append(child)
+            pending.append(child)
+    return [child for child in found if _alive(child)]

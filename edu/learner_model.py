@@ -10,7 +10,8 @@
   one where an answer is most likely useful: it teaches (the learner probably does not know it yet) or
   it gathers the evidence that unlocks an objective waiting on it. The older rule, the weakest unlocked
   objective (``weakest_unlocked``), is kept as the benchmark's baseline.
-- The working reading level: explanation feedback moves it by a fixed step, clamped to the grade scale.
+- The working reading level: explanation feedback moves it into the next simpler or harder band of the
+  explainer, clamped to the grade scale.
 - Grading of practice answers: short answers compare normalised text (case, articles, plurals and
   one-letter typos aside), and numbers numerically; a near miss is told to check the spelling.
 - Multiple-choice order: shuffled per attempt, the same within one attempt.
@@ -36,8 +37,14 @@ MASTERED = 0.95
 # least four right answers in a row from the default prior, and no single answer flips a verdict far.
 MAX_SWING = 0.2
 
-# Reading level (a Flesch-Kincaid grade): one "too hard"/"too easy" moves it by three quarters of a
-# grade; a few consistent clicks cross a grade band, a single click does not swing the explanations.
+# Reading level (a Flesch-Kincaid grade). The explainer writes in three bands (see rag.prompting and
+# rag.tailoring): up to SIMPLE_TOP short sentences and everyday words, long course sentences split; up to
+# MIDDLE_TOP sentences of about 15 words with science words explained; above that the full terms and
+# added detail. Within a band the answer barely changes, so feedback moves the level across a band edge
+# (see adjust_reading_level); READING_LEVEL_STEP is the move where no band is left to cross.
+SIMPLE_TOP = 5.5
+MIDDLE_TOP = 8.5
+READING_BAND_TOPS = (("simple", SIMPLE_TOP), ("middle", MIDDLE_TOP), ("advanced", float("inf")))
 READING_LEVEL_STEP = 0.75
 READING_LEVEL_MIN = 1.0
 READING_LEVEL_MAX = 16.0
@@ -46,7 +53,6 @@ TOO_HARD = "too_hard"
 TOO_EASY = "too_easy"
 HELPFUL = "helpful"
 FEEDBACK_VALUES = (HELPFUL, TOO_HARD, TOO_EASY)
-_READING_LEVEL_DELTA = {TOO_HARD: -READING_LEVEL_STEP, TOO_EASY: READING_LEVEL_STEP, HELPFUL: 0.0}
 
 K = TypeVar("K", bound=Hashable)
 
@@ -181,17 +187,88 @@ def next_objective(
     return max(candidates, key=lambda o: (usefulness(o), -p_known[o], -position.get(o, len(position))))
 
 
-def adjust_reading_level(current: float, feedback: str, *, replaces: str = "") -> float:
-    """The working reading level after one piece of explanation feedback.
+def reading_band_name(level: float) -> str:
+    """The explainer's band for a reading level: "simple", "middle" or "advanced"."""
+    return next(name for name, top in READING_BAND_TOPS if level <= top)
 
-    "too hard" lowers it and "too easy" raises it by READING_LEVEL_STEP; "helpful" confirms the level,
-    so it stays. ``replaces`` is the feedback previously given on the same explanation: a learner who
-    changes their mind moves the level once, not twice. Clamped to the 1..16 grade scale.
+
+def _clamped(level: float) -> float:
+    return min(READING_LEVEL_MAX, max(READING_LEVEL_MIN, level))
+
+
+def simpler_level(level: float) -> float:
+    """The level one "too hard" leads to: inside the next simpler band (its top, or a step lower when
+    that is lower still), so the next explanation is written in a simpler style. In the simplest band
+    there is no simpler style: the level goes down one step."""
+    index = [name for name, _ in READING_BAND_TOPS].index(reading_band_name(level))
+    target = level - READING_LEVEL_STEP
+    if index > 0:
+        target = min(target, READING_BAND_TOPS[index - 1][1])
+    return _clamped(target)
+
+
+def harder_level(level: float) -> float:
+    """The reverse of ``simpler_level``: one step into the next harder band (or one step up in the last)."""
+    index = [name for name, _ in READING_BAND_TOPS].index(reading_band_name(level))
+    target = level + READING_LEVEL_STEP
+    if index < len(READING_BAND_TOPS) - 1:
+        target = max(target, READING_BAND_TOPS[index][1] + READING_LEVEL_STEP)
+    return _clamped(target)
+
+
+def adjust_reading_level(current: float, feedback: str, *, written_for: float | None = None,
+                         replaces: str = "") -> float:
+    """The working reading level after one piece of feedback on an explanation written for ``written_for``.
+
+    Why bands: within one band the explainer writes the same answer, so a small step left the next
+    explanation of the same question word for word the same. "too hard" therefore brings the level to
+    at most ``simpler_level(written_for)`` (the next simpler band), "too easy" to at least
+    ``harder_level(written_for)``; a level already there stays (feedback on an older explanation does
+    not push it further). "helpful" keeps the level, or, replacing an earlier verdict on the same
+    explanation, restores the level it was written for. Because every move is measured from the
+    explanation's own level, changing one's mind never moves the level twice.
+    ``written_for`` defaults to ``current``.
     """
     if feedback not in FEEDBACK_VALUES or replaces not in (*FEEDBACK_VALUES, ""):
         raise ValueError(f"feedback must be one of {', '.join(FEEDBACK_VALUES)}")
-    level = current + _READING_LEVEL_DELTA.get(feedback, 0.0) - _READING_LEVEL_DELTA.get(replaces, 0.0)
-    return min(READING_LEVEL_MAX, max(READING_LEVEL_MIN, level))
+    base = current if written_for is None else written_for
+    if feedback == TOO_HARD:
+        return _clamped(min(current, simpler_level(base)))
+    if feedback == TOO_EASY:
+        return _clamped(max(current, harder_level(base)))
+    return _clamped(base if replaces in (TOO_HARD, TOO_EASY) else current)
+
+
+# What the student reads after their feedback: what changes in the next explanation, by band move.
+_BAND_CHANGES = {
+    ("advanced", "middle"): "Your next explanations will be shorter, with fewer and plainer sentences "
+                            "and less extra detail.",
+    ("middle", "simple"): "Your next explanations will use short sentences and simpler words: "
+                          "long sentences from your course are split into short ones.",
+    ("advanced", "simple"): "Your next explanations will use short sentences and simpler words: "
+                            "long sentences from your course are split into short ones.",
+    ("simple", "middle"): "Your next explanations will use longer sentences and more science words, "
+                          "each one explained.",
+    ("middle", "advanced"): "Your next explanations will use the full scientific terms and add more "
+                            "detail from your course.",
+    ("simple", "advanced"): "Your next explanations will use the full scientific terms and add more "
+                            "detail from your course.",
+}
+
+
+def reading_change_message(before: float, after: float, feedback: str) -> str:
+    """One sentence that says truthfully what the feedback changed (or that nothing could change)."""
+    band_before, band_after = reading_band_name(before), reading_band_name(after)
+    if band_before != band_after:
+        return _BAND_CHANGES[(band_before, band_after)]
+    if feedback == TOO_HARD and band_after == "simple":
+        return ("Your explanations already use the simplest style: short sentences and everyday words. "
+                "If this one was still hard, ask your teacher to go through it with you.")
+    if feedback == TOO_EASY and band_after == "advanced":
+        return "Your explanations already use the most detailed style, with the full scientific terms."
+    if feedback in (TOO_HARD, TOO_EASY):
+        return "Your explanations are already at that level."
+    return "Glad it helped: your explanations stay as they are."
 
 
 _NUMBER = re.compile(r"^[+-]?(\d+/\d+|\d+(\.\d*)?|\.\d+)$")

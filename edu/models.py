@@ -282,6 +282,7 @@ class Interaction(models.Model):
         "question_redacted": "redacted learner text; erased with the learner",
         "answer_redacted": "redacted generated text; erased with the learner",
         "feedback": "erased with the learner",
+        "reading_level": "erased with the learner",
     }
 
     class Feedback(models.TextChoices):
@@ -300,6 +301,11 @@ class Interaction(models.Model):
     timings = models.JSONField(default=dict, blank=True)
     model_name = models.CharField(max_length=200, blank=True)
     feedback = models.CharField(max_length=16, choices=Feedback.choices, blank=True, default="")
+    reading_level = models.FloatField(
+        null=True, blank=True,
+        help_text="The learner's working reading level this explanation was written for; feedback on it moves "
+                  "the level from here (explanations stored before it was recorded: the level at first feedback).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

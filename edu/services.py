@@ -24,7 +24,14 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from edu.bkt_fit import REFIT_EVERY, BktFit, fit_bkt
-from edu.learner_model import FEEDBACK_VALUES, adjust_reading_level, bounded_update, choice_index, replay
+from edu.learner_model import (
+    FEEDBACK_VALUES,
+    adjust_reading_level,
+    bounded_update,
+    choice_index,
+    reading_change_message,
+    replay,
+)
 from edu.models import (
     ITEM_PROMPT_MAX_CHARS,
     Course,
@@ -393,32 +400,55 @@ def record_interaction(
     *, learner: AbstractBaseUser, course: Course, conversation_id: uuid.UUID, question_redacted: str,
     answer_redacted: str, citations: list[dict], grounding: dict, timings: dict, model_name: str,
 ) -> Interaction:
-    """One question and its explanation, stored as the explainer produced them: redacted, never raw."""
+    """One question and its explanation, stored as the explainer produced them: redacted, never raw.
+
+    The learner's working reading level is kept with it, so feedback on this explanation is measured
+    from the level it was written for."""
+    level = LearnerProfile.objects.filter(user=learner).values_list("reading_level", flat=True).first()
     return Interaction.objects.create(
         learner=learner, course=course, conversation_id=conversation_id, question_redacted=question_redacted,
         answer_redacted=answer_redacted, citations=citations, grounding=grounding, timings=timings,
-        model_name=model_name[:200],
+        model_name=model_name[:200], reading_level=level,
     )
 
 
+@dataclass(frozen=True)
+class FeedbackResult:
+    """What one piece of feedback did: the stored interaction and the reading level before and after."""
+
+    interaction: Interaction
+    reading_level_before: float
+    reading_level_after: float
+    message: str  # for the student: what changes in their next explanations
+
+
 @transaction.atomic
-def record_feedback(*, interaction: Interaction, feedback: str) -> Interaction:
+def record_feedback(*, interaction: Interaction, feedback: str) -> FeedbackResult:
     """Store the learner's verdict on an explanation and move their working reading level by it.
 
-    Giving the same feedback twice moves the level once; changing one's mind replaces the earlier move.
+    "too hard" moves the level into the next simpler band of the explainer, "too easy" into the next
+    harder one (see ``adjust_reading_level``), so the next explanation of the same question reads
+    differently. Giving the same feedback twice moves the level once; changing one's mind replaces the
+    earlier move.
     """
     if feedback not in FEEDBACK_VALUES:
         raise ValueError(f"Feedback must be one of: {', '.join(FEEDBACK_VALUES)}.")
     interaction = Interaction.objects.select_for_update().get(pk=interaction.pk)
+    profile, _ = LearnerProfile.objects.select_for_update().get_or_create(user_id=interaction.learner_id)
+    before = profile.reading_level
     previous = interaction.feedback
     if previous == feedback:
-        return interaction
-    profile, _ = LearnerProfile.objects.select_for_update().get_or_create(user_id=interaction.learner_id)
-    profile.reading_level = adjust_reading_level(profile.reading_level, feedback, replaces=previous)
+        return FeedbackResult(interaction, before, before, reading_change_message(before, before, feedback))
+    if interaction.reading_level is None:  # stored before levels were recorded: it was read at this level
+        interaction.reading_level = before
+    profile.reading_level = adjust_reading_level(
+        before, feedback, written_for=interaction.reading_level, replaces=previous
+    )
     profile.save(update_fields=["reading_level", "updated_at"])
     interaction.feedback = feedback
-    interaction.save(update_fields=["feedback"])
-    return interaction
+    interaction.save(update_fields=["feedback", "reading_level"])
+    after = profile.reading_level
+    return FeedbackResult(interaction, before, after, reading_change_message(before, after, feedback))
 
 
 # --- CSV import of practice items ---

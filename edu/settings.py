@@ -117,6 +117,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "edu.portal.safeguarding_views.nav",  # the safeguarding lead's badge of waiting alerts
+                "edu.portal.context.reading_preferences",  # a learner's dyslexia-friendly setting, on every page
             ],
         },
     },

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from edu.api import READING_BAND_TOPS
 from rag.grounding import content_terms, split_sentences
 
 MAX_SOURCES = 3
@@ -26,13 +27,16 @@ class ReadingBand:
     style: str
 
 
-# Concrete, countable instructions: small models ignore vague ones like "keep it simple".
+# Concrete, countable instructions: small models ignore vague ones like "keep it simple". The band
+# edges belong to the learner model (feedback moves a learner across them), so they come from edu.
+_TOPS = dict(READING_BAND_TOPS)
 READING_BANDS = (
-    ReadingBand("simple", 5.5, "Use short sentences of at most 10 words. Use easy, everyday words. Write 3 sentences."),
-    ReadingBand("middle", 8.5, "Use clear sentences of about 15 words. Explain any science word you use. "
-                               "Write 3 or 4 sentences."),
-    ReadingBand("advanced", float("inf"), "Write precise, well-connected sentences using the correct scientific "
-                                          "terms. Write 4 sentences."),
+    ReadingBand("simple", _TOPS["simple"],
+                "Use short sentences of at most 10 words. Use easy, everyday words. Write 3 sentences."),
+    ReadingBand("middle", _TOPS["middle"],
+                "Use clear sentences of about 15 words. Explain any science word you use. Write 3 or 4 sentences."),
+    ReadingBand("advanced", _TOPS["advanced"],
+                "Write precise, well-connected sentences using the correct scientific terms. Write 4 sentences."),
 )
 
 

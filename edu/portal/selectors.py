@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from edu.api import Course, Enrollment, Material
+from edu.api import Course, Enrollment, LearnerProfile, Material
 from rag.api import DiagramGraph
 
 
@@ -37,3 +37,11 @@ def course_students(*, course: Course):
         .select_related("user")
         .order_by("user__last_name", "user__first_name", "user__username")
     )
+
+
+def accessibility_needs(*, user) -> frozenset[str]:
+    """The signed-in learner's accessibility needs (a teacher or admin without a profile has none)."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    needs = LearnerProfile.objects.filter(user=user).values_list("accessibility_needs", flat=True).first()
+    return frozenset(need for need in needs or () if isinstance(need, str))

@@ -244,8 +244,9 @@ def feedback(request: HttpRequest, pk: int) -> HttpResponse:
     form = FeedbackForm(request.POST)
     if not form.is_valid():
         return HttpResponse("Choose helpful, too hard or too easy.", status=400)
-    edu_api.record_feedback(interaction=interaction, feedback=form.cleaned_data["feedback"])
-    return render(request, "portal/_feedback_thanks.html", {"feedback": form.cleaned_data["feedback"]})
+    result = edu_api.record_feedback(interaction=interaction, feedback=form.cleaned_data["feedback"])
+    context = {"feedback": form.cleaned_data["feedback"], "result": result}
+    return render(request, "portal/_feedback_thanks.html", context)
 
 
 @login_required

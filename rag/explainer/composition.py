@@ -24,6 +24,8 @@ from rag.relevance import PLACEHOLDER
 from rag.tailoring import fk_grade, tailor_sentence
 
 EXTRACTIVE_SENTENCES = 3
+# A middle-band reader's quoted answer takes the easiest statements among this many after the answering ones.
+MIDDLE_CANDIDATES = 4
 # A definition question is answered by up to this many statements that define the term, among the best ranked.
 MAX_DEFINING_STATEMENTS = 2
 DEFINITION_CANDIDATES = 6
@@ -284,20 +286,28 @@ def _extractive(
     Only whole statements count (not questions from "check your understanding" sections, headings
     or sentences cut by chunking). The statements that answer the question's kind come first (see
     ``answering_statement``); then a simple-band reader gets the easier of the next two (easier but
-    off-topic sentences further down would not answer the question), others the next ones up to three.
+    off-topic sentences further down would not answer the question), two statements in all, split into
+    short sentences later; a middle-band reader the easiest two of the next four, an advanced reader the
+    next two, three statements in all. So the quoted answer differs from band to band (in length, or in
+    the sentences chosen): "too hard" moves a learner one band down (edu.learner_model) and must show in
+    the next answer to the same question.
     """
     ranked = _ranked_statements(question, sources, embedder)
     answering = _answering(question, sources, embedder)
     said = {verdict.sentence for verdict in answering}
     rest = []
-    for item in ranked[:EXTRACTIVE_SENTENCES + len(answering)]:
+    for item in ranked[:MIDDLE_CANDIDATES + 1 + len(answering)]:  # other bands read a prefix of these
         if item[1].sentence not in said:  # the same sentence may stand in two overlapping chunks
             said.add(item[1].sentence)
             rest.append(item)
     if not answering:
         answering, rest = [rest[0][1]] if rest else [], rest[1:]
-    if reading_band(reading_level).name == "simple":
+    band = reading_band(reading_level).name
+    if band == "simple":
         rest = sorted(rest[:2], key=lambda item: fk_grade(item[1].sentence))[: max(0, 2 - len(answering))]
+    elif band == "middle":
+        easiest = sorted(rest[:MIDDLE_CANDIDATES], key=lambda item: fk_grade(item[1].sentence))
+        rest = easiest[: max(0, EXTRACTIVE_SENTENCES - len(answering))]
     else:
         rest = rest[: max(0, EXTRACTIVE_SENTENCES - len(answering))]
     return [*answering, *(verdict for _, verdict in sorted(rest, key=lambda item: item[0]))]

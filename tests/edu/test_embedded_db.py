@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import time
 from pathlib import Path
 
@@ -14,9 +15,11 @@ from django.db import connection
 
 from edu.embedded_db import EmbeddedDatabase
 
-pytestmark = pytest.mark.skipif(not settings.USES_EMBEDDED_DB, reason="DATABASE_URL points at another server")
+# The tests of the shared server need it to be the embedded one; the others start their own.
+shared_server = pytest.mark.skipif(not settings.USES_EMBEDDED_DB, reason="DATABASE_URL points at another server")
 
 
+@shared_server
 @pytest.mark.django_db
 def test_database_is_postgres_18_with_pgvector():
     with connection.cursor() as cursor:
@@ -26,16 +29,21 @@ def test_database_is_postgres_18_with_pgvector():
         assert cursor.fetchone()[0] >= "0.8"
 
 
+@shared_server
 def test_second_start_of_the_shared_server_is_a_no_op():
     assert "already running" in EmbeddedDatabase.from_settings().start()
 
 
 @pytest.fixture
 def private_server(tmp_path_factory: pytest.TempPathFactory):
-    """A second embedded server in its own folder and port, so crashing it harms nothing."""
+    """A second embedded server in its own folder and on a free port, so crashing or killing it harms
+    nothing (never the shared server a developer or another test run uses)."""
     root = Path(settings.VAR_DIR) / "test-servers" / f"pg-{os.getpid()}"
-    server = EmbeddedDatabase(root=root, host="127.0.0.1", port=settings.EMBEDDED_PG_PORT + 7,
-                              user="glossa", database="scratch")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    assert port != settings.EMBEDDED_PG_PORT
+    server = EmbeddedDatabase(root=root, host="127.0.0.1", port=port, user="glossa", database="scratch")
     yield server
     server.stop()
     import shutil
@@ -64,3 +72,36 @@ def test_lifecycle_start_status_stop_and_crash_recovery(private_server: Embedded
         assert conn.execute("SELECT body FROM note").fetchone() == ("kept",)
     assert private_server.stop() == "stopped"
     assert private_server.status() == "stopped"
+
+
+def test_stop_kills_a_server_that_does_not_shut_down(private_server: EmbeddedDatabase):
+    """A hung server (here: its postmaster stopped with SIGSTOP, so it handles no shutdown request) is
+    given the fast, then the immediate shutdown, then killed with every process of it; its data survives."""
+    private_server.start()
+    with psycopg.connect(f"host=127.0.0.1 port={private_server.port} user=glossa dbname=scratch") as conn:
+        conn.execute("CREATE TABLE note (body text)")
+        conn.execute("INSERT INTO note VALUES ('kept')")
+    processes = private_server.server_processes()
+    assert len(processes) > 1  # the postmaster and its background processes
+    os.kill(processes[0], signal.SIGSTOP)
+
+    started = time.monotonic()
+    message = private_server.stop(grace=2, immediate_grace=2)
+
+    assert message.startswith("killed") and time.monotonic() - started < 20
+    assert [pid for pid in processes if alive(pid)] == [], "a process of the server survived stop"
+    assert private_server.status() == "stopped"
+    assert private_server.start().startswith("started")  # the stale postmaster.pid is recovered
+    with psycopg.connect(f"host=127.0.0.1 port={private_server.port} user=glossa dbname=scratch") as conn:
+        assert conn.execute("SELECT body FROM note").fetchone() == ("kept",)
+    assert private_server.stop() == "stopped"
+    assert [pid for pid in private_server.server_processes()] == []
+
+
+def alive(pid: int) -> bool:
+    """A process that has not exited (a zombie waiting for its parent has)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state not in {"Z", "X"}

@@ -110,10 +110,24 @@ def test_feedback_on_an_explanation_moves_the_reading_level(client, world):
     response = signed_in(client, world.users["student"]).post(
         reverse("portal:feedback", args=[world.interaction.pk]), {"feedback": "too_hard"}, HTTP_HX_REQUEST="true"
     )
-    assert response.status_code == 200 and "simpler" in response.content.decode()
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'role="status"' in page
+    # 6.0 is the middle band: "too hard" moves it into the simple one, and the page says what that changes
+    assert "short sentences and simpler words" in page and "Ask your question again" in page
     world.interaction.refresh_from_db()
     assert world.interaction.feedback == "too_hard"
     assert LearnerProfile.objects.get(user=world.users["student"]).reading_level < 6.0
+
+
+def test_the_dyslexia_setting_styles_every_page_of_that_student_only(client, world):
+    student = world.users["student"]
+    LearnerProfile.objects.filter(user=student).update(accessibility_needs=["dyslexia"])
+    client = signed_in(client, student)
+    for url in (reverse("portal:home"), reverse("portal:ask", args=[world.course.slug]), reverse("portal:profile")):
+        assert re.search(r'<body[^>]* class="dyslexia-friendly"', client.get(url).content.decode()), url
+    teacher_page = signed_in(client, world.users["teacher"]).get(reverse("portal:home")).content.decode()
+    assert "dyslexia-friendly" not in teacher_page
 
 
 def test_dashboard_offers_the_next_practice_question_and_grading_it_moves_mastery(client, world):

@@ -35,26 +35,31 @@ class Command(BaseCommand):
             return
         self._stop_all(run_dir)  # a previous run that crashed leaves pid files behind
         bin_dir = Path(sys.executable).parent
-        processes = {
-            "worker": subprocess.Popen(
-                [str(bin_dir / "celery"), "-A", "edu", "worker", "-Q", settings.CELERY_WORKER_QUEUES,
-                 "-c", str(settings.CELERY_WORKER_CONCURRENCY), "--loglevel", "INFO", "-n", "glossa@%h"],
-                stdout=(log_dir / "worker.log").open("ab"), stderr=subprocess.STDOUT, start_new_session=True,
-            ),
-            "web": subprocess.Popen(
-                [str(bin_dir / "gunicorn"), "edu.wsgi", "--bind", bind, "--worker-class", "gthread",
-                 "--workers", "2", "--threads", "8", "--timeout", "300", "--config", "python:edu.gunicorn_config"],
-                stdout=(log_dir / "web.log").open("ab"), stderr=subprocess.STDOUT, start_new_session=True,
-            ),
+        commands = {
+            "worker": [str(bin_dir / "celery"), "-A", "edu", "worker", "-Q", settings.CELERY_WORKER_QUEUES,
+                       "-c", str(settings.CELERY_WORKER_CONCURRENCY), "--loglevel", "INFO", "-n", "glossa@%h"],
+            "web": [str(bin_dir / "gunicorn"), "edu.wsgi", "--bind", bind, "--worker-class", "gthread",
+                    "--workers", "2", "--threads", "8", "--timeout", "300", "--config", "python:edu.gunicorn_config"],
         }
-        for name, process in processes.items():
-            (run_dir / f"{name}.pid").write_text(str(process.pid))
-        self.stdout.write(self.style.SUCCESS(f"Glossa is running at http://{bind}/"))
-        self.stdout.write("Demo logins (username / password):")
-        for username, password, role in DEMO_LOGINS:
-            self.stdout.write(f"  {username:10} {password:18} {role}")
-        self.stdout.write(f"Admin console: http://{bind}/admin/   Logs: {log_dir}/   Stop: Ctrl-C or `make stop`")
+        # SIGTERM (a supervisor, `kill`) and SIGHUP (the terminal closed) stop everything like Ctrl-C does:
+        # left to Python's default, they would end this process and leave the worker and web server running.
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, _interrupt)
+        processes: dict[str, subprocess.Popen] = {}
         try:
+            for name, argv in commands.items():
+                processes[name] = subprocess.Popen(
+                    argv, stdout=(log_dir / f"{name}.log").open("ab"), stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
+                (run_dir / f"{name}.pid").write_text(str(processes[name].pid))
+            self.stdout.write(self.style.SUCCESS(f"Glossa is running at http://{bind}/"))
+            self.stdout.write("Demo logins (username / password):")
+            for username, password, role in DEMO_LOGINS:
+                self.stdout.write(f"  {username:10} {password:18} {role}")
+            self.stdout.write(
+                f"Admin console: http://{bind}/admin/   Logs: {log_dir}/   Stop: Ctrl-C or `make stop`"
+            )
             while all(process.poll() is None for process in processes.values()):
                 time.sleep(1)
             failed = [name for name, process in processes.items() if process.poll() is not None]
@@ -62,7 +67,8 @@ class Command(BaseCommand):
         except KeyboardInterrupt:
             pass
         finally:
-            signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the shutdown short
+            for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+                signal.signal(signum, signal.SIG_IGN)  # a second Ctrl-C must not cut the shutdown short
             self._stop_all(run_dir, children=list(processes.values()))
 
     def _stop_all(self, run_dir: Path, *, children: list[subprocess.Popen] = ()) -> None:
@@ -70,25 +76,27 @@ class Command(BaseCommand):
 
         ``children``: the processes this command started itself, reaped while waiting (a zombie would
         otherwise look alive until the grace time runs out)."""
-        groups: dict[str, int] = {}
+        # A child started a moment before a signal may have no pid file yet: its group is known all the same.
+        names: dict[int, str] = {child.pid: f"process {child.pid}" for child in children}
         for pid_file in run_dir.glob("*.pid"):
             try:
-                groups[pid_file.stem] = int(pid_file.read_text())
+                names[int(pid_file.read_text())] = pid_file.stem
             except ValueError:
                 pid_file.unlink(missing_ok=True)
-        running = {name: group for name, group in groups.items() if _signal_group(group, signal.SIGTERM)}
+        running = {group: name for group, name in names.items() if _signal_group(group, signal.SIGTERM)}
         deadline = time.monotonic() + self.stop_grace_seconds
         while running and time.monotonic() < deadline:
             time.sleep(0.2)
-            running = {name: group for name, group in running.items() if _group_alive(group, children)}
-        for name, group in running.items():
+            running = {group: name for group, name in running.items() if _group_alive(group, children)}
+        for group, name in running.items():
             _signal_group(group, signal.SIGKILL)
             self.stderr.write(f"killed {name}: it was still running {self.stop_grace_seconds:.0f} s after SIGTERM")
         deadline = time.monotonic() + 5
-        while any(_group_alive(group, children) for group in running.values()) and time.monotonic() < deadline:
+        while any(_group_alive(group, children) for group in running) and time.monotonic() < deadline:
             time.sleep(0.1)
-        for name in groups:
-            (run_dir / f"{name}.pid").unlink(missing_ok=True)
+        for pid_file in run_dir.glob("*.pid"):
+            pid_file.unlink(missing_ok=True)
+        for name in names.values():
             self.stdout.write(f"stopped {name}")
 
 
@@ -105,3 +113,8 @@ def _group_alive(group: int, children: list[subprocess.Popen]) -> bool:
     for child in children:
         child.poll()  # reap our own exited children
     return _signal_group(group, 0)
+
+
+def _interrupt(signum: int, frame) -> None:
+    """SIGTERM and SIGHUP end the foreground loop the way Ctrl-C does, so the shutdown runs."""
+    raise KeyboardInterrupt

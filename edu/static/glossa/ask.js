@@ -1,5 +1,7 @@
 // Streams an explanation into the page: POST the form with fetch() (CSRF token and photo included),
-// read the server-sent events as they arrive, append tokens, then show sources and feedback.
+// read the server-sent events as they arrive, append tokens, then show sources and feedback. When the
+// answer is finished the focus moves to it (the status line announces "Explanation ready."), and after
+// feedback to the message that says what changes, so keyboard and screen-reader users land on them.
 (function () {
   "use strict";
 
@@ -70,11 +72,22 @@
       if (window.htmx) window.htmx.process(ui.footer);
       const conversation = ui.form.querySelector("input[name=conversation_id]");
       if (conversation && explanation.conversation_id) conversation.value = explanation.conversation_id;
+      ui.text.setAttribute("aria-busy", "false");
       show(ui.section, "Explanation ready.");
+      ui.text.focus({ preventScroll: true });
+      ui.section.scrollIntoView({ block: "start", behavior: "auto" });
     } else if (event.event === "error") {
       show(ui.section, event.message || "The explanation failed; please try again.");
     }
   }
+
+  // The feedback form is replaced by what the feedback changed (portal/_feedback_thanks.html): focus it.
+  document.addEventListener("htmx:afterSettle", () => {
+    document.querySelectorAll(".answer-footer .feedback-thanks:not([data-announced])").forEach((thanks) => {
+      thanks.dataset.announced = "true";
+      thanks.focus();
+    });
+  });
 
   document.querySelectorAll("form[data-stream]").forEach((form) => {
     form.addEventListener("submit", (event) => {

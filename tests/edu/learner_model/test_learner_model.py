@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 from edu.learner_model import (
     MASTERED,
     MAX_SWING,
+    SIMPLE_TOP,
     BktParams,
     Verdict,
     adjust_reading_level,
@@ -18,6 +19,8 @@ from edu.learner_model import (
     normalise_answer,
     parse_number,
     posterior_known,
+    reading_band_name,
+    reading_change_message,
     replay,
     short_answer_matches,
     shuffled_choices,
@@ -193,9 +196,24 @@ class TestPrerequisiteRule:
 
 
 class TestReadingLevel:
-    def test_too_hard_lowers_and_too_easy_raises_by_three_quarters_of_a_grade(self):
-        assert adjust_reading_level(6.0, "too_hard") == 5.25
-        assert adjust_reading_level(6.0, "too_easy") == 6.75
+    """Feedback moves the level across a band edge of the explainer, so the next explanation changes."""
+
+    @pytest.mark.parametrize(("level", "band"), [(1.0, "simple"), (5.5, "simple"), (5.51, "middle"),
+                                                 (8.5, "middle"), (8.51, "advanced"), (16.0, "advanced")])
+    def test_the_bands_are_the_explainers(self, level, band):
+        from rag.prompting import reading_band
+
+        assert reading_band_name(level) == band == reading_band(level).name
+
+    @pytest.mark.parametrize(("level", "simpler"), [(10.0, 8.5), (8.6, 7.85), (8.5, 5.5), (6.0, 5.25), (5.5, 4.75)])
+    def test_too_hard_reaches_the_next_simpler_band(self, level, simpler):
+        assert adjust_reading_level(level, "too_hard") == pytest.approx(simpler)
+        if level > SIMPLE_TOP:
+            assert reading_band_name(simpler) != reading_band_name(level)
+
+    @pytest.mark.parametrize(("level", "harder"), [(4.5, 6.25), (5.5, 6.25), (6.0, 9.25), (8.5, 9.25), (10.0, 10.75)])
+    def test_too_easy_reaches_the_next_harder_band(self, level, harder):
+        assert adjust_reading_level(level, "too_easy") == pytest.approx(harder)
 
     def test_helpful_keeps_the_level(self):
         assert adjust_reading_level(6.0, "helpful") == 6.0
@@ -204,10 +222,21 @@ class TestReadingLevel:
         assert adjust_reading_level(1.3, "too_hard") == 1.0
         assert adjust_reading_level(15.5, "too_easy") == 16.0
 
-    def test_changing_ones_mind_replaces_the_earlier_move(self):
-        # 6.0 - 0.75 (too hard) = 5.25; now "too easy" instead: + 0.75 (undo) + 0.75 = 6.75
-        assert adjust_reading_level(5.25, "too_easy", replaces="too_hard") == 6.75
-        assert adjust_reading_level(5.25, "helpful", replaces="too_hard") == 6.0
+    def test_changing_ones_mind_is_measured_from_the_explanations_own_level(self):
+        # Written for 6.0; "too hard" brought it to 5.25; "too easy" instead gives what it would have given.
+        assert adjust_reading_level(5.25, "too_easy", written_for=6.0, replaces="too_hard") == 9.25
+        assert adjust_reading_level(9.25, "too_hard", written_for=6.0, replaces="too_easy") == 5.25
+        assert adjust_reading_level(5.25, "helpful", written_for=6.0, replaces="too_hard") == 6.0
+
+    def test_feedback_on_an_older_explanation_does_not_push_further(self):
+        # Written for 10; the learner is already at 5.5 from later feedback: "too hard" on it keeps 5.5.
+        assert adjust_reading_level(5.5, "too_hard", written_for=10.0) == 5.5
+
+    def test_the_message_says_what_changes(self):
+        assert "short sentences and simpler words" in reading_change_message(7.0, 5.5, "too_hard")
+        assert "fewer and plainer sentences" in reading_change_message(10.0, 8.5, "too_hard")
+        assert "already use the simplest style" in reading_change_message(4.5, 3.75, "too_hard")
+        assert "full scientific terms" in reading_change_message(7.0, 9.25, "too_easy")
 
     def test_unknown_feedback_is_refused(self):
         with pytest.raises(ValueError, match="feedback must be one of"):

@@ -1,10 +1,12 @@
 """record_feedback (edu/services.py): explanation feedback moves the learner's working reading level."""
 
+import uuid
+
 import pytest
 
 from edu.models import Interaction, LearnerProfile
-from edu.services import record_feedback
-from tests.factories import InteractionFactory, LearnerProfileFactory
+from edu.services import record_feedback, record_interaction
+from tests.factories import CourseFactory, InteractionFactory, LearnerProfileFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -25,9 +27,11 @@ def test_too_hard_lowers_the_reading_level_and_is_stored(interaction):
     assert Interaction.objects.get(pk=interaction.pk).feedback == "too_hard"
 
 
-def test_too_easy_raises_it(interaction):
-    record_feedback(interaction=interaction, feedback="too_easy")
-    assert reading_level(interaction) == 6.75
+def test_too_easy_raises_it_into_the_next_harder_band(interaction):
+    result = record_feedback(interaction=interaction, feedback="too_easy")
+    assert reading_level(interaction) == 9.25
+    assert (result.reading_level_before, result.reading_level_after) == (6.0, 9.25)
+    assert "full scientific terms" in result.message
 
 
 def test_helpful_keeps_it(interaction):
@@ -44,7 +48,28 @@ def test_repeating_the_same_feedback_moves_the_level_once(interaction):
 def test_changing_ones_mind_replaces_the_earlier_move(interaction):
     record_feedback(interaction=interaction, feedback="too_hard")
     record_feedback(interaction=interaction, feedback="too_easy")
-    assert reading_level(interaction) == 6.75
+    assert reading_level(interaction) == 9.25  # as if "too easy" had been the first answer
+    record_feedback(interaction=interaction, feedback="helpful")
+    assert reading_level(interaction) == 6.0  # the level it was written for
+
+
+def test_one_too_hard_crosses_into_the_next_simpler_band_and_says_so():
+    profile = LearnerProfileFactory(reading_level=10.0)
+    result = record_feedback(interaction=InteractionFactory(learner=profile.user), feedback="too_hard")
+    assert result.reading_level_after == 8.5
+    assert "fewer and plainer sentences" in result.message
+    again = record_feedback(interaction=InteractionFactory(learner=profile.user), feedback="too_hard")
+    assert again.reading_level_after == 5.5
+    assert "short sentences and simpler words" in again.message
+
+
+def test_the_interaction_keeps_the_level_it_was_written_for():
+    profile = LearnerProfileFactory(reading_level=7.0)
+    stored = record_interaction(
+        learner=profile.user, course=CourseFactory(), conversation_id=uuid.uuid4(), question_redacted="Why?",
+        answer_redacted="Because.", citations=[], grounding={}, timings={}, model_name="m",
+    )
+    assert stored.reading_level == 7.0
 
 
 def test_feedback_on_several_explanations_adds_up_and_stays_on_the_scale():

@@ -42,6 +42,15 @@ def test_a_simple_band_reader_gets_the_two_easiest_of_the_most_relevant_statemen
     assert len(quoted) == 2
 
 
+def test_a_middle_band_reader_gets_three_statements_read_no_harder_than_an_advanced_readers():
+    """One "too hard" moves a reader one band down: middle quotes the easier of the candidates, simple fewer."""
+    quoted = {band: _extractive(QUESTION, SOURCES, get_embedder(), reading_level=level)
+              for band, level in (("simple", 4), ("middle", 7), ("advanced", 11))}
+    grade = {band: _grade(" ".join(verdict.sentence for verdict in verdicts)) for band, verdicts in quoted.items()}
+    assert [len(quoted[band]) for band in ("simple", "middle", "advanced")] == [2, 3, 3]
+    assert grade["middle"] <= grade["advanced"]
+
+
 def test_an_advanced_reader_given_one_sentence_gets_new_statements_from_the_sources():
     said = _said("The Sun heats water in oceans and lakes.")
 

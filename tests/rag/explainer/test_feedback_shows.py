@@ -1,0 +1,60 @@
+"""Feedback that shows, measured on the demo course as `make run` loads it: after "too hard", the next
+explanation of the same question reads at a lower grade (the project's reading-grade function,
+rag.tailoring.fk_grade, citation marks removed), for a student starting in the advanced and in the middle
+band. The questions are the demo course's own: the first practice question of each objective.
+`make bench-feedback` measures the same on every practice question and on real-textbook terms."""
+
+from __future__ import annotations
+
+import csv
+import re
+import statistics
+
+import pytest
+
+from edu.api import Interaction, LearnerProfile, reading_band_name, record_feedback
+from edu.demo import CONTENT_DIR
+from edu.demo.loader import load_demo
+from rag.api import IngestionJob, explain, run_ingestion
+from rag.tailoring import fk_grade
+from tests.factories import student_in
+
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+
+CITATION = re.compile(r"\s*\[(?:\d+|your image)\]")
+
+
+@pytest.fixture
+def demo():
+    course = load_demo().course
+    for job in IngestionJob.objects.filter(material__course=course).exclude(state=IngestionJob.State.INDEXED):
+        run_ingestion(job_id=job.pk)
+    with (CONTENT_DIR / "practice_items.csv").open(encoding="utf-8") as items:
+        first_per_objective = {}
+        for row in csv.DictReader(items):
+            first_per_objective.setdefault(row["objective_code"], row["prompt"])
+    return course, list(first_per_objective.values())
+
+
+def grade(text: str) -> float:
+    return fk_grade(CITATION.sub("", text))
+
+
+@pytest.mark.parametrize("start", [10.0, 7.0], ids=["advanced", "middle"])
+def test_after_too_hard_the_same_question_is_explained_at_a_lower_reading_grade(demo, start):
+    course, questions = demo
+    student = student_in(course, username=f"reader-{start:g}")
+    measured = []
+    for question in questions:
+        LearnerProfile.objects.filter(user=student).update(reading_level=start, reading_level_set=True)
+        first = explain(learner=student, course=course, question=question)
+        result = record_feedback(interaction=Interaction.objects.get(pk=first.interaction_id), feedback="too_hard")
+        assert reading_band_name(result.reading_level_after) != reading_band_name(start)
+        second = explain(learner=student, course=course, question=question)
+        measured.append((question, grade(first.text), grade(second.text), first.text == second.text))
+    for question, before, after, same in measured:
+        print(f"{question!r}: {before:.2f} -> {after:.2f}{' (identical)' if same else ''}")
+    lower = sum(after < before for _, before, after, _ in measured)
+    assert not any(same for *_, same in measured), "an answer came back word for word the same"
+    assert lower >= len(measured) - 1, f"only {lower} of {len(measured)} read lower"
+    assert statistics.median(after - before for _, before, after, _ in measured) < 0
