@@ -67,6 +67,7 @@ from edu.learner_model import (  # noqa: E402
     bounded_update,
     is_mastered,
     next_objective,
+    simulated_answers,
     weakest_unlocked,
 )
 
@@ -269,17 +270,6 @@ def simulate(*, world: str, policy: str, n_learners: int, max_answers: int, seed
     }
 
 
-def simulated_sequences(params: BktParams, *, learners: int, answers: int, rng: random.Random) -> list[list[bool]]:
-    """Answers of BKT learners with ``params`` on one objective (what its stored answers would be)."""
-    sequences = []
-    for _ in range(learners):
-        known, sequence = rng.random() < params.p_init, []
-        for _ in range(answers):
-            sequence.append(rng.random() < ((1 - params.p_slip) if known else params.p_guess))
-            known = known or rng.random() < params.p_learn
-        sequences.append(sequence)
-    return sequences
-
 
 def fit_recovery(seed: int) -> dict:
     """Largest |fitted - true| over the four parameters, per objective, at two amounts of data."""
@@ -288,7 +278,7 @@ def fit_recovery(seed: int) -> dict:
     for learners, answers in ((50, 10), (200, 15)):
         errors = {}
         for code, truth in OBJECTIVES.items():
-            fit = fit_bkt(simulated_sequences(truth, learners=learners, answers=answers, rng=rng))
+            fit = fit_bkt(simulated_answers(truth, learners=learners, answers=answers, rng=rng))
             errors[code] = max(
                 abs(getattr(fit.params, name) - getattr(truth, name))
                 for name in ("p_init", "p_learn", "p_slip", "p_guess")
