@@ -3,7 +3,9 @@ answering statement first, tailored to the reader and numbered by citation."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from django.conf import settings
 
@@ -42,6 +44,8 @@ EXERCISE_VERBS = frozenset({"name", "list", "describe", "explain", "draw", "labe
 QUOTED_INTRO = "Here is what your course materials say."
 UNSUPPORTED_MARK = " (not found in your course materials)"
 IMAGE_MARK = " [your image]"
+# What a converted document leaves of a removed figure reference: "its functions ()."
+EMPTY_BRACKETS = re.compile(r"\s*\(\s*\)")
 
 
 def grounded_answer(
@@ -159,8 +163,15 @@ def _composed(verdicts: Sequence[SentenceVerdict], numbering: _Citations, contex
     said: set[str] = set()
     parts = []
     for verdict in verdicts:
-        if verdict.sentence not in said and (part := _compose(verdict, numbering, context, mode)):
-            said.add(verdict.sentence)
+        # A statement that leans on the one before it ("They are ...") is quoted with it; that one may
+        # have been said already on its own.
+        unsaid = [sentence for sentence in split_sentences(verdict.sentence) if sentence not in said]
+        if not unsaid:
+            continue
+        if len(unsaid) < len(split_sentences(verdict.sentence)):
+            verdict = replace(verdict, sentence=" ".join(unsaid))
+        if part := _compose(verdict, numbering, context, mode):
+            said.update(unsaid)
             parts.append(part)
     return " ".join(parts)
 
@@ -168,7 +179,7 @@ def _composed(verdicts: Sequence[SentenceVerdict], numbering: _Citations, contex
 def _compose(verdict: SentenceVerdict, numbering: _Citations, context: LearnerContext, mode: str) -> str:
     if not verdict.supported:
         return verdict.sentence + UNSUPPORTED_MARK if mode == "mark" and content_terms(verdict.sentence) else ""
-    pieces = tailor_sentence(verdict.sentence, reading_level=context.reading_level)
+    pieces = tailor_sentence(EMPTY_BRACKETS.sub("", verdict.sentence), reading_level=context.reading_level)
     last = pieces[-1]
     end = last[-1] if last[-1:] in ".!?" else "."
     pieces[-1] = last.rstrip(".!?") + numbering.mark(verdict.source) + end

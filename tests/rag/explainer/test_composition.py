@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from rag.embeddings import get_embedder
-from rag.explainer.composition import QUOTED_INTRO, _extractive, _further_detail, _grade, grounded_answer
+from rag.explainer.composition import (
+    QUOTED_INTRO,
+    _extractive,
+    _further_detail,
+    _grade,
+    _written,
+    grounded_answer,
+)
 from rag.explainer.types import Source
 from rag.grounding import GroundingSource, SentenceVerdict
 from rag.prompting import LearnerContext
@@ -166,3 +173,21 @@ def test_a_term_introduced_in_one_sentence_and_defined_in_another_is_answered_wi
         sentences = [verdict.sentence for verdict in quoted]
         assert sentences[0].startswith("There also can be a dark-staining mass")  # in reading order
         assert sentences[1].startswith("The nucleolus is a region")
+
+
+def test_a_sentence_quoted_alone_and_again_with_the_one_that_leans_on_it_is_said_once():
+    villi = Source(1, "As their name suggests, microvilli are much smaller than villi. They are extensions of the "
+                      "plasma membrane of the epithelial cells.", {"material": "gut.md"})
+    alone, with_follower = "As their name suggests, microvilli are much smaller than villi.", villi.text
+    verdicts = [SentenceVerdict(alone, True, 1, 1.0, 0.9), SentenceVerdict(with_follower, True, 1, 1.0, 0.8)]
+    for context in (YOUNG, ADVANCED):
+        text, _ = _written(verdicts, [villi], context, "remove")
+        assert text.count("much smaller than villi") == 1
+        assert "They are extensions of the plasma membrane" in text
+
+
+def test_empty_brackets_a_converted_document_left_behind_are_not_shown():
+    nose = Source(1, "The external nose consists of the surface and skeletal structures of the nose and contribute "
+                     "to its numerous functions ().", {"material": "nose.html"})
+    text, _ = _written([SentenceVerdict(nose.text, True, 1, 1.0, 0.9)], [nose], ADVANCED, "remove")
+    assert "()" not in text and text.startswith("The external nose consists") and "functions [1]." in text
