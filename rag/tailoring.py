@@ -116,7 +116,7 @@ def _clauses(text: str) -> list[str]:
         return [text]
     doc = _parser()(text)
     # The sentence's own clauses first, then what is inside them.
-    for cut in (_conjunction_cut, _contrast_cut, _list_cut, _naming_cut, _other_cut):
+    for cut in (_conjunction_cut, _contrast_cut, _cause_first_cut, _list_cut, _naming_cut, _other_cut):
         for token in doc:
             if pieces := cut(token):
                 head, tail = pieces
@@ -207,6 +207,22 @@ def _contrast_cut(token) -> tuple[str, str] | None:
             and any(child.dep_ in ("nsubj", "nsubjpass", "expl") for child in clause.head.children)):
         return doc[1:end].text, f"but {doc[end + 1:].text}"
     return None
+
+
+def _cause_first_cut(token) -> tuple[str, str] | None:
+    """An opening cause as a sentence, the effect after it opening with "So": "Since the ground stays frozen, trees
+    cannot grow deep roots": "The ground stays frozen. So trees cannot grow deep roots." Only a cause with a clause
+    of its own ("Since the last ice age, ..." tells when)."""
+    clause, doc = token.head, token.doc
+    if (token.i != 0 or token.lower_ not in ("since", "because") or token.dep_ != "mark" or clause.dep_ != "advcl"
+            or clause.head.dep_ != "ROOT"
+            or not any(child.dep_ in ("nsubj", "nsubjpass", "expl") for child in clause.children)
+            or not any(child.dep_ in ("nsubj", "nsubjpass", "expl") for child in clause.head.children)):
+        return None
+    end = clause.right_edge.i + 1
+    if end + 1 >= len(doc) or doc[end].text != ",":
+        return None
+    return doc[1:end].text, f"so {doc[end + 1:].text}"
 
 
 def _opening_participle_cut(token) -> tuple[str, str] | None:
@@ -455,8 +471,18 @@ def tailor_sentence(sentence: str, *, reading_level: float) -> list[str]:
     if reading_band(reading_level).name != "simple":
         return [sentence]
     plain = _capitalised(_COMPOSED.sub("made", _ASIDE.sub("", sentence)))
+    listed = ""
+    if (dashes := _DASH_LIST.search(plain)) and plain.count("—") + plain.count("–") == 2:
+        plain, listed = plain[: dashes.start()] + " " + plain[dashes.end() :], dashes.group("listed")
     simpler = _ARTICLE_BEFORE_SWAP.sub(_article, _GLOSSARY_WORD.sub(_swap, plain))
-    return _split(_PARTICLE_BEFORE_PRONOUN.sub(r"\1 \3 \2", simpler))
+    pieces = _split(_PARTICLE_BEFORE_PRONOUN.sub(r"\1 \3 \2", simpler))
+    return [*pieces, f"These are {_GLOSSARY_WORD.sub(_swap, listed)}."] if listed else pieces
+
+
+# A list set off by dashes after a plural noun: "Three kinds of rock—igneous, sedimentary, and metamorphic—make
+# up ...". The sentence is read without it and the list follows as "These are ...".
+_DASH_LIST = re.compile(r"(?<=[a-z]s)\s*[\u2014\u2013]\s*(?P<listed>[^\u2014\u2013]+?,[^\u2014\u2013]*?\b(?:and|or) "
+                        r"[^\u2014\u2013]+?)\s*[\u2014\u2013]\s*")
 
 
 # "an extremely X" is "a very X": the article before a swapped-in word follows that word.

@@ -41,6 +41,10 @@ GRADE_MARGIN = 2.0
 # Sentences that start with these tell the student what to do ("Name the three things...").
 EXERCISE_VERBS = frozenset({"name", "list", "describe", "explain", "draw", "label", "write", "compare", "identify",
                             "give", "look", "try", "find", "use", "match", "complete", "discuss", "predict"})
+# A sentence about the text itself ("In this section, you will examine ...") tells what is coming, not the answer.
+ABOUT_THE_TEXT = re.compile(r"\b(?:in this|this|the next|the following) (?:section|chapter|unit|lesson|module)\b"
+                            r"|\byou will (?:now )?(?:learn|examine|explore|look|see|study|read|discover)\b",
+                            re.IGNORECASE)
 QUOTED_INTRO = "Here is what your course materials say."
 UNSUPPORTED_MARK = " (not found in your course materials)"
 IMAGE_MARK = " [your image]"
@@ -350,7 +354,9 @@ def _further_detail(
 
 
 def _is_statement(sentence: str) -> bool:
-    """A whole statement: not a heading or title, a question, an exercise or a piece cut off by chunking."""
+    """A whole statement: not a heading or title, a question, an exercise, a note about the text or a piece cut off
+    by chunking."""
     words = sentence.split()
     return (len(words) >= 5 and sentence[0].isupper() and sentence.endswith((".", "!"))
-            and sum(word[0].islower() for word in words) >= 3 and words[0].lower() not in EXERCISE_VERBS)
+            and sum(word[0].islower() for word in words) >= 3 and words[0].lower() not in EXERCISE_VERBS
+            and not ABOUT_THE_TEXT.search(sentence))

@@ -191,3 +191,12 @@ def test_empty_brackets_a_converted_document_left_behind_are_not_shown():
                      "to its numerous functions ().", {"material": "nose.html"})
     text, _ = _written([SentenceVerdict(nose.text, True, 1, 1.0, 0.9)], [nose], ADVANCED, "remove")
     assert "()" not in text and text.startswith("The external nose consists") and "functions [1]." in text
+
+
+def test_a_note_about_the_text_itself_is_not_quoted_as_an_answer():
+    volcano = Source(1, "In this section, you will look more closely at how volcanoes erupt and what they build. "
+                        "A volcano erupts when pressure from gas in the magma pushes it up through the crust. "
+                        "Lava that cools on the surface builds the cone layer by layer.", {"material": "volcano.md"})
+    for reading_level in (4, 11):
+        quoted = _extractive("How does a volcano erupt?", [volcano], get_embedder(), reading_level=reading_level)
+        assert quoted and not any("In this section" in verdict.sentence for verdict in quoted)

@@ -201,3 +201,24 @@ def test_a_closing_before_becomes_the_next_step():
     assert tailor_sentence("The caterpillar eats leaves for several weeks before spinning a silk cocoon around itself.",
                            reading_level=4) == ["The caterpillar eats leaves for several weeks.",
                                                 "Then it spins a silk cocoon around itself."]
+
+
+def test_an_opening_cause_becomes_a_sentence_and_the_effect_opens_with_so():
+    assert tailor_sentence("Since the ground stays frozen for most of the year, trees in the tundra cannot grow "
+                           "deep roots.", reading_level=4) == ["The ground stays frozen for most of the year.",
+                                                              "So trees in the tundra cannot grow deep roots."]
+    assert tailor_sentence("Because warm air is lighter than the cold air around it, the hot air balloon rises "
+                           "quickly.", reading_level=4)[1] == "So the hot air balloon rises quickly."
+    # "since" that tells when, with no clause of its own, is not a cause.
+    assert tailor_sentence("Since the last ice age, the glaciers of the northern mountains have melted back a "
+                           "long way.", reading_level=4)[0].startswith("Since the last ice age")
+
+
+def test_a_list_set_off_by_dashes_follows_the_sentence_as_its_own():
+    assert tailor_sentence("Three types of rocks—igneous, sedimentary, and metamorphic—make up the crust of the "
+                           "Earth.", reading_level=4) == ["Three types of rocks make up the crust of the Earth.",
+                                                           "These are igneous, sedimentary, and metamorphic."]
+    # After one thing, the dashes do not hold a list of that thing's kinds: left as written.
+    kept = tailor_sentence("The eye—a ball of clear jelly, nerves, and muscle—sends pictures to the brain.",
+                           reading_level=4)
+    assert not any(piece.startswith("These are") for piece in kept)
