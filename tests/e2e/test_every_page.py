@@ -1,6 +1,7 @@
 """Every page of the portal and the admin console, in real Chromium: axe finds no serious or critical
 violation (WCAG 2.0-2.2 A/AA, target sizes and best practices included), and no portal page scrolls
-sideways on a 390 px phone.
+sideways on a 390 px phone. Portal pages are checked at 390 px and 1280 px; the console's pages at 1280 px (its
+index at both).
 
 Pages visited (VISITED below lists them as they were reached):
 - signed out: sign-in, set-password (an invalid link), password set, a 404;
@@ -172,9 +173,10 @@ def test_every_portal_and_admin_page_passes_axe_and_fits_a_phone(live_server, pa
                 failures.append("sign-in sheet scrolls sideways")
         sign_out(page)
     sign_in(page, base, "ada", lands_on="/admin/")
-    for url in admin_pages():
-        # The console is Django's own, wide by design: its tables scroll in their box on a phone.
+    # The console is Django's own and used at a desk (its tables scroll in their box on a phone): every page of it
+    # at the desktop width, its index on the phone too.
+    for url in admin_pages() if viewport == DESKTOP else [reverse("admin:index")]:
         visit(page, url, base, failures, visited, phone_check=False)
     print("\n".join(visited))
-    assert len(visited) > 40
+    assert len(visited) > (40 if viewport == DESKTOP else 20)
     assert failures == [], "\n".join(failures)

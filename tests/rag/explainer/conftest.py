@@ -56,11 +56,25 @@ def generator(generator_settings):
         return get_generator()
 
 
+@pytest.fixture(scope="session")
+def default_generator(request):
+    """The packaged model on the default backend (llama.cpp in process), for tests of what the explainer makes of
+    any model's text (tailoring, descriptions, placeholders): the backends' own differences (loading, streaming,
+    what they write) are tested with ``generator`` on all three, and each runs at a third of the cost."""
+    with override_settings(GLOSSA={**django_settings.GLOSSA, **backend_settings(DEFAULT_BACKEND, request)}):
+        return get_generator()
+
+
+DEFAULT_BACKEND = django_settings.GLOSSA["LLM_BACKEND"]
+
+
 @pytest.fixture(autouse=True)
 def _generator_backend(request, settings):
     """A test that uses the generator explains with it (the explainer asks ``get_generator`` for it)."""
     if "generator" in request.fixturenames:
         settings.GLOSSA = {**settings.GLOSSA, **request.getfixturevalue("generator_settings")}
+    elif "default_generator" in request.fixturenames:
+        settings.GLOSSA = {**settings.GLOSSA, **backend_settings(DEFAULT_BACKEND, request)}
 
 
 def _index(material, texts: list[tuple[str, str]], *, diagram=None) -> list[Chunk]:

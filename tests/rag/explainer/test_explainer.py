@@ -100,7 +100,7 @@ def test_an_answer_cites_its_sources_and_keeps_only_supported_sentences(water_co
 
 
 @pytest.mark.parametrize("question", ["How do clouds form?", "What happens to rain after it falls?"])
-def test_a_grade_4_reader_gets_short_easier_sentences_and_a_grade_11_reader_whole_ones(water_course, generator,
+def test_a_grade_4_reader_gets_short_easier_sentences_and_a_grade_11_reader_whole_ones(water_course, default_generator,
                                                                                         question):
     young = learner_in(water_course, grade=4)
     older = learner_in(water_course, grade=11)
@@ -113,14 +113,14 @@ def test_a_grade_4_reader_gets_short_easier_sentences_and_a_grade_11_reader_whol
     # between the two is measured on a real textbook by benchmarks/realtext_explain_bench.py)
 
 
-def test_a_screen_reader_user_gets_the_full_description_of_the_diagram_used(water_course, generator):
+def test_a_screen_reader_user_gets_the_full_description_of_the_diagram_used(water_course, default_generator):
     learner = learner_in(water_course, grade=6, accessibility=(LearnerProfile.Accessibility.SCREEN_READER,))
     explanation = explain(learner=learner, course=water_course, question="In the diagram, what leads to Precipitation?")
     assert f"Diagram description: {DIAGRAM_DESCRIPTION}" in explanation.text
 
 
-def test_a_screen_reader_user_hears_the_teachers_words_for_a_diagram_before_what_was_read_on_it(water_course,
-                                                                                                 generator):
+def test_a_screen_reader_user_hears_the_teachers_words_for_a_diagram_before_what_was_read_on_it(
+        water_course, default_generator):
     DiagramGraph.objects.filter(material__course=water_course).update(
         teacher_description="Arrows show water rising from the sea, forming clouds and falling as rain.")
     learner = learner_in(water_course, grade=6, accessibility=(LearnerProfile.Accessibility.SCREEN_READER,))
@@ -129,7 +129,8 @@ def test_a_screen_reader_user_hears_the_teachers_words_for_a_diagram_before_what
             f"{DIAGRAM_DESCRIPTION}") in explanation.text
 
 
-def test_names_in_the_question_are_stored_as_placeholders_and_restored_for_the_owner_only(water_course, generator):
+def test_names_in_the_question_are_stored_as_placeholders_and_restored_for_the_owner_only(
+        water_course, default_generator):
     learner = learner_in(water_course, grade=6)
     explanation = explain(learner=learner, course=water_course,
                           question="My friend Rosalind Pemberton asked me: what is evaporation?")
@@ -193,7 +194,7 @@ def test_the_generator_is_loaded_once_per_process(generator):
     assert backends.get_generator() is generator
 
 
-def test_a_teacher_preview_profile_is_not_stored(water_course, generator):
+def test_a_teacher_preview_profile_is_not_stored(water_course, default_generator):
     teacher = teacher_of(water_course)
     preview = LearnerProfile(user=teacher, grade_level=4, reading_level=4.0)
     explanation = explain(learner=teacher, course=water_course, question="What is evaporation?", profile=preview)
