@@ -10,7 +10,9 @@ in this process) and ``--terms`` sampled "What is meant by <term>?" questions of
 portal calls (``edu.api.record_feedback``), and the same question is explained again. Measured with the
 project's reading-grade function (``rag.tailoring.fk_grade``, citation marks removed): the share of
 questions whose second explanation reads at a lower grade, at the same grade, higher; the median change;
-the share of word-for-word identical answers; "not found" answers are left out.
+the share of word-for-word identical answers; for the demo questions, how many second answers still say
+the practice item's answer among those whose first answer said it (all its content words); "not found"
+answers are left out.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from edu.api import Course, Interaction, LearnerProfile, create_user, enroll, re
 from edu.demo import CONTENT_DIR  # noqa: E402
 from edu.demo.loader import load_demo  # noqa: E402
 from rag.api import IngestionJob, explain, ingest_upload, run_ingestion  # noqa: E402
+from rag.grounding import content_terms  # noqa: E402
 from rag.relevance import NOT_FOUND_BY_LANGUAGE  # noqa: E402
 from rag.tailoring import fk_grade  # noqa: E402
 
@@ -64,13 +67,19 @@ def indexed(course: Course) -> None:
         run_ingestion(job_id=job.pk)
 
 
-def demo_questions() -> tuple[Course, list[str]]:
+def demo_questions() -> tuple[Course, list[str], dict[str, list[str]]]:
+    """The practice prompts, and each one's accepted answers."""
     course = load_demo().course
     indexed(course)
     with (CONTENT_DIR / "practice_items.csv").open(encoding="utf-8") as items:
         import csv
 
-        return course, [row["prompt"] for row in csv.DictReader(items)]
+        rows = list(csv.DictReader(items))
+    return course, [row["prompt"] for row in rows], {row["prompt"]: row["answer"].split("|") for row in rows}
+
+
+def carries(text: str, answers: list[str]) -> bool:
+    return any(content_terms(answer) <= content_terms(text) for answer in answers)
 
 
 def book_questions(terms: int, seed: int) -> tuple[Course, list[str]]:
@@ -86,12 +95,16 @@ def book_questions(terms: int, seed: int) -> tuple[Course, list[str]]:
 
 
 def student(course: Course, name: str):
+    """The band's student, with no history: the database is kept between runs, and an answer found too hard in
+    an earlier run would shape this run's first answer (the explainer writes below it)."""
     user = create_user(username=f"fb-{course.slug}-{name}", password=None, first_name="", last_name="", email="")
     enroll(user=user, course=course)
+    Interaction.objects.filter(learner=user).delete()
     return user
 
 
-def measure(course: Course, questions: list[str], not_found: set[str], bands: list[str]) -> list[dict]:
+def measure(course: Course, questions: list[str], not_found: set[str], bands: list[str],
+            answers: dict[str, list[str]] | None = None) -> list[dict]:
     rows = []
     for band in bands:
         level = STARTING_LEVELS[band]
@@ -111,6 +124,9 @@ def measure(course: Course, questions: list[str], not_found: set[str], bands: li
                 "grade_before": round(fk_grade(before), 2), "grade_after": round(fk_grade(after), 2),
                 "identical": before == after, "before": before, "after": after,
             })
+            if answers and question in answers:
+                rows[-1].update(carried_before=carries(before, answers[question]),
+                                carried_after=carries(after, answers[question]))
         log(f"{course.slug}: {band} done")
     return rows
 
@@ -132,6 +148,10 @@ def summary(rows: list[dict]) -> dict:
             "median_grade_after": round(statistics.median(row["grade_after"] for row in chosen), 2),
             "median_change": round(statistics.median(changes), 2),
         }
+        carried = [row for row in chosen if row.get("carried_before")]
+        if any("carried_before" in row for row in chosen):
+            out[band]["answer_said_first"] = len(carried)
+            out[band]["answer_still_said"] = sum(row["carried_after"] for row in carried)
     return out
 
 
@@ -146,9 +166,9 @@ def main() -> None:
     connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=True, serialize=False)
     not_found = set(NOT_FOUND_BY_LANGUAGE.values())
     report: dict[str, object] = {}
-    course, questions = demo_questions()
+    course, questions, answers = demo_questions()
     bands = args.bands.split(",")
-    rows = {"demo": measure(course, questions, not_found, bands)}
+    rows = {"demo": measure(course, questions, not_found, bands, answers)}
     if not args.no_book and BOOK.exists():
         course, questions = book_questions(args.terms, args.seed)
         rows["book"] = measure(course, questions, not_found, bands)

@@ -25,6 +25,7 @@ from edu.selectors import (
     ClassMastery,
     NextStep,
     StuckLearner,
+    answer_found_too_hard,
     class_mastery,
     course_ids_for_user,
     courses_for_user,
@@ -113,4 +114,5 @@ __all__ = [
     "update_practice_item",
 ]
 __all__ += ["FeedbackResult", "READING_BAND_TOPS", "reading_band_name"]  # the explainer's reading bands
+__all__ += ["answer_found_too_hard"]  # the explainer writes below the answer a learner found too hard
 __all__ += ["create_course", "create_objective"]  # retrieval evaluation builds its courses with them

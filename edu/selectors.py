@@ -14,6 +14,7 @@ from edu.learner_model import MASTERED, next_objective, shuffled_choices
 from edu.models import (
     Course,
     Enrollment,
+    Interaction,
     ItemResponse,
     LearnerProfile,
     LearningObjective,
@@ -313,3 +314,17 @@ def stuck_learners(*, course: Course, min_attempts: int = 5, max_p_known: float 
     return [
         StuckLearner(learner=r.learner, objective=r.objective, attempts=r.attempts, p_known=r.p_known) for r in records
     ]
+
+
+def answer_found_too_hard(*, learner: AbstractBaseUser, course: Course, question_redacted: str) -> str | None:
+    """The answer to this question the learner last judged, when their verdict was "too hard" (else None).
+
+    The explainer writes the next answer to the same question below it: moving the learner one reading band
+    down is not enough on its own, since an answer in a simpler band can still read harder than the one the
+    learner found too hard (short course sentences leave the simple band's cuts nothing to cut).
+    """
+    judged = (Interaction.objects.filter(learner=learner, course=course, question_redacted=question_redacted)
+              .exclude(feedback="").order_by("-created_at", "-pk").values_list("feedback", "answer_redacted").first())
+    if judged is None or judged[0] != Interaction.Feedback.TOO_HARD:
+        return None
+    return judged[1]

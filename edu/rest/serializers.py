@@ -56,6 +56,15 @@ class UploadSerializer(serializers.Serializer):
     files = serializers.ListField(child=serializers.FileField(), allow_empty=False)
 
 
+class NewVersionSerializer(serializers.Serializer):
+    # An empty file reaches the service, which refuses it with the same message as the portal's.
+    file = serializers.FileField(
+        allow_empty_file=True,
+        help_text="The new version's file (text, Markdown, HTML, PDF, PNG, JPEG, WebP or SVG). Students keep "
+        "the current version until it is indexed.",
+    )
+
+
 class UploadResultSerializer(serializers.Serializer):
     jobs = JobSerializer(many=True)
     errors = serializers.ListField(child=serializers.CharField())

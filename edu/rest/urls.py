@@ -15,6 +15,7 @@ urlpatterns = [
     path("courses/<slug:slug>/search/", views.SearchView.as_view(), name="search"),
     path("courses/<slug:slug>/explain/", views.ExplainView.as_view(), name="explain"),
     path("materials/<int:pk>/", views.MaterialDetailView.as_view(), name="material"),
+    path("materials/<int:pk>/new-version/", views.MaterialNewVersionView.as_view(), name="material_new_version"),
     path("jobs/<int:pk>/", views.JobDetailView.as_view(), name="job"),
     path("profile/", views.ProfileView.as_view(), name="profile"),
     path("export/", views.ExportView.as_view(), name="export"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -21,6 +23,7 @@ from edu.uploads import refused_uploads
 from privacy import api as privacy_api
 from rag import api as rag_api
 
+logger = logging.getLogger(__name__)
 
 class CourseListView(APIView):
     @extend_schema(responses=serializers.CourseSerializer(many=True))
@@ -103,6 +106,29 @@ class MaterialDetailView(APIView):
         if permissions.can_teach_course(request.user, material.course):
             data["redactions"] = detail.redactions
         return Response(data)
+
+
+class MaterialNewVersionView(APIView):
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(request=serializers.NewVersionSerializer, responses={202: serializers.JobSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        """Queue a new version of the material's file (its teachers): indexed like an upload, while students
+        keep the current version; a refused or failed version leaves the current one in place."""
+        material = permissions.taught_material(request.user, pk)
+        payload = serializers.NewVersionSerializer(data=request.data)
+        refused = refused_uploads(request)  # a file dropped while streaming, for its size (after parsing)
+        if refused:
+            return Response({"file": refused}, status=400)
+        payload.is_valid(raise_exception=True)
+        upload = payload.validated_data["file"]
+        try:
+            job = rag_api.replace_material_file(material=material, filename=upload.name or "file", content=upload,
+                                                uploaded_by=request.user)  # fmt: skip
+        except ValueError as error:  # an unsupported type, an empty, oversized or unchanged file, a run going on
+            return Response({"file": [str(error)]}, status=400)
+        logger.info("new material version queued", extra={"course_id": material.course_id, "material_id": material.pk})
+        return Response(serializers.JobSerializer(job).data, status=202)
 
 
 class JobListView(APIView):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
+from itertools import combinations
 
 from django.conf import settings
 
@@ -45,6 +46,12 @@ EXERCISE_VERBS = frozenset({"name", "list", "describe", "explain", "draw", "labe
 ABOUT_THE_TEXT = re.compile(r"\b(?:in this|this|the next|the following) (?:section|chapter|unit|lesson|module)\b"
                             r"|\byou will (?:now )?(?:learn|examine|explore|look|see|study|read|discover)\b",
                             re.IGNORECASE)
+# After "too hard", the next answer to the same question reads at least this many grades below the one found
+# too hard when some grounded composition does (else as far below as one does); it keeps the statement that
+# best answers the question, in at most SIMPLER_MAX_STATEMENTS statements.
+SIMPLER_BY = 0.5
+SIMPLER_MAX_STATEMENTS = 3
+DESCRIPTIONS_MARK = "\n\nDiagram description:"
 QUOTED_INTRO = "Here is what your course materials say."
 UNSUPPORTED_MARK = " (not found in your course materials)"
 IMAGE_MARK = " [your image]"
@@ -54,10 +61,27 @@ EMPTY_BRACKETS = re.compile(r"\s*\(\s*\)")
 
 def grounded_answer(
     generated: str, *, question: str, sources: Sequence[Source], reading: ImageReading | None,
-    context: LearnerContext,
+    context: LearnerContext, found_too_hard: str | None = None,
 ) -> tuple[str, list[dict], dict]:
     """Keep supported sentences with citation marks; quote the sources instead when none is supported,
-    or when what is left reads far above a young reader's level."""
+    or when what is left reads far above a young reader's level.
+
+    ``found_too_hard`` is the answer to this question the learner found too hard: the answer is then written
+    below its reading grade (see ``_below_ceiling``), since a simpler band alone does not promise it.
+    """
+    text, citations, summary, kept = _answer(generated, question=question, sources=sources, reading=reading,
+                                             context=context)
+    if found_too_hard and kept[1]:
+        text, citations, summary = _below_ceiling(found_too_hard, (text, citations, summary, kept),
+                                                  question=question, sources=sources, context=context)
+    return text, citations, summary
+
+
+def _answer(
+    generated: str, *, question: str, sources: Sequence[Source], reading: ImageReading | None,
+    context: LearnerContext,
+) -> tuple[str, list[dict], dict, tuple[str, list[SentenceVerdict]]]:
+    """The answer, its citations, the check's summary, and what it was composed of (intro and statements)."""
     checked_against = grounding_sources(sources, reading)
     embedder = get_embedder()
     verdicts = check_grounding(split_sentences(generated), checked_against, embedder=embedder, question=question)
@@ -73,10 +97,11 @@ def grounded_answer(
     }
     if not supported:
         quoted = _extractive(question, sources, embedder, reading_level=context.reading_level)
-        return (*_written(quoted, sources, context, mode, intro=QUOTED_INTRO), summary)
+        return (*_written(quoted, sources, context, mode, intro=QUOTED_INTRO), summary, (QUOTED_INTRO, quoted))
     verdicts = [*answering_statement(question, sources, embedder, verdicts), *verdicts]
     detail = _further_detail(question, sources, embedder, verdicts, context=context)
     summary["statements_added"] = len(detail)
+    kept = [verdict for verdict in [*verdicts, *detail] if verdict.supported]
     text, citations = _written([*verdicts, *detail], sources, context, mode)
     if reading_band(context.reading_level).name == "simple" and _grade(text) > context.reading_level + GRADE_MARGIN:
         # The model wrote above a young reader's level and splitting did not fix it: the easiest
@@ -85,8 +110,111 @@ def grounded_answer(
         easier, easier_citations = _written(quoted, sources, context, mode, intro=QUOTED_INTRO)
         if quoted and _grade(easier) < _grade(text):
             summary.update(status="extractive", fallback="too hard for the reader")
-            return easier, easier_citations, summary
+            return easier, easier_citations, summary, (QUOTED_INTRO, quoted)
+    return text, citations, summary, ("", kept)
+
+
+def _below_ceiling(
+    found_too_hard: str, answer: tuple[str, list[dict], dict, tuple[str, list[SentenceVerdict]]], *, question: str,
+    sources: Sequence[Source], context: LearnerContext,
+) -> tuple[str, list[dict], dict]:
+    """The answer written below the reading grade of the one the learner found too hard.
+
+    A simpler band alone does not promise that: on short course sentences the young reader's cuts find nothing to
+    cut, reading grade is an average per sentence and word (a shorter answer that drops an easy sentence reads
+    harder), and the model writes different sentences each time. So the candidates are every grounded
+    composition that keeps the statement that best answers the question (the answer's own statements, or the
+    sources' best ranked ones, quoted), with up to ``SIMPLER_MAX_STATEMENTS`` statements, in the reader's
+    band. Of those that read ``SIMPLER_BY`` grades lower, the one that says most of what the answer found too
+    hard said wins (the same answer, simpler: the less essential statements go), the easiest of those; else
+    the easiest that reads lower at all (a hard key word such as "photosynthesis" may need easy statements
+    beside it). When none does, the answer stays as it was.
+    """
+    previous = found_too_hard.split(DESCRIPTIONS_MARK)[0]  # without what a screen reader user got after it
+    ceiling, said_before = _grade(previous), content_terms(" ".join(split_sentences(previous)))
+    text, citations, summary, (intro, kept) = answer
+    mode = summary["mode"]
+    embedder = get_embedder()
+    # Whole statements only: a question the model copied from an exercise, or a fragment, answers nothing.
+    whole = [verdict for verdict in kept if _is_statement(verdict.sentence)]
+    quoted = _extractive_pool(question, sources, embedder)
+    if not whole and not quoted:
+        return text, citations, summary
+    best = _best_statement(question, [*whole, *quoted], embedder)
+    grade_of = _Grades(context)
+    candidates = [(intro, chosen) for intro, pool in ((intro, whole), (QUOTED_INTRO, quoted))
+                  for chosen in _keeping(best, _unique(pool))]
+    graded = [(grade_of(intro, chosen), -len(said_before & content_terms(" ".join(v.sentence for v in chosen))),
+               intro, chosen) for intro, chosen in candidates]
+    now = _grade(text)
+    clearly = [item for item in graded if item[0] <= ceiling - SIMPLER_BY]
+    lower = clearly or [item for item in graded if item[0] < ceiling]
+    summary["simpler_than"] = {"grade_found_too_hard": round(ceiling, 2), "grade_written": round(now, 2)}
+    if not lower or now <= ceiling - SIMPLER_BY and len(whole) == len(kept):
+        return text, citations, summary
+    grade, _kept, intro, chosen = min(lower, key=lambda item: (item[1], item[0]) if clearly else (item[0], item[1]))
+    if grade >= now and len(whole) == len(kept):
+        return text, citations, summary
+    text, citations = _written(chosen, sources, context, mode, intro=intro)
+    summary["simpler_than"]["grade_written"] = round(_grade(text), 2)
+    if intro == QUOTED_INTRO and summary["status"] != "extractive":
+        summary.update(status="extractive", fallback="simpler than the answer found too hard")
     return text, citations, summary
+
+
+def _unique(verdicts: Sequence[SentenceVerdict]) -> list[SentenceVerdict]:
+    said: set[str] = set()
+    return [verdict for verdict in verdicts if not (verdict.sentence in said or said.add(verdict.sentence))]
+
+
+def _keeping(best: str, pool: Sequence[SentenceVerdict]) -> list[list[SentenceVerdict]]:
+    """Every choice of up to SIMPLER_MAX_STATEMENTS statements of ``pool`` that keeps ``best``, in pool order."""
+    if not any(verdict.sentence == best for verdict in pool):
+        return []
+    others = [index for index, verdict in enumerate(pool) if verdict.sentence != best]
+    keep = next(index for index, verdict in enumerate(pool) if verdict.sentence == best)
+    choices = ([pool[index] for index in sorted((keep, *chosen))]
+               for size in range(SIMPLER_MAX_STATEMENTS) for chosen in combinations(others, size))
+    return [chosen for chosen in choices if not _repeats(chosen)]
+
+
+def _repeats(verdicts: Sequence[SentenceVerdict]) -> bool:
+    """Whether a statement says again what another one says (a sentence alone and with the one it leans on)."""
+    return any(one is not other and one.sentence in other.sentence for one in verdicts for other in verdicts)
+
+
+def _best_statement(question: str, verdicts: Sequence[SentenceVerdict], embedder) -> str:
+    """The statement that best answers the question: closest in meaning, plus the bonus for what its kind asks
+    for (as the sources' statements are ranked)."""
+    sentences = list(dict.fromkeys(verdict.sentence for verdict in verdicts))
+    asked = read_question(question)
+    vectors = embedder.encode([question, *sentences])
+    scores = [float(score) + answer_bonus(sentence, asked) for score, sentence in zip(vectors[1:] @ vectors[0],
+                                                                                        sentences, strict=True)]
+    return sentences[max(range(len(sentences)), key=scores.__getitem__)]
+
+
+def _extractive_pool(question: str, sources: Sequence[Source], embedder) -> list[SentenceVerdict]:
+    """The statements a quoted answer chooses from, in reading position: those that answer the question's kind,
+    then the best ranked ones (as many as a middle-band reader's answer chooses from)."""
+    answering = _answering(question, sources, embedder)
+    said = {verdict.sentence for verdict in answering}
+    ranked = [item for item in _ranked_statements(question, sources, embedder) if item[1].sentence not in said]
+    return [*answering, *(verdict for _, verdict in sorted(ranked[:MIDDLE_CANDIDATES + 1], key=lambda item: item[0]))]
+
+
+class _Grades:
+    """Reading grades of candidate answers, each statement tailored to the reader once (a parse each)."""
+
+    def __init__(self, context: LearnerContext) -> None:
+        self.context, self.tailored = context, {}
+
+    def __call__(self, intro: str, verdicts: Sequence[SentenceVerdict]) -> float:
+        for verdict in verdicts:
+            if verdict.sentence not in self.tailored:
+                self.tailored[verdict.sentence] = " ".join(
+                    tailor_sentence(verdict.sentence, reading_level=self.context.reading_level))
+        return _grade(" ".join([intro, *(self.tailored[verdict.sentence] for verdict in verdicts)]).strip())
 
 
 def grounding_sources(sources: Sequence[Source], reading: ImageReading | None) -> list[GroundingSource]:

@@ -23,6 +23,7 @@ from edu.api import (
     Course,
     LearnerProfile,
     LearningObjective,
+    answer_found_too_hard,
     mastery_by_objective,
     record_interaction,
     role_in_course,
@@ -223,8 +224,11 @@ def _pipeline(
     clock.timings["tokens_per_s"] = round(tokens / clock.timings["generate"], 2) if clock.timings["generate"] else 0.0
 
     generated = redact_text(raw, kind=ContentKind.COURSE, course=course, where="generation").text
+    # After "too hard" on this question, the new answer is written below the one found too hard (not a preview's).
+    found_too_hard = answer_found_too_hard(learner=learner, course=course, question_redacted=asked) if store else None
     text_redacted, citations, grounding = grounded_answer(
-        generated, question=asked, sources=sources, reading=reading, context=context
+        generated, question=asked, sources=sources, reading=reading, context=context,
+        found_too_hard=found_too_hard,
     )
     citations = cited_regions(citations, question=asked)
     if context.screen_reader:

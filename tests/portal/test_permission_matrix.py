@@ -85,6 +85,7 @@ MATRIX = {
     "v1:material": ("get", None, API_MEMBERS),
     "v1:search": ("get", None, {**API_MEMBERS, S: 400, T: 400, AD: 400}),
     "v1:explain": ("post", {}, {A: 401, S: 400, OS: 404, T: 403, OT: 404, AD: 403}),
+    "v1:material_new_version": ("post", {}, {**API_TEACHERS, T: 400, AD: 400}),  # no file: refused, nothing kept
     "v1:jobs": ("get", None, API_TEACHERS),
     "v1:job": ("get", None, API_TEACHERS),
     "v1:safeguarding_alerts": ("get", None, {A: 401, S: 403, OS: 403, T: 200, OT: 403, AD: 403}),

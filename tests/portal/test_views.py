@@ -10,6 +10,7 @@ import re
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.template.loader import render_to_string
 from django.urls import reverse
 from PIL import Image
 
@@ -118,6 +119,18 @@ def test_feedback_on_an_explanation_moves_the_reading_level(client, world):
     world.interaction.refresh_from_db()
     assert world.interaction.feedback == "too_hard"
     assert LearnerProfile.objects.get(user=world.users["student"]).reading_level < 6.0
+
+
+@pytest.mark.parametrize(("simpler_than", "says"), [
+    ({"grade_found_too_hard": 6.87, "grade_written": 4.19}, "reading grade 6.9 before, 4.2 now"),
+    ({"grade_found_too_hard": 3.42, "grade_written": 3.44}, None),  # nothing simpler was found: no claim
+    (None, None),  # no "too hard" on this question
+])
+def test_an_answer_written_below_the_one_found_too_hard_says_so(simpler_than, says):
+    grounding = {"status": "extractive", **({"simpler_than": simpler_than} if simpler_than else {})}
+    footer = render_to_string("portal/_answer_footer.html", {"explanation": {"citations": [], "grounding": grounding}})
+    assert ("found too hard" in footer) == bool(says)
+    assert says is None or says in footer
 
 
 def test_the_dyslexia_setting_styles_every_page_of_that_student_only(client, world):

@@ -5,6 +5,7 @@ import uuid
 import pytest
 
 from edu.models import Interaction, LearnerProfile
+from edu.selectors import answer_found_too_hard
 from edu.services import record_feedback, record_interaction
 from tests.factories import CourseFactory, InteractionFactory, LearnerProfileFactory
 
@@ -86,3 +87,22 @@ def test_unknown_feedback_is_refused_and_changes_nothing(interaction):
         record_feedback(interaction=interaction, feedback="boring")
     assert reading_level(interaction) == 6.0
     assert Interaction.objects.get(pk=interaction.pk).feedback == ""
+
+
+def test_the_answer_found_too_hard_is_the_last_judged_answer_to_the_same_question_when_judged_too_hard(interaction):
+    learner, course = interaction.learner, interaction.course
+    asked = interaction.question_redacted
+    Interaction.objects.filter(pk=interaction.pk).update(answer_redacted="Heat gives water particles energy [1].")
+    interaction.refresh_from_db()
+
+    def found() -> str | None:
+        return answer_found_too_hard(learner=learner, course=course, question_redacted=asked)
+
+    assert found() is None  # not judged
+    record_feedback(interaction=interaction, feedback="too_hard")
+    assert found() == interaction.answer_redacted
+    InteractionFactory(learner=learner, course=course, question_redacted="Something else?", feedback="helpful")
+    InteractionFactory(learner=learner, course=course, question_redacted=asked, answer_redacted="Newer.")
+    assert found() == interaction.answer_redacted  # an unjudged or other question's answer changes nothing
+    InteractionFactory(learner=learner, course=course, question_redacted=asked, feedback="too_easy")
+    assert found() is None  # the learner's last verdict on this question was not "too hard"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from rag.embeddings import get_embedder
@@ -200,3 +202,31 @@ def test_a_note_about_the_text_itself_is_not_quoted_as_an_answer():
     for reading_level in (4, 11):
         quoted = _extractive("How does a volcano erupt?", [volcano], get_embedder(), reading_level=reading_level)
         assert quoted and not any("In this section" in verdict.sentence for verdict in quoted)
+def test_after_too_hard_the_answer_reads_below_the_one_found_too_hard_even_in_the_same_band():
+    """In the simplest band, "too hard" leaves the style as it was: the same model text would be composed word for
+    word the same. Written below the answer found too hard, it reads lower, keeps the statement that best answers
+    the question (how water gets into the air: the Sun heats it) and cites its own sources."""
+    said = "The Sun heats water in oceans and lakes, and the water evaporates and rises as vapour."
+    found_too_hard, _, _ = grounded_answer(said, question=QUESTION, sources=SOURCES, reading=None, context=YOUNG)
+
+    text, citations, summary = grounded_answer(said, question=QUESTION, sources=SOURCES, reading=None,
+                                               context=YOUNG, found_too_hard=found_too_hard)
+
+    assert _grade(text) < _grade(found_too_hard)
+    assert summary["simpler_than"] == {"grade_found_too_hard": _grade(found_too_hard), "grade_written": _grade(text)}
+    heats = "The Sun heats water in oceans and lakes"
+    assert heats in found_too_hard and heats in text
+    cited = sorted({int(number) for number in re.findall(r"\[(\d+)\]", text)})
+    assert cited == [citation["number"] for citation in citations] == list(range(1, len(citations) + 1))
+
+
+def test_an_answer_already_well_below_the_one_found_too_hard_stays_as_it_is():
+    said = "The Sun heats water in oceans and lakes."
+    hard = ("Evaporation of oceanic water, intensified considerably by solar radiation, continuously transforms "
+            "enormous quantities of liquid into atmospheric vapour [1].")
+
+    plain, _, _ = grounded_answer(said, question=QUESTION, sources=SOURCES, reading=None, context=YOUNG)
+    text, _, _ = grounded_answer(said, question=QUESTION, sources=SOURCES, reading=None, context=YOUNG,
+                                 found_too_hard=hard)
+
+    assert text == plain
