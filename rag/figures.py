@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import PurePosixPath
+from urllib.parse import unquote
 
 # "Figure 3", "Fig. 1.2", "FIGURE 4b" at the start of a caption.
 CAPTION_START = re.compile(r"^\s*(?:Figure|Fig\.?)\s*(\d+(?:[.\-]\d+)*[a-z]?)?\b", re.IGNORECASE)
@@ -22,6 +24,12 @@ _PLAIN_REFERENCE = re.compile(
     r"|\b(?:figure|diagram|picture|illustration)\s+(?:below|above)\b",
     re.IGNORECASE,
 )
+
+
+def file_key(name: str) -> str:
+    """How a document's picture reference and an uploaded file's name are compared: the file name alone,
+    decoded and case-folded ("images/My%20Heart.PNG" and "my heart.png" name the same file)."""
+    return PurePosixPath(unquote(name).replace("\\", "/")).name.casefold()
 
 
 def caption_number(caption: str) -> str:

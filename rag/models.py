@@ -93,6 +93,12 @@ class DiagramGraph(models.Model):
         max_length=64, blank=True, help_text="Stable within the material, so a description survives a re-run."
     )
     has_pixels = models.BooleanField(default=True, help_text="False: only the document's words about it are known.")
+    # A document's figure that names a file ("![The heart](heart.png)") uploaded as a picture material of the same
+    # course: that upload holds its pixels and the labels read on them. Never a material of another course.
+    picture = models.ForeignKey(
+        Material, null=True, blank=True, on_delete=models.SET_NULL, related_name="figures_shown",
+        help_text="The picture upload of the same course this figure's file name names.",
+    )  # fmt: skip
     referring_chunks = models.ManyToManyField(
         "Chunk", blank=True, related_name="figures", help_text="Passages that refer to this figure."
     )

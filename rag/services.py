@@ -37,7 +37,15 @@ from rag.chunking import ChunkDraft, TextBlock, chunk_blocks, embedding_text, he
 from rag.diagrams import DiagramAnalysis, describe
 from rag.embeddings import get_embedder
 from rag.extractors import EMPTY_FILE, PICTURE_KEY, Extraction, FoundDiagram, IngestionInputError, Section, extract
-from rag.figures import FigurePlace, PassagePlace, caption_number, figure_text, number_figures, referred_figures
+from rag.figures import (
+    FigurePlace,
+    PassagePlace,
+    caption_number,
+    figure_text,
+    file_key,
+    number_figures,
+    referred_figures,
+)
 from rag.models import Chunk, DiagramGraph, IngestionJob
 from rag.tailoring import fk_grade
 
@@ -635,6 +643,7 @@ def _write_index(
         rows[index].ordinal = ordinal
     Chunk.objects.bulk_create(rows, batch_size=500)
     _link_references(prepared, graphs, rows[: len(prepared.drafts)])
+    _link_pictures(material)
 
     material.extracted_text = prepared.document
     material.reading_level = _reading_level(prepared.document)
@@ -735,6 +744,29 @@ def _link_references(prepared: _Prepared, graphs: list[DiagramGraph], passages: 
         )
     ]  # fmt: skip
     through.objects.bulk_create(links, ignore_conflicts=True)
+
+
+def _link_pictures(material: Material) -> None:
+    """Tie the course's figures that name a file ("![The heart](heart.png)") to the picture uploaded under that
+    name, whichever came first: the document's figures when it is indexed, and a picture's namesakes when the
+    picture is. Only within the material's course: another course's upload is never shown or read for it."""
+    course_figures = DiagramGraph.objects.filter(material__course_id=material.course_id)
+    if material.kind in {Material.Kind.IMAGE, Material.Kind.SVG}:
+        name = file_key(material.original_filename)
+        named = [graph.pk for graph in course_figures.exclude(material=material).filter(position__has_key="source")
+                 if name and file_key(graph.position["source"]) == name]  # fmt: skip
+        course_figures.filter(picture=material).exclude(pk__in=named).update(picture=None)  # renamed by a new version
+        course_figures.filter(pk__in=named).update(picture=material)
+    figures = list(DiagramGraph.objects.filter(material=material, position__has_key="source"))
+    if not figures:
+        return
+    pictures = {}
+    for picture in Material.objects.filter(course_id=material.course_id, kind__in=[Material.Kind.IMAGE,
+                                           Material.Kind.SVG]).exclude(pk=material.pk).order_by("pk"):  # fmt: skip
+        pictures[file_key(picture.original_filename)] = picture  # the latest upload of a name wins
+    for graph in figures:
+        graph.picture = pictures.get(file_key(graph.position["source"]))
+    DiagramGraph.objects.bulk_update(figures, ["picture"])
 
 
 def _figure_offset(found: FoundDiagram, blocks: list[TextBlock], document_length: int) -> int:

@@ -209,7 +209,27 @@ def _blocks(lines: list[TextLine]) -> list[list[TextLine]]:
     groups: dict[int, list[TextLine]] = {}
     for i, line in enumerate(lines):
         groups.setdefault(find(i), []).append(line)
-    return list(groups.values())
+    return [label for group in groups.values() for label in _split_at_leaders(group)]
+
+
+def _split_at_leaders(group: list[TextLine]) -> list[list[TextLine]]:
+    """A stack of rows cut into labels so that each has at most one row a leader line ends at.
+
+    A label's leader line meets one of its rows, so two rows with leaders are two labels, however close
+    they are stacked; the rows between them go with the nearer one (the cut is at the widest gap).
+    """
+    rows = _rows(group)
+    marked = [index for index, row in enumerate(rows) if any(line.leader for line in row)]
+    if len(marked) < 2:
+        return [group]
+
+    def gap_before(index: int) -> float:
+        return min(ln.bbox[1] for ln in rows[index]) - max(ln.bbox[3] for ln in rows[index - 1])
+
+    cuts = [max(range(upper + 1, lower + 1), key=lambda index: (gap_before(index), index))
+            for upper, lower in zip(marked, marked[1:], strict=False)]  # fmt: skip
+    bounds = zip([0, *cuts], [*cuts, len(rows)], strict=True)
+    return [[line for row in rows[start:end] for line in row] for start, end in bounds]
 
 
 def _same_label(a: TextLine, b: TextLine) -> bool:
@@ -275,7 +295,9 @@ def _title(free: list[_Item], items: list[_Item], width: int, height: int) -> _I
         above_boxes = candidate.bbox[3] <= top_of_shapes + 0.5 * candidate.text_height
         return bool(shapes) and centred and above_boxes and candidate.text_height >= 0.85 * shape_text
 
-    candidates = [it for it in free if center(it.bbox)[1] <= _TITLE_ZONE * height and is_heading(it)]
+    # A leader line ties text to a part of the drawing: a label, however large, is not the title.
+    candidates = [it for it in free if center(it.bbox)[1] <= _TITLE_ZONE * height
+                  and not any(line.leader for line in it.lines) and is_heading(it)]
     return max(candidates, key=lambda it: (it.text_height, -it.bbox[1]), default=None)
 
 

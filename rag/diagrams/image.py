@@ -11,6 +11,7 @@ from rag.diagrams.describe import describe
 from rag.diagrams.graph import build_graph
 from rag.diagrams.ocr import read_text
 from rag.diagrams.types import BBox, Connector, DiagramAnalysis, Shape, TextLine
+from rag.diagrams.words import clean_lines
 
 # Work at a size where OCR is accurate and quick: big photos are shrunk, thumbnails enlarged.
 # (Measured: RapidOCR finds 20 px text at 1400 px but misses it at 2000 px, and takes 3x as long.)
@@ -32,13 +33,13 @@ def analyze_image(data: bytes | Image.Image) -> DiagramAnalysis:
     rgb = np.asarray(image)
 
     mask = vision.ink_mask(rgb)
-    lines = vision.drop_spurious_text(read_text(rgb), mask)
+    lines = vision.mark_leaders(vision.drop_spurious_text(clean_lines(read_text(rgb)), mask), mask)
     stroke = vision.stroke_width(mask)
     shapes = vision.find_shapes(mask, lines, stroke)
     connectors = vision.find_connectors(mask, lines, shapes, stroke)
 
     analysis = build_graph(
-        lines=[TextLine(ln.text, _unscale(ln.bbox, scale), ln.score) for ln in lines],
+        lines=[TextLine(ln.text, _unscale(ln.bbox, scale), ln.score, ln.leader) for ln in lines],
         shapes=[Shape(_unscale(shape.bbox, scale)) for shape, _ in shapes],
         connectors=[
             Connector(

@@ -12,6 +12,7 @@ import threading
 import numpy as np
 
 from rag.diagrams.types import TextLine
+from rag.diagrams.words import Word, split_at_gaps
 
 # RapidOCR's default; below it the recognised strings are mostly noise.
 _MIN_SCORE = 0.5
@@ -36,22 +37,39 @@ def _get_engine():
 
 
 def read_text(rgb: np.ndarray) -> list[TextLine]:
-    """Lines of text in the picture, each with its axis-aligned box in the array's pixel space."""
+    """Lines of text in the picture, each with its axis-aligned box in the array's pixel space.
+
+    A line is cut where its words stand a label's distance apart (the OCR's word boxes say where).
+    """
     bgr = np.ascontiguousarray(rgb[:, :, ::-1])
     with _lock:
-        result = _get_engine()(bgr)
+        result = _get_engine()(bgr, return_word_box=True)
     if result.boxes is None or result.txts is None:
         return []
+    word_results = getattr(result, "word_results", None) or [()] * len(result.txts)
     lines = []
-    for quad, text, score in zip(result.boxes, result.txts, result.scores, strict=True):
+    for quad, text, score, words in zip(result.boxes, result.txts, result.scores, word_results, strict=True):
         text = " ".join(str(text).split())
         # Arrowheads and line ends are sometimes "read" as punctuation; real labels have letters or digits.
         if score < _MIN_SCORE or not any(char.isalnum() for char in text):
             continue
         xs, ys = quad[:, 0], quad[:, 1]
-        lines.append(
-            TextLine(
-                text=text, bbox=(float(xs.min()), float(ys.min()), float(xs.max()), float(ys.max())), score=float(score)
-            )
+        line = TextLine(
+            text=text, bbox=(float(xs.min()), float(ys.min()), float(xs.max()), float(ys.max())), score=float(score)
         )
+        lines.extend(split_at_gaps(line, _words(words)))
     return lines
+
+
+def _words(words) -> list[Word]:
+    """The OCR's words of a line with their horizontal extent; [] when it gave none usable."""
+    found = []
+    for word in words or ():
+        try:
+            text, _, quad = word
+            xs = [float(point[0]) for point in quad]
+        except (TypeError, ValueError, IndexError):
+            return []
+        if str(text).strip():
+            found.append((str(text).strip(), min(xs), max(xs)))
+    return sorted(found, key=lambda word: word[1])

@@ -87,6 +87,9 @@ class TextLine:
     text: str
     bbox: BBox
     score: float
+    # A leader line (the thin stroke from a label to what it names) ends at the line's left or right side.
+    # Two stacked lines that each have one are two labels, however close they sit.
+    leader: bool = False
 
     @property
     def height(self) -> float:

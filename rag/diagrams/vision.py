@@ -11,6 +11,7 @@ arrowhead.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import cv2
 import numpy as np
@@ -20,6 +21,13 @@ from rag.diagrams.types import BBox, Connector, Shape, TextLine
 
 # An end counts as an arrowhead when its ink per unit length is this many times the shaft's.
 _HEAD_DENSITY_RATIO = 1.3
+# A leader line is probed in a strip this many text heights wide beside a label; it crosses at least this share
+# of the strip's columns, and in each is at most this share of the text height thick.
+_LEADER_REACH = 0.8
+_LEADER_COVER = 0.7
+_LEADER_THICKNESS = 0.3
+# ... and meets it away from its top and bottom edges (this share of the height).
+_LEADER_BAND = 0.2
 # Short OCR "words" whose ink mostly belongs to a long stroke are arrowheads read as letters (">", "V").
 _MAX_SPURIOUS_TEXT = 3
 
@@ -59,6 +67,41 @@ def drop_spurious_text(lines: list[TextLine], mask: np.ndarray) -> list[TextLine
         if w * h <= 4 * max(1, (x1 - x0) * (y1 - y0)):
             kept.append(line)
     return kept
+
+
+def mark_leaders(lines: list[TextLine], mask: np.ndarray) -> list[TextLine]:
+    """The lines with ``leader`` set where a thin stroke runs up to their left or right side.
+
+    Probed beside each line, with all text wiped first: a leader line crosses the strip next to the text
+    along most of its width, as a stroke much thinner than the text is tall. A drawing that a label sits
+    on fills the strip thickly instead, and white space leaves it empty.
+    """
+    wiped = mask.copy()
+    for line in lines:
+        x0, y0, x1, y1 = _pad(line.bbox, 0.15 * line.height + 1)
+        wiped[y0:y1, x0:x1] = 0
+    return [replace(line, leader=_leader_beside(wiped, line)) for line in lines]
+
+
+def _leader_beside(wiped: np.ndarray, line: TextLine) -> bool:
+    height = line.height
+    pad, reach = 0.15 * height + 1, max(6.0, _LEADER_REACH * height)
+    top, bottom = max(0, math.floor(line.bbox[1])), math.ceil(line.bbox[3])
+    sides = ((line.bbox[0] - pad - reach, line.bbox[0] - pad), (line.bbox[2] + pad, line.bbox[2] + pad + reach))
+    for start, end in sides:
+        strip = wiped[top:bottom, max(0, math.floor(start)) : max(0, math.ceil(end))] > 0
+        if strip.shape[1] < 3 or strip.shape[0] < 3:
+            continue
+        inked = strip.any(axis=0)
+        if inked.mean() < _LEADER_COVER:
+            continue
+        thin = np.median(strip.sum(axis=0)[inked]) <= _LEADER_THICKNESS * height
+        # It meets this line, not the gap between two stacked lines (which both would otherwise claim it).
+        rows = np.nonzero(strip)[0]
+        level = float(np.median(rows)) / strip.shape[0]
+        if thin and _LEADER_BAND <= level <= 1 - _LEADER_BAND:
+            return True
+    return False
 
 
 def find_shapes(mask: np.ndarray, lines: list[TextLine], stroke: float) -> list[tuple[Shape, np.ndarray]]:

@@ -148,10 +148,35 @@ def test_to_dict_has_exactly_the_diagram_graph_fields():
     # text_blocks are written by ingestion once redaction has run (rag.services.stored_text_blocks); the
     # figure's caption, alt text, section, place and teacher's description come from the document around it.
     not_from_analysis = {"id", "material", "page", "created_at", "text_blocks", "caption", "alt_text",
-                         "teacher_description", "heading", "position", "key", "has_pixels"}  # fmt: skip
+                         "teacher_description", "heading", "position", "key", "has_pixels", "picture"}  # fmt: skip
     stored = {f.name for f in DiagramGraph._meta.concrete_fields} - not_from_analysis
 
     data = analysis.to_dict()
 
     assert set(data) == stored
     assert data["nodes"] == [{"id": "n1", "label": "Owl", "bbox": [100, 300, 200, 350], "score": 0.98, "group": ""}]
+
+
+def _leader(text, x0, y0, x1, y1):
+    return TextLine(text, (x0, y0, x1, y1), 0.98, leader=True)
+
+
+def test_stacked_rows_each_met_by_a_leader_line_are_separate_labels_and_a_row_between_goes_with_the_nearer():
+    stack = [_leader("Aortic", 1300, 565, 1374, 593), _line("arch", 1303, 592, 1359, 621),
+             _leader("Base", 1300, 636, 1368, 670)]  # fmt: skip
+
+    assert [node.label for node in _graph(stack, size=(1400, 1300)).nodes] == ["Aortic arch", "Base"]
+    unmarked = [TextLine(line.text, line.bbox, line.score) for line in stack]
+    assert [node.label for node in _graph(unmarked, size=(1400, 1300)).nodes] == ["Aortic arch Base"], (
+        "without leader lines nothing tells the stack apart"
+    )
+
+
+def test_large_text_at_the_top_that_a_leader_line_meets_is_a_label_not_the_title():
+    lines = [_leader("Mouth", 40, 240, 124, 270), _leader("Tongue", 40, 280, 140, 322),
+             _line("Esophagus", 40, 574, 174, 604), _line("Liver", 40, 720, 110, 752)]  # fmt: skip
+
+    analysis = _graph(lines, size=(1200, 1400))
+
+    assert analysis.title == ""
+    assert "Tongue" in [node.label for node in analysis.nodes]

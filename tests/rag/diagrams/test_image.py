@@ -1,9 +1,13 @@
 """analyze_image end to end with the real OCR engine, on diagrams drawn by the test."""
 
+import io
+
 import pytest
+from PIL import Image, ImageDraw, ImageFont
 
 from rag.diagrams import DiagramAnalysis, analyze_image
 from tests.rag.diagrams.drawing import Sketch
+from tests.rag.diagrams.labelled import labelled_drawing
 
 pytestmark = pytest.mark.slow
 
@@ -109,3 +113,28 @@ def test_an_image_without_any_text_or_lines_gives_an_empty_but_valid_analysis():
 
     assert analysis.nodes == [] and analysis.edges == []
     assert analysis.description == "Diagram. No labelled parts were recognised."
+
+
+def test_labels_stacked_tightly_beside_a_drawing_are_told_apart_by_their_leader_lines():
+    png, _ = labelled_drawing([("Aortic\narch", True), ("Base", True), ("Thymus", True)])
+
+    analysis = analyze_image(png)
+
+    assert [node.label for node in analysis.nodes] == ["Aortic arch", "Base", "Thymus"]
+    assert "It has 3 parts: Aortic arch, Base and Thymus." in analysis.description
+
+
+def test_a_drawn_structure_s_atoms_and_bonds_are_not_read_as_parts():
+    image = Image.new("RGB", (900, 600), "white")
+    draw, font = ImageDraw.Draw(image), ImageFont.load_default(size=32)
+    for letter, (x, y) in {"O": (200, 120), "P": (270, 120), "H": (340, 120), "N": (270, 190)}.items():
+        draw.text((x, y), letter, fill="black", font=font)
+    draw.text((150, 260), "CH2-CH-CH2", fill="black", font=font)
+    draw.text((600, 140), "Phosphate", fill="black", font=font)
+    draw.line((420, 160, 590, 160), fill="black", width=2)
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+
+    analysis = analyze_image(buffer.getvalue())
+
+    assert [node.label for node in analysis.nodes] == ["Phosphate"]

@@ -11,6 +11,7 @@ from rag.diagrams import vision
 from rag.diagrams.geometry import mostly_inside
 from rag.diagrams.types import TextLine
 from tests.rag.diagrams.drawing import Sketch
+from tests.rag.diagrams.labelled import labelled_drawing
 
 
 def _structure(sketch: Sketch, **render):
@@ -95,3 +96,14 @@ def test_short_ocr_text_that_is_really_an_arrowhead_is_dropped_but_real_short_la
     kept = vision.drop_spurious_text([*sketch.text_lines(), fake], mask)
 
     assert sorted(line.text for line in kept) == ["Hay", "Ox"]
+
+
+def test_a_leader_line_is_seen_at_the_rows_it_meets_and_not_at_other_rows_or_loose_text():
+    png, lines = labelled_drawing([("Aortic\narch", True), ("Base", True), ("Thymus", True)], loose="Sagittal view")
+    mask = vision.ink_mask(np.asarray(Image.open(io.BytesIO(png)).convert("RGB")))
+
+    marked = vision.mark_leaders(lines, mask)
+
+    assert {line.text: line.leader for line in marked} == {
+        "Aortic": True, "arch": False, "Base": True, "Thymus": True, "Sagittal view": False
+    }

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import re
 import time
+import unicodedata
 
 import pytest
 
 from rag.api import Chunk, IngestionJob, ingest_upload, run_ingestion
+from rag.diagrams import analyze_image
+from rag.diagrams.describe import is_part
 from tests.factories import CourseFactory
 from tests.rag.ingestion import anatomy
 
@@ -34,3 +37,20 @@ def test_all_sixteen_figure_pictures_index_with_no_failure_and_their_chunk_names
 
 def words(text: str) -> set[str]:
     return set(re.findall(r"\w+", text.lower()))
+
+
+def test_on_the_real_figures_every_part_is_one_label_of_words_never_symbol_noise_or_merged_neighbours():
+    parts = {figure.picture.name: [node.label for node in analyze_image(figure.picture.read_bytes()).nodes
+                                   if is_part(node.label)] for figure in anatomy.figures()}  # fmt: skip
+
+    for name, labels in parts.items():
+        for label in labels:
+            assert re.search(r"[A-Za-z]{2}", label), (name, label)  # "O O P O O", "CH2—CH—CH2" are no parts
+            latin = [unicodedata.name(char, "").startswith(("LATIN", "GREEK")) for char in label if char.isalpha()]
+            assert all(latin), (name, label)  # no stray CJK the OCR made of strokes
+            assert sum(len(token) == 1 for token in label.split()) <= 1, (name, label)
+    # Labels stacked close together beside the drawing, each with its own leader line, are not run together.
+    heart = parts["fig-ch02-position-of-the-heart-in-the-thorax.jpg"]
+    assert {"Aortic arch", "Base", "Right lung", "Right auricle", "Right ventricle", "Ribs (cut)"} <= set(heart)
+    digestive = parts["fig-ch04-components-of-the-digestive-system.jpg"]
+    assert {"Stomach", "Spleen", "Cecum", "Appendix", "Rectum"} <= set(digestive), "once one run-on 'note'"

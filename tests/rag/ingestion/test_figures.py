@@ -253,3 +253,53 @@ def test_a_photo_without_labels_is_indexed_from_its_title_and_the_teacher_is_ask
     assert graph.needs_description and graph.key == "picture"
     chunk = Chunk.objects.get(diagram=graph)
     assert chunk.text == "Figure: star trails." and chunk.embedding is not None
+
+
+_LESSON = b"""# Night sky
+
+Stars seem to turn around the pole; the picture below shows their trails.
+
+![Star trails over a hill](images/star-trails.jpg "Star trails")
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_a_markdown_figure_is_tied_to_the_picture_its_course_has_under_that_name_whichever_came_first():
+    before, after = CourseFactory(), CourseFactory()
+    picture_first = ingest(before, "star-trails.jpg", photos.star_trails())
+    lesson_then = ingest(before, "night-sky.md", _LESSON)
+    lesson_first = ingest(after, "night-sky.md", _LESSON)
+    untied = DiagramGraph.objects.get(material=lesson_first.material)
+    picture_then = ingest(after, "Star-Trails.JPG", photos.star_trails(size=(600, 400)))
+
+    assert DiagramGraph.objects.get(material=lesson_then.material).picture == picture_first.material
+    assert untied.picture is None, "nothing of that name in the course yet: the file name alone"
+    assert DiagramGraph.objects.get(material=lesson_first.material).picture == picture_then.material, (
+        "tied when the picture arrives"
+    )
+    assert DiagramGraph.objects.get(material=picture_then.material).picture is None, "a picture names no other file"
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_a_figure_is_never_tied_to_a_picture_of_the_same_name_in_another_course():
+    lesson = ingest(CourseFactory(), "night-sky.md", _LESSON)
+    elsewhere = ingest(CourseFactory(), "star-trails.jpg", photos.star_trails())
+    other_lesson = ingest(elsewhere.material.course, "other.md", b"# Other\n\n![Trails](elsewhere.jpg)\n")
+
+    assert DiagramGraph.objects.get(material=lesson.material).picture is None
+    assert DiagramGraph.objects.get(material=other_lesson.material).picture is None, "only its own name counts"
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_deleting_the_picture_unties_the_figure_which_keeps_its_file_name():
+    course = CourseFactory()
+    picture = ingest(course, "star-trails.jpg", photos.star_trails())
+    lesson = ingest(course, "night-sky.md", _LESSON)
+
+    picture.material.delete()
+
+    figure = DiagramGraph.objects.get(material=lesson.material)
+    assert figure.picture is None and figure.position["source"] == "images/star-trails.jpg"
