@@ -4,7 +4,6 @@ the page fits the phone and reads in the dyslexia-friendly style, the finished a
 
 from __future__ import annotations
 
-import csv
 import re
 
 import pytest
@@ -12,10 +11,8 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from edu.api import LearnerProfile
-from edu.demo import CONTENT_DIR
-from edu.demo.loader import load_demo
-from rag.api import IngestionJob, run_ingestion
 from rag.tailoring import fk_grade
+from tests.demo import demo_practice_rows, indexed_demo_course
 from tests.e2e.conftest import sign_in
 from tests.factories import EnrollmentFactory, UserFactory
 
@@ -46,12 +43,7 @@ TEXT_STYLE = """(selector) => {
 @pytest.fixture
 def demo_course():
     """The demo course, indexed here (no worker needed), and the first of its practice questions."""
-    course = load_demo().course
-    for job in IngestionJob.objects.filter(material__course=course).exclude(state=IngestionJob.State.INDEXED):
-        run_ingestion(job_id=job.pk)
-    with (CONTENT_DIR / "practice_items.csv").open(encoding="utf-8") as items:
-        question = next(csv.DictReader(items))["prompt"]
-    return course, question
+    return indexed_demo_course(), demo_practice_rows()[0]["prompt"]
 
 
 def answer_grade(page) -> float:

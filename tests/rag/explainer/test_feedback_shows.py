@@ -11,18 +11,16 @@ own: the first practice question of each objective.
 
 from __future__ import annotations
 
-import csv
 import re
 import statistics
 
 import pytest
 
 from edu.api import Interaction, LearnerProfile, reading_band_name, record_feedback
-from edu.demo import CONTENT_DIR
-from edu.demo.loader import load_demo
-from rag.api import IngestionJob, explain, run_ingestion
+from rag.api import explain
 from rag.grounding import content_terms
 from rag.tailoring import fk_grade
+from tests.demo import demo_practice_rows, indexed_demo_course
 from tests.factories import student_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
@@ -33,13 +31,10 @@ CITED = re.compile(r"\[(\d+)\]")
 
 @pytest.fixture
 def demo():
-    course = load_demo().course
-    for job in IngestionJob.objects.filter(material__course=course).exclude(state=IngestionJob.State.INDEXED):
-        run_ingestion(job_id=job.pk)
-    with (CONTENT_DIR / "practice_items.csv").open(encoding="utf-8") as items:
-        first_per_objective = {}
-        for row in csv.DictReader(items):
-            first_per_objective.setdefault(row["objective_code"], (row["prompt"], row["answer"].split("|")))
+    course = indexed_demo_course()
+    first_per_objective = {}
+    for row in demo_practice_rows():
+        first_per_objective.setdefault(row["objective_code"], (row["prompt"], row["answer"].split("|")))
     return course, list(first_per_objective.values())
 
 
