@@ -35,6 +35,8 @@ _LEADER_BAND = 0.2
 _LEADER_GAP = 2.0
 _LEADER_GAP_COVER = 0.9
 _LEADER_DRIFT = 0.25
+# A connector holds at most this many strokes' worth of ink per unit of its length.
+_LINE_INK = 4.0
 # Short OCR "words" whose ink mostly belongs to a long stroke are arrowheads read as letters (">", "V").
 _MAX_SPURIOUS_TEXT = 3
 
@@ -225,8 +227,10 @@ def _connector(points: np.ndarray, stroke: float) -> Connector | None:
     i, j = np.unravel_index(int(gaps.argmax()), gaps.shape)
     start, end = hull[i], hull[j]
     length = float(gaps[i, j])
-    # A blob as wide as it is long (a smudge, a filled icon) is not a connector.
-    if len(points) > 0.5 * length * length:
+    # A blob as wide as it is long (a smudge, a filled icon) is not a connector; nor is ink that is many strokes
+    # thick along its length: the outline of a drawn organ that leader lines run into joins their labels with no
+    # line between them (an arrow, even a short one with a large head, or a curved one, stays below this).
+    if len(points) > 0.5 * length * length or len(points) > _LINE_INK * length * stroke:
         return None
     # Heads come in all sizes: compare at a small and a large radius and keep the stronger signal.
     largest = min(0.3 * length, max(12.0, 5 * stroke))

@@ -145,3 +145,34 @@ def test_a_bracket_fanning_out_from_a_label_to_two_parts_is_a_leader():
     })  # fmt: skip
 
     assert [line.leader for line in vision.mark_leaders(lines, mask)] == [True]
+
+
+def _two_labels_with(draw_between) -> list:
+    """Connectors found on a picture with a label at each side and ``draw_between(draw)``'s ink between them."""
+    from PIL import ImageDraw, ImageFont
+
+    image = Image.new("RGB", (800, 500), "white")
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=28)
+    lines = []
+    for x, text in ((20, "Liver"), (660, "Spleen")):
+        draw.text((x, 235), text, fill="black", font=font)
+        lines.append(TextLine(text, tuple(float(v) for v in draw.textbbox((x, 235), text, font=font)), 0.99))
+    draw_between(draw)
+    rgb = np.asarray(image)
+    mask = vision.ink_mask(rgb)
+    stroke = vision.stroke_width(mask)
+    return vision.find_connectors(mask, lines, vision.find_shapes(mask, lines, stroke), stroke)
+
+
+def test_leader_lines_that_run_into_a_drawn_organ_are_no_line_between_their_labels_but_a_plain_line_is():
+    def organ(draw):
+        for inset in range(0, 120, 12):  # an organ drawn with its inner structure, as textbooks do
+            draw.ellipse((250 + inset, 80 + inset, 550 - inset, 420 - inset), outline="black", width=3)
+        draw.line((250, 250, 550, 250), fill="black", width=3)  # joins its rings
+        draw.line((110, 250, 252, 250), fill="black", width=3)  # "Liver"'s leader, into the organ
+        draw.line((548, 250, 650, 250), fill="black", width=3)  # "Spleen"'s
+
+    assert _two_labels_with(organ) == [], "the organ's ink joins the leaders, not a line of the picture"
+    (line,) = _two_labels_with(lambda draw: draw.line((110, 250, 650, 250), fill="black", width=3))
+    assert not line.head_at_start and not line.head_at_end
