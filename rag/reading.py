@@ -34,6 +34,20 @@ class Passage:
 
 
 @dataclass(frozen=True)
+class ShownPicture:
+    """Glossa's rendering of a figure's picture (never the upload itself): whose rendering, its size, its alt text.
+
+    ``material_id`` is the page's own material for a picture upload, or the picture upload of the same course
+    that a document's figure names ("![The heart](heart.png)").
+    """
+
+    material_id: int
+    width: int | None
+    height: int | None
+    alt: str
+
+
+@dataclass(frozen=True)
 class PlacedFigure:
     """A figure and where it stands in the text (``offset`` None: at the end of its section, else the end)."""
 
@@ -42,7 +56,7 @@ class PlacedFigure:
     offset: int | None = None
     heading: str = ""
     shown: frozenset[str] = frozenset()  # its caption and alt text: a paragraph saying just that is not repeated
-    picture: bool = False  # Glossa's rendering of it can be shown (a picture upload indexed with its text boxes)
+    picture: ShownPicture | None = None  # the rendering shown with it; None: its words only
 
 
 @dataclass(frozen=True)

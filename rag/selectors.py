@@ -12,7 +12,7 @@ from django.db.models import Count, Max, Prefetch, Q, QuerySet
 
 from edu.api import Course, Material
 from rag.models import Chunk, DiagramGraph, IngestionJob
-from rag.reading import Block, Passage, PlacedFigure, layout
+from rag.reading import Block, Passage, PlacedFigure, ShownPicture, layout
 
 
 def jobs_for_course(*, course: Course) -> QuerySet[IngestionJob]:
@@ -166,17 +166,54 @@ def reading_page(
                         end=row["char_end"]) for row in chunks if row["modality"] == Chunk.Modality.TEXT]  # fmt: skip
     ordinals = {row["diagram_id"]: row["ordinal"] for row in chunks if row["diagram_id"]}
     picture_upload = material.kind in {Material.Kind.IMAGE, Material.Kind.SVG}
+    graphs = list(DiagramGraph.objects.filter(material=material).order_by("page", "pk"))
+    linked = _linked_pictures(material, graphs)
     figures = [
         PlacedFigure(figure=graph, ordinal=ordinals.get(graph.pk), offset=(graph.position or {}).get("offset"),
                      heading=graph.heading,
                      shown=frozenset({graph.caption, graph.alt_text, graph.teacher_description,
                                       f"{graph.title} {graph.caption}" if graph.title and graph.caption else ""}),
-                     picture=picture_upload and graph.has_pixels and graph.text_blocks is not None)
-        for graph in DiagramGraph.objects.filter(material=material).order_by("page", "pk")
+                     picture=_own_picture(material, graph) if picture_upload else linked.get(graph.pk))
+        for graph in graphs
     ]  # fmt: skip
     blocks = layout(material.extracted_text, passages, figures, cited=cited, figures_first=picture_upload,
                     title=material.title, lines_are_paragraphs=material.kind == Material.Kind.HTML)  # fmt: skip
     return ReadingPage(material=material, blocks=blocks, cited=cited, earlier_version=earlier, passage_missing=missing)
+
+
+def _own_picture(material: Material, graph: DiagramGraph) -> ShownPicture | None:
+    """A picture upload's own rendering, once it was indexed with its text boxes (which redaction paints over)."""
+    if not graph.has_pixels or graph.text_blocks is None:
+        return None
+    return ShownPicture(material_id=material.pk, width=graph.width, height=graph.height,
+                        alt=graph.screen_reader_text)  # fmt: skip
+
+
+def _linked_pictures(material: Material, graphs: list[DiagramGraph]) -> dict[int, ShownPicture]:
+    """The rendering of the picture upload each document figure names, by figure id.
+
+    Only an upload of the same course that its students may read (indexed, so ``student_rendition`` serves it);
+    the page links to Glossa's rendering, never to the file. Its alt text is the document's (or the teacher's)
+    words for the figure, else the picture upload's own.
+    """
+    wanted = {graph.pk: graph.picture_id for graph in graphs if graph.picture_id}
+    if not wanted:
+        return {}
+    readable = set(Material.objects.filter(pk__in=set(wanted.values()), course_id=material.course_id,
+                                           status=Material.Status.READY,
+                                           kind__in=[Material.Kind.IMAGE, Material.Kind.SVG])
+                   .values_list("pk", flat=True))  # fmt: skip
+    drawn: dict[int, DiagramGraph] = {}
+    for picture in DiagramGraph.objects.filter(material_id__in=readable).order_by("pk"):
+        drawn.setdefault(picture.material_id, picture)  # the one ``student_rendition`` paints over
+    shown = {}
+    for graph in graphs:
+        picture = drawn.get(wanted.get(graph.pk))
+        if picture is not None and picture.has_pixels and picture.text_blocks is not None:
+            shown[graph.pk] = ShownPicture(material_id=picture.material_id, width=picture.width,
+                                           height=picture.height,
+                                           alt=graph.screen_reader_text or picture.screen_reader_text)  # fmt: skip
+    return shown
 
 
 def chunk_ordinal(*, material: Material, chunk_id: int) -> int | None:

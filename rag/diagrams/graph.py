@@ -32,6 +32,7 @@ from rag.diagrams.types import (
     TextBlock,
     TextLine,
 )
+from rag.diagrams.words import text_size
 
 # A frame drawn around the whole picture is not a group of the nodes inside it.
 _FRAME_SHARE = 0.8
@@ -57,7 +58,7 @@ class _Item:
 
     @property
     def label(self) -> str:
-        return join_lines(self.lines)
+        return join_lines(self.lines).removesuffix(":").rstrip()  # a list's heading ("Small intestine:")
 
     @property
     def score(self) -> float:
@@ -209,7 +210,25 @@ def _blocks(lines: list[TextLine]) -> list[list[TextLine]]:
     groups: dict[int, list[TextLine]] = {}
     for i, line in enumerate(lines):
         groups.setdefault(find(i), []).append(line)
-    return [label for group in groups.values() for label in _split_at_leaders(group)]
+    return [item for group in groups.values() for label in _split_at_leaders(group) for item in _split_lists(label)]
+
+
+def _split_lists(group: list[TextLine]) -> list[list[TextLine]]:
+    """A stack whose row ends with a colon ("Small intestine:") is a list: that row is a heading, a label of its
+    own, and each row under it one item ("Duodenum", "Jejunum"), as labelled figures list the parts of a whole.
+    Rows above the heading stay one label."""
+    rows = _rows(group)
+    headings = [index for index, row in enumerate(rows) if _row_text(row).endswith(":")]
+    if not headings or (len(rows) == 1):
+        return [group]
+    first = headings[0]
+    labels = [[line for row in rows[:first] for line in row]] if first else []
+    labels += [list(row) for row in rows[first:]]
+    return labels
+
+
+def _row_text(row: list[TextLine]) -> str:
+    return " ".join(line.text for line in sorted(row, key=lambda line: line.bbox[0])).rstrip()
 
 
 def _split_at_leaders(group: list[TextLine]) -> list[list[TextLine]]:
@@ -234,7 +253,8 @@ def _split_at_leaders(group: list[TextLine]) -> list[list[TextLine]]:
 
 def _same_label(a: TextLine, b: TextLine) -> bool:
     big, small = max(a.height, b.height), min(a.height, b.height)
-    if small <= 0 or big / small > 1.4:
+    sizes = sorted((text_size(a), text_size(b)))
+    if small <= 0 or sizes[1] / sizes[0] > 1.4:  # by font size: "veins" is shorter than "Left pulmonary"
         return False
     v_overlap = min(a.bbox[3], b.bbox[3]) - max(a.bbox[1], b.bbox[1])
     h_gap = max(a.bbox[0], b.bbox[0]) - min(a.bbox[2], b.bbox[2])

@@ -22,12 +22,21 @@ from rag.diagrams.types import BBox, Connector, Shape, TextLine
 # An end counts as an arrowhead when its ink per unit length is this many times the shaft's.
 _HEAD_DENSITY_RATIO = 1.3
 # A leader line is probed in a strip this many text heights wide beside a label; it crosses at least this share
-# of the strip's columns, and in each is at most this share of the text height thick.
+# of the strip's columns, and each of its strokes is at most this share of the text height thick (a bracket that
+# fans out to two parts is two thin strokes, not one thick one).
 _LEADER_REACH = 0.8
 _LEADER_COVER = 0.7
 _LEADER_THICKNESS = 0.3
 # ... and meets it away from its top and bottom edges (this share of the height).
 _LEADER_BAND = 0.2
+# A leader may start up to this many text heights away from its label (white space between them): then it is a
+# level line across the whole probe (its height drifts less than this share of the text height), which a stroke
+# of the drawing that merely passes nearby, or another label's slanting leader, seldom is.
+_LEADER_GAP = 2.0
+_LEADER_GAP_COVER = 0.9
+_LEADER_DRIFT = 0.25
+# A connector holds at most this many strokes' worth of ink per unit of its length.
+_LINE_INK = 4.0
 # Short OCR "words" whose ink mostly belongs to a long stroke are arrowheads read as letters (">", "V").
 _MAX_SPURIOUS_TEXT = 3
 
@@ -85,23 +94,49 @@ def mark_leaders(lines: list[TextLine], mask: np.ndarray) -> list[TextLine]:
 
 def _leader_beside(wiped: np.ndarray, line: TextLine) -> bool:
     height = line.height
-    pad, reach = 0.15 * height + 1, max(6.0, _LEADER_REACH * height)
+    pad, reach, gap = 0.15 * height + 1, max(6.0, _LEADER_REACH * height), _LEADER_GAP * height
     top, bottom = max(0, math.floor(line.bbox[1])), math.ceil(line.bbox[3])
-    sides = ((line.bbox[0] - pad - reach, line.bbox[0] - pad), (line.bbox[2] + pad, line.bbox[2] + pad + reach))
-    for start, end in sides:
-        strip = wiped[top:bottom, max(0, math.floor(start)) : max(0, math.ceil(end))] > 0
-        if strip.shape[1] < 3 or strip.shape[0] < 3:
+    x0, x1 = line.bbox[0] - pad, line.bbox[2] + pad
+    left = wiped[top:bottom, max(0, math.floor(x0 - gap - reach)) : max(0, math.ceil(x0))][:, ::-1]
+    right = wiped[top:bottom, max(0, math.floor(x1)) : max(0, math.ceil(x1 + gap + reach))]
+    for outward in (left, right):  # column 0 is the one next to the text
+        strip = outward > 0
+        if strip.shape[1] < 3 or strip.shape[0] < 3 or not strip.any():
             continue
-        inked = strip.any(axis=0)
-        if inked.mean() < _LEADER_COVER:
+        first = int(strip.any(axis=0).argmax())
+        if first > gap:
             continue
-        thin = np.median(strip.sum(axis=0)[inked]) <= _LEADER_THICKNESS * height
+        apart = first > (1 - _LEADER_COVER) * reach  # white space first: the old probe would have missed it
+        probe = strip[:, first if apart else 0 : (first if apart else 0) + math.ceil(reach)]
+        inked = probe.any(axis=0)
+        if probe.shape[1] < 3 or inked.mean() < (_LEADER_GAP_COVER if apart else _LEADER_COVER):
+            continue
+        if apart and np.ptp(_ink_level(probe)[inked]) > _LEADER_DRIFT * height:
+            continue
+        thin = np.median(_thickest_run(probe)[inked]) <= _LEADER_THICKNESS * height
         # It meets this line, not the gap between two stacked lines (which both would otherwise claim it).
-        rows = np.nonzero(strip)[0]
-        level = float(np.median(rows)) / strip.shape[0]
+        rows = np.nonzero(probe)[0]
+        level = float(np.median(rows)) / probe.shape[0]
         if thin and _LEADER_BAND <= level <= 1 - _LEADER_BAND:
             return True
     return False
+
+
+def _ink_level(strip: np.ndarray) -> np.ndarray:
+    """Per column, the mean row of its ink (meaningless where a column has none)."""
+    counts = strip.sum(axis=0)
+    return (strip * np.arange(strip.shape[0])[:, None]).sum(axis=0) / np.maximum(counts, 1)
+
+
+def _thickest_run(strip: np.ndarray) -> np.ndarray:
+    """Per column, the longest run of ink pixels (how thick the thickest stroke crossing it is)."""
+    padded = np.pad(strip.astype(np.int8), ((1, 1), (0, 0)))
+    runs = np.zeros(strip.shape[1], dtype=int)
+    for column in range(strip.shape[1]):
+        edges = np.flatnonzero(np.diff(padded[:, column]))
+        if edges.size:
+            runs[column] = int((edges[1::2] - edges[::2]).max())
+    return runs
 
 
 def find_shapes(mask: np.ndarray, lines: list[TextLine], stroke: float) -> list[tuple[Shape, np.ndarray]]:
@@ -192,8 +227,10 @@ def _connector(points: np.ndarray, stroke: float) -> Connector | None:
     i, j = np.unravel_index(int(gaps.argmax()), gaps.shape)
     start, end = hull[i], hull[j]
     length = float(gaps[i, j])
-    # A blob as wide as it is long (a smudge, a filled icon) is not a connector.
-    if len(points) > 0.5 * length * length:
+    # A blob as wide as it is long (a smudge, a filled icon) is not a connector; nor is ink that is many strokes
+    # thick along its length: the outline of a drawn organ that leader lines run into joins their labels with no
+    # line between them (an arrow, even a short one with a large head, or a curved one, stays below this).
+    if len(points) > 0.5 * length * length or len(points) > _LINE_INK * length * stroke:
         return None
     # Heads come in all sizes: compare at a small and a large radius and keep the stronger signal.
     largest = min(0.3 * length, max(12.0, 5 * stroke))

@@ -1,7 +1,8 @@
 """In real headless Chromium: a teacher replaces a material's file (the Celery worker indexes the new version
 while students keep the old one; a broken version fails with its reason and changes nothing), and a student
 reads a material on its reading page, where a citation scrolls to its passage and marks it, or says it
-quoted an earlier version. axe finds no serious or critical violation on these pages.
+quoted an earlier version, and a Markdown figure shows the picture it names (Glossa's rendering, never the
+upload). axe finds no serious or critical violation on these pages.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from rag import api as rag_api
 from rag.selectors import citation_places
 from tests.e2e.conftest import sign_in, sign_out, unlabeled_controls
 from tests.factories import CourseFactory, student_in, teacher_of
+from tests.rag.ingestion import photos
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -101,6 +103,32 @@ def test_a_citation_scrolls_to_its_passage_on_a_clean_reading_page(live_server, 
     page.reload()
     assert page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth") <= 0
     assert serious_violations(page) == []
+
+
+NIGHT_SKY = (b"# Night sky\n\nStars seem to turn around the pole; the picture below shows their trails.\n\n"
+             b"![Star trails circling the pole above a hill](images/star-trails.jpg)\n")
+
+
+def test_a_markdown_figure_shows_students_the_rendering_of_the_picture_it_names(live_server, page, rivers_course):
+    course, _ = rivers_course
+    base = live_server.url
+    jobs = [rag_api.run_ingestion(job_id=rag_api.ingest_upload(course=course, filename=name, content=content,
+                                                               enqueue=False).pk)
+            for name, content in (("star-trails.jpg", photos.star_trails()), ("night-sky.md", NIGHT_SKY))]  # fmt: skip
+    assert [job.state for job in jobs] == ["indexed", "indexed"], [job.error_reason for job in jobs]
+    picture, lesson = (job.material_id for job in jobs)
+
+    sign_in(page, base, "lina")
+    page.goto(base + reverse("portal:material_read", args=[lesson]))
+    image = page.locator("article.reading figure").get_by_role("img", name="Star trails circling the pole above a hill")
+    expect(image).to_be_visible()
+    assert image.get_attribute("src") == reverse("portal:material_picture", args=[picture])
+    assert image.evaluate("img => img.complete && img.naturalWidth") == 640, "Glossa's rendering loaded"
+    assert page.request.get(base + reverse("portal:material_file", args=[picture])).status == 403, "not the upload"
+    assert serious_violations(page) == []
+    page.set_viewport_size(PHONE)
+    page.reload()
+    assert page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth") <= 0
 
 
 @pytest.mark.worker

@@ -180,3 +180,25 @@ def test_large_text_at_the_top_that_a_leader_line_meets_is_a_label_not_the_title
 
     assert analysis.title == ""
     assert "Tongue" in [node.label for node in analysis.nodes]
+
+
+def test_a_row_of_small_letters_under_a_label_is_its_second_row_though_its_box_is_shorter():
+    # As OCR boxes them: "veins" has no capital, ascender or descender, so its box is two thirds as tall.
+    stack = [_leader("Left pulmonary", 1097, 230, 1244, 264), _line("veins", 1099, 259, 1154, 283),
+             _leader("Aortic semilunar", 1096, 293, 1256, 322), _line("valve", 1097, 318, 1155, 346)]  # fmt: skip
+
+    labels = [node.label for node in _graph(stack, size=(1400, 700)).nodes]
+
+    assert labels == ["Left pulmonary veins", "Aortic semilunar valve"]
+
+
+def test_a_row_ending_in_a_colon_heads_a_list_whose_rows_are_one_label_each():
+    stack = [_line("Gallbladder", 43, 817, 179, 847),
+             _line("Small intestine:", 44, 868, 228, 895), _leader("Duodenum", 56, 897, 185, 924),
+             _line("Jejunum", 55, 925, 160, 956), _line("Ileum", 55, 954, 127, 985)]  # fmt: skip
+
+    labels = [node.label for node in _graph(stack, size=(1200, 1400)).nodes]
+
+    assert labels == ["Gallbladder", "Small intestine", "Duodenum", "Jejunum", "Ileum"]
+    two_rows = [_line("Left pulmonary", 1097, 230, 1244, 264), _line("veins", 1099, 259, 1154, 283)]
+    assert [node.label for node in _graph(two_rows, size=(1400, 700)).nodes] == ["Left pulmonary veins"]

@@ -107,3 +107,72 @@ def test_a_leader_line_is_seen_at_the_rows_it_meets_and_not_at_other_rows_or_loo
     assert {line.text: line.leader for line in marked} == {
         "Aortic": True, "arch": False, "Base": True, "Thymus": True, "Sagittal view": False
     }
+
+
+def _rows_with_strokes(strokes) -> tuple[np.ndarray, list[TextLine]]:
+    """Rows of text at the left of a white picture, each with the strokes ``strokes(x1, middle)`` gives for it."""
+    from PIL import ImageDraw, ImageFont
+
+    image = Image.new("RGB", (700, 420), "white")
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=32)
+    lines = []
+    for index, (text, drawn) in enumerate(strokes.items()):
+        x0, y0, x1, y1 = draw.textbbox((60, 40 + 130 * index), text, font=font)
+        draw.text((60, 40 + 130 * index), text, fill="black", font=font)
+        for stroke in drawn(x1, (y0 + y1) / 2, y1 - y0):
+            draw.line(stroke, fill="black", width=3)
+        lines.append(TextLine(text, (float(x0), float(y0), float(x1), float(y1)), 0.99))
+    return vision.ink_mask(np.asarray(image)), lines
+
+
+def test_a_level_leader_line_that_starts_a_little_way_from_its_label_is_a_leader_but_a_slanting_stroke_is_not():
+    mask, lines = _rows_with_strokes({
+        "Nostril": lambda x1, middle, height: [(x1 + height, middle, x1 + 300, middle)],  # white space first
+        "Apex": lambda x1, middle, height: [(x1 + height, middle - 2 * height, x1 + 2 * height, middle + 2 * height)],
+        "Uvula": lambda x1, middle, height: [(x1 + 3 * height, middle, x1 + 300, middle)],  # too far away
+    })  # fmt: skip
+
+    marked = {line.text: line.leader for line in vision.mark_leaders(lines, mask)}
+
+    assert marked == {"Nostril": True, "Apex": False, "Uvula": False}
+
+
+def test_a_bracket_fanning_out_from_a_label_to_two_parts_is_a_leader():
+    mask, lines = _rows_with_strokes({
+        "Veins": lambda x1, middle, height: [(x1 + 8, middle, x1 + 140, middle - 50),
+                                             (x1 + 8, middle, x1 + 140, middle + 50)],
+    })  # fmt: skip
+
+    assert [line.leader for line in vision.mark_leaders(lines, mask)] == [True]
+
+
+def _two_labels_with(draw_between) -> list:
+    """Connectors found on a picture with a label at each side and ``draw_between(draw)``'s ink between them."""
+    from PIL import ImageDraw, ImageFont
+
+    image = Image.new("RGB", (800, 500), "white")
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=28)
+    lines = []
+    for x, text in ((20, "Liver"), (660, "Spleen")):
+        draw.text((x, 235), text, fill="black", font=font)
+        lines.append(TextLine(text, tuple(float(v) for v in draw.textbbox((x, 235), text, font=font)), 0.99))
+    draw_between(draw)
+    rgb = np.asarray(image)
+    mask = vision.ink_mask(rgb)
+    stroke = vision.stroke_width(mask)
+    return vision.find_connectors(mask, lines, vision.find_shapes(mask, lines, stroke), stroke)
+
+
+def test_leader_lines_that_run_into_a_drawn_organ_are_no_line_between_their_labels_but_a_plain_line_is():
+    def organ(draw):
+        for inset in range(0, 120, 12):  # an organ drawn with its inner structure, as textbooks do
+            draw.ellipse((250 + inset, 80 + inset, 550 - inset, 420 - inset), outline="black", width=3)
+        draw.line((250, 250, 550, 250), fill="black", width=3)  # joins its rings
+        draw.line((110, 250, 252, 250), fill="black", width=3)  # "Liver"'s leader, into the organ
+        draw.line((548, 250, 650, 250), fill="black", width=3)  # "Spleen"'s
+
+    assert _two_labels_with(organ) == [], "the organ's ink joins the leaders, not a line of the picture"
+    (line,) = _two_labels_with(lambda draw: draw.line((110, 250, 650, 250), fill="black", width=3))
+    assert not line.head_at_start and not line.head_at_end

@@ -1,7 +1,7 @@
 """Which OCR text can be a label: rows cut where one label ends, text that is no word dropped."""
 
 from rag.diagrams.types import TextLine
-from rag.diagrams.words import clean_lines, split_at_gaps
+from rag.diagrams.words import clean_lines, split_at_gaps, text_size
 
 
 def _line(text, x0, y0, x1, y1):
@@ -51,3 +51,12 @@ def test_the_atoms_and_formula_of_a_drawn_structure_go_but_panel_letters_callout
 
 def test_a_leader_line_read_as_a_dash_in_front_of_a_label_is_not_part_of_it():
     assert [line.text for line in clean_lines([_line("-Kidney", 740, 226, 823, 260)])] == ["Kidney"]
+
+
+def test_text_size_reads_through_the_letters_a_row_holds():
+    tall = _line("Left pulmonary", 1097, 230, 1244, 264)  # capitals, ascenders and descenders: 34 px box
+    short = _line("veins", 1099, 259, 1154, 283)  # x-height and a dot only: 24 px box, same font
+    heading = _line("Heart", 1000, 100, 1120, 148)  # a larger font
+
+    assert abs(text_size(tall) / text_size(short) - 1) < 0.1
+    assert text_size(heading) / text_size(tall) > 1.4

@@ -54,3 +54,12 @@ def test_on_the_real_figures_every_part_is_one_label_of_words_never_symbol_noise
     assert {"Aortic arch", "Base", "Right lung", "Right auricle", "Right ventricle", "Ribs (cut)"} <= set(heart)
     digestive = parts["fig-ch04-components-of-the-digestive-system.jpg"]
     assert {"Stomach", "Spleen", "Cecum", "Appendix", "Rectum"} <= set(digestive), "once one run-on 'note'"
+    # A leader line that starts a little way from its label, or fans out as a bracket, still parts the stack; a
+    # row of small letters ("veins") under a taller one is its second row; a row ending in a colon heads a list.
+    assert {"Left atrium", "Left pulmonary veins", "Aortic semilunar valve"} <= set(
+        parts["fig-ch02-dual-system-of-the-human-blood-circulation.jpg"])
+    assert {"Nasal cavity", "Nostril", "Oral cavity"} <= set(parts["fig-ch03-major-respiratory-structures.jpg"])
+    assert {"Ala", "Apex", "Philtrum"} <= set(parts["fig-ch03-nose.jpg"])
+    assert {"Kidney", "Spleen"} <= set(parts["fig-ch04-the-peritoneum.jpg"])
+    assert "Pseudostratified columnar epithelia" in parts["fig-ch03-pseudostratified-ciliated-columnar-epithelium.jpg"]
+    assert {"Small intestine", "Duodenum", "Jejunum", "Salivary glands", "Parotid gland"} <= set(digestive)
