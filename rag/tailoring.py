@@ -43,9 +43,14 @@ GLOSSARY = {
     "are able to": "can", "the majority of": "most", "prior to": "before", "additional": "more",
     "initially": "at first", "ultimately": "in the end", "consists of": "is made of",
     "consisting of": "made of", "eliminate": "remove", "eliminates": "removes", "provide": "give",
-    "provides": "gives",
+    "provides": "gives", "manufacture": "make", "manufactures": "makes", "manufactured": "made",
+    "manufacturing": "making", "construct": "build", "constructs": "builds", "constructed": "built",
+    "entire": "whole", "multiple": "many", "adjacent to": "next to", "similar to": "like", "commence": "start",
+    "commences": "starts", "transport": "carry", "transports": "carries", "transported": "carried",
+    "initial": "first", "beneficial": "helpful", "generate": "make", "generates": "makes", "generated": "made",
 }
-_ALSO_NOUNS = frozenset({"release", "releases", "remains", "produce", "transform", "individual"})
+_ALSO_NOUNS = frozenset({"release", "releases", "remains", "produce", "transform", "individual", "transport",
+                         "transports"})
 _DETERMINER_BEFORE = re.compile(r"\b(the|a|an|its|their|this|that|of|no)\s+$", re.IGNORECASE)
 _GLOSSARY_WORD = re.compile(r"\b(" + "|".join(sorted(GLOSSARY, key=len, reverse=True)) + r")\b", re.IGNORECASE)
 
@@ -470,13 +475,24 @@ def tailor_sentence(sentence: str, *, reading_level: float) -> list[str]:
     """The sentence as the learner's band wants it: split and simplified, or unchanged."""
     if reading_band(reading_level).name != "simple":
         return [sentence]
-    plain = _capitalised(_COMPOSED.sub("made", _ASIDE.sub("", sentence)))
+    plain = _capitalised(_COMPOSED.sub("made", _OPENING_ADVERB.sub(_opening_adverb, _ASIDE.sub("", sentence))))
     listed = ""
     if (dashes := _DASH_LIST.search(plain)) and plain.count("—") + plain.count("–") == 2:
         plain, listed = plain[: dashes.start()] + " " + plain[dashes.end() :], dashes.group("listed")
     simpler = _ARTICLE_BEFORE_SWAP.sub(_article, _GLOSSARY_WORD.sub(_swap, plain))
     pieces = _split(_PARTICLE_BEFORE_PRONOUN.sub(r"\1 \3 \2", simpler))
     return [*pieces, f"These are {_GLOSSARY_WORD.sub(_swap, listed)}."] if listed else pieces
+
+
+# An opening "Functionally, " or "Generally, " qualifies what follows; a young reader can do without it. Steps
+# and links to the sentence before stay ("Finally,", "Similarly,"; "However," is "But", see _OPENING_LINKS).
+_OPENING_ADVERB = re.compile(r"^([A-Z][a-z]+ly),\s+")
+_KEPT_ADVERBS = frozenset({"firstly", "secondly", "thirdly", "lastly", "finally", "similarly", "only", "likewise",
+                           *_OPENING_LINKS})
+
+
+def _opening_adverb(match: re.Match) -> str:
+    return match.group(0) if match.group(1).lower() in _KEPT_ADVERBS else ""
 
 
 # A list set off by dashes after a plural noun: "Three kinds of rock—igneous, sedimentary, and metamorphic—make

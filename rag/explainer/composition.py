@@ -34,7 +34,7 @@ MAX_DEFINING_STATEMENTS = 2
 DEFINITION_CANDIDATES = 6
 # An advanced reader's answer holds at least this many statements (see _further_detail); a source
 # statement adds something new when fewer than NEW_STATEMENT_MAX_OVERLAP of its words were said.
-ADVANCED_MIN_STATEMENTS = 3
+ADVANCED_MIN_STATEMENTS = 4
 NEW_STATEMENT_MAX_OVERLAP = 0.6
 # A simple-band answer more than this many grades above the reader's level is replaced by the
 # easiest relevant source statements when those read easier.
@@ -69,12 +69,12 @@ def grounded_answer(
     ``found_too_hard`` is the answer to this question the learner found too hard: the answer is then written
     below its reading grade (see ``_below_ceiling``), since a simpler band alone does not promise it.
     """
-    text, citations, summary, kept = _answer(generated, question=question, sources=sources, reading=reading,
-                                             context=context)
-    if found_too_hard and kept[1]:
-        text, citations, summary = _below_ceiling(found_too_hard, (text, citations, summary, kept),
-                                                  question=question, sources=sources, context=context)
-    return text, citations, summary
+    answer = _answer(generated, question=question, sources=sources, reading=reading, context=context)
+    if reading_band(context.reading_level).name == "simple" and answer[3][1]:
+        answer = _easiest(answer, question=question, sources=sources, context=context)
+    if found_too_hard and answer[3][1]:
+        return _below_ceiling(found_too_hard, answer, question=question, sources=sources, context=context)
+    return answer[:3]
 
 
 def _answer(
@@ -134,18 +134,10 @@ def _below_ceiling(
     ceiling, said_before = _grade(previous), content_terms(" ".join(split_sentences(previous)))
     text, citations, summary, (intro, kept) = answer
     mode = summary["mode"]
-    embedder = get_embedder()
-    # Whole statements only: a question the model copied from an exercise, or a fragment, answers nothing.
     whole = [verdict for verdict in kept if _is_statement(verdict.sentence)]
-    quoted = _extractive_pool(question, sources, embedder)
-    if not whole and not quoted:
-        return text, citations, summary
-    best = _best_statement(question, [*whole, *quoted], embedder)
     grade_of = _Grades(context)
-    candidates = [(intro, chosen) for intro, pool in ((intro, whole), (QUOTED_INTRO, quoted))
-                  for chosen in _keeping(best, _unique(pool))]
     graded = [(grade_of(intro, chosen), -len(said_before & content_terms(" ".join(v.sentence for v in chosen))),
-               intro, chosen) for intro, chosen in candidates]
+               intro, chosen) for intro, chosen in _compositions(intro, kept, question=question, sources=sources)]
     now = _grade(text)
     clearly = [item for item in graded if item[0] <= ceiling - SIMPLER_BY]
     lower = clearly or [item for item in graded if item[0] < ceiling]
@@ -162,19 +154,73 @@ def _below_ceiling(
     return text, citations, summary
 
 
+def _compositions(
+    intro: str, kept: Sequence[SentenceVerdict], *, question: str, sources: Sequence[Source],
+) -> list[tuple[str, list[SentenceVerdict]]]:
+    """Every grounded composition that keeps the statement that best answers the question, with up to
+    ``SIMPLER_MAX_STATEMENTS - 1`` statements besides: of the answer's own whole statements (with its ``intro``),
+    or of the sources' best ranked ones, quoted. Whole statements only: a question the model copied from an
+    exercise, or a fragment, answers nothing."""
+    embedder = get_embedder()
+    whole = [verdict for verdict in kept if _is_statement(verdict.sentence)]
+    quoted = _extractive_pool(question, sources, embedder)
+    if not whole and not quoted:
+        return []
+    required = {_best_statement(question, [*whole, *quoted], embedder)}
+    return [(intro, chosen) for intro, pool in ((intro, whole), (QUOTED_INTRO, quoted))
+            for chosen in _keeping(required, _unique(pool), extra=SIMPLER_MAX_STATEMENTS - 1)]
+
+
+def _easiest(
+    answer: tuple[str, list[dict], dict, tuple[str, list[SentenceVerdict]]], *, question: str,
+    sources: Sequence[Source], context: LearnerContext,
+) -> tuple[str, list[dict], dict, tuple[str, list[SentenceVerdict]]]:
+    """A young reader's answer without the statements that make it hardest to read.
+
+    Splitting and plain words stop where a sentence's parse offers no safe cut, and a textbook's key terms hold
+    the grade up. What else a young reader is spared is the answer's own less essential statements. Two stay:
+    the statement that best answers the question, and the sentence where the course introduces the asked term
+    (else the first that answers the question's kind, see ``_answering``). Of the others, the answer keeps the
+    choice that reads easiest, the fuller of two equally easy. Nothing is added: an easy sentence about
+    something else would read easier and answer worse.
+    """
+    text, citations, summary, (intro, kept) = answer
+    pool = _unique(kept)
+    whole = [verdict for verdict in pool if _is_statement(verdict.sentence)]
+    if len(pool) < 2 or not whole:
+        return answer
+    embedder = get_embedder()
+    asked = read_question(question)
+    introduction = _introduction(sources, asked.term) if asked.kind == "definition" else []
+    required = {_best_statement(question, whole, embedder)} | {
+        verdict.sentence for verdict in (introduction or _answering(question, sources, embedder)[:1])}
+    grade_of = _Grades(context)
+    graded = [(grade_of(intro, chosen), -len(chosen), chosen)
+              for chosen in _keeping(required & {verdict.sentence for verdict in pool}, pool, extra=len(pool))]
+    if not graded:
+        return answer
+    grade, _fuller, chosen = min(graded, key=lambda item: item[:2])
+    if grade >= _grade(text):
+        return answer
+    text, citations = _written(chosen, sources, context, summary["mode"], intro=intro)
+    summary["statements_left_out"] = len(pool) - len(chosen)
+    return text, citations, summary, (intro, chosen)
+
+
 def _unique(verdicts: Sequence[SentenceVerdict]) -> list[SentenceVerdict]:
     said: set[str] = set()
     return [verdict for verdict in verdicts if not (verdict.sentence in said or said.add(verdict.sentence))]
 
 
-def _keeping(best: str, pool: Sequence[SentenceVerdict]) -> list[list[SentenceVerdict]]:
-    """Every choice of up to SIMPLER_MAX_STATEMENTS statements of ``pool`` that keeps ``best``, in pool order."""
-    if not any(verdict.sentence == best for verdict in pool):
+def _keeping(required: set[str], pool: Sequence[SentenceVerdict], *, extra: int) -> list[list[SentenceVerdict]]:
+    """Every choice of statements of ``pool`` that keeps the ``required`` ones and adds up to ``extra`` others, in
+    pool order."""
+    if not required <= {verdict.sentence for verdict in pool}:
         return []
-    others = [index for index, verdict in enumerate(pool) if verdict.sentence != best]
-    keep = next(index for index, verdict in enumerate(pool) if verdict.sentence == best)
-    choices = ([pool[index] for index in sorted((keep, *chosen))]
-               for size in range(SIMPLER_MAX_STATEMENTS) for chosen in combinations(others, size))
+    others = [index for index, verdict in enumerate(pool) if verdict.sentence not in required]
+    kept = [index for index, verdict in enumerate(pool) if verdict.sentence in required]
+    choices = ([pool[index] for index in sorted((*kept, *chosen))]
+               for size in range(extra + 1) for chosen in combinations(others, size))
     return [chosen for chosen in choices if not _repeats(chosen)]
 
 
@@ -430,10 +476,11 @@ def _extractive(
     or sentences cut by chunking). The statements that answer the question's kind come first (see
     ``answering_statement``); then a simple-band reader gets the easier of the next two (easier but
     off-topic sentences further down would not answer the question), two statements in all, split into
-    short sentences later; a middle-band reader the easiest two of the next four, an advanced reader the
-    next two, three statements in all. So the quoted answer differs from band to band (in length, or in
-    the sentences chosen): "too hard" moves a learner one band down (edu.learner_model) and must show in
-    the next answer to the same question.
+    short sentences later; a middle-band reader the easiest two of the next four, three statements in all; an
+    advanced reader the next two, and one more when one of the next ones names what is asked (as the band's
+    style asks of the model: four statements, more depth, never a statement about something else). So the
+    quoted answer differs from band to band (in length, or in the sentences chosen): "too hard" moves a learner
+    one band down (edu.learner_model) and must show in the next answer to the same question.
     """
     ranked = _ranked_statements(question, sources, embedder)
     answering = _answering(question, sources, embedder)
@@ -452,7 +499,10 @@ def _extractive(
         easiest = sorted(rest[:MIDDLE_CANDIDATES], key=lambda item: fk_grade(item[1].sentence))
         rest = easiest[: max(0, EXTRACTIVE_SENTENCES - len(answering))]
     else:
-        rest = rest[: max(0, EXTRACTIVE_SENTENCES - len(answering))]
+        usual = max(0, EXTRACTIVE_SENTENCES - len(answering))
+        about = _asked_terms(question)
+        rest = [*rest[:usual], *(item for item in rest[usual:] if content_terms(item[1].sentence) & about)]
+        rest = rest[: max(0, ADVANCED_MIN_STATEMENTS - len(answering))]
     return [*answering, *(verdict for _, verdict in sorted(rest, key=lambda item: item[0]))]
 
 
@@ -463,22 +513,30 @@ def _further_detail(
     """For an advanced reader given a short answer: the most relevant source statements it does not say yet.
 
     Such a reader can take more depth than a 135M model writes; the added statements are quoted
-    from the sources, so they are supported by construction.
+    from the sources, so they are supported by construction. Beyond the usual three statements, only one that
+    names what is asked is added (the fourth best ranked statement of a short lesson may be about anything).
     """
     said = [verdict.sentence for verdict in verdicts if verdict.supported]
     missing = ADVANCED_MIN_STATEMENTS - len(said)
     if reading_band(context.reading_level).name != "advanced" or missing <= 0:
         return []
-    said_terms = content_terms(" ".join(said))
+    said_terms, about = content_terms(" ".join(said)), _asked_terms(question)
     detail = []
     for _, statement in _ranked_statements(question, sources, embedder)[:EXTRACTIVE_SENTENCES + len(said)]:
         terms = content_terms(statement.sentence)
+        if len(said) + len(detail) >= EXTRACTIVE_SENTENCES and not terms & about:
+            continue  # beyond the usual length, only more about the thing asked
         if terms and len(terms & said_terms) / len(terms) < NEW_STATEMENT_MAX_OVERLAP:
             detail.append(statement)
             said_terms |= terms
         if len(detail) == missing:
             break
     return detail
+
+
+def _asked_terms(question: str) -> set[str]:
+    """The words of what is asked about: the term of a definition question, else the question's content words."""
+    return content_terms(read_question(question).term or question)
 
 
 def _is_statement(sentence: str) -> bool:

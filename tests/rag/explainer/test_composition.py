@@ -73,10 +73,11 @@ def test_an_advanced_reader_given_one_sentence_gets_new_statements_from_the_sour
 def test_other_readers_and_full_answers_get_nothing_added():
     embedder = get_embedder()
     one_sentence = _said("The Sun heats water in oceans and lakes.")
-    three = one_sentence + _said("The water evaporates and rises as vapour.") + _said("Vapour forms clouds.")
+    four = (one_sentence + _said("The water evaporates and rises as vapour.") + _said("Vapour forms clouds.")
+            + _said("Droplets fall as rain."))
 
     assert _further_detail(QUESTION, SOURCES, embedder, one_sentence, context=YOUNG) == []
-    assert _further_detail(QUESTION, SOURCES, embedder, three, context=ADVANCED) == []
+    assert _further_detail(QUESTION, SOURCES, embedder, four, context=ADVANCED) == []
 
 
 def test_a_young_reader_gets_the_easiest_source_statements_when_the_model_wrote_above_their_level():
@@ -230,3 +231,35 @@ def test_an_answer_already_well_below_the_one_found_too_hard_stays_as_it_is():
                                  found_too_hard=hard)
 
     assert text == plain
+
+
+def test_a_young_reader_is_spared_the_statements_that_read_harder_than_the_answer_itself():
+    """The term's definition stays; a harder statement beside it goes; nothing is added (an easy sentence about
+    something else would read easier and answer worse). An advanced reader gets the statements beside it."""
+    lesson = ("Condensation is when vapour turns into water. Condensation of atmospheric vapour at saturation "
+              "generates microscopic cloud droplets. The altitude of condensation depends on adiabatic cooling of "
+              "rising air parcels. Puddles dry up on sunny days.")
+    sources = [Source(1, lesson, {"material": "water.md"})]
+    question, unsupported = "What is meant by condensation?", "Penguins live at the South Pole."
+
+    young, _, summary = grounded_answer(unsupported, question=question, sources=sources, reading=None, context=YOUNG)
+    advanced, _, _ = grounded_answer(unsupported, question=question, sources=sources, reading=None, context=ADVANCED)
+
+    assert young == f"{QUOTED_INTRO} Condensation is when vapour turns into water [1]."
+    assert summary["statements_left_out"] == 1
+    assert "Condensation is when vapour turns into water" in advanced and "droplets" in advanced
+    assert "Puddles" not in young + advanced
+
+
+def test_an_advanced_reader_gets_a_fourth_statement_only_about_what_is_asked():
+    """Four statements for depth, but the fourth best ranked statement of a short lesson may be about anything."""
+    lesson = ("Condensation is when vapour turns into water. Condensation of atmospheric vapour at saturation "
+              "generates microscopic cloud droplets. The altitude of condensation depends on adiabatic cooling of "
+              "rising air parcels. Puddles dry up on sunny days.")
+    sources = [Source(1, lesson, {"material": "water.md"})]
+    quoted = _extractive("What is meant by condensation?", sources, get_embedder(), reading_level=11)
+    assert len(quoted) == 3 and not any("Puddles" in verdict.sentence for verdict in quoted)
+
+    fourth = Source(2, "Condensation also forms dew on cold grass in the morning.", {"material": "dew.md"})
+    quoted = _extractive("What is meant by condensation?", [*sources, fourth], get_embedder(), reading_level=11)
+    assert len(quoted) == 4 and any("dew" in verdict.sentence for verdict in quoted)

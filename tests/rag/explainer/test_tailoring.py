@@ -222,3 +222,22 @@ def test_a_list_set_off_by_dashes_follows_the_sentence_as_its_own():
     kept = tailor_sentence("The eye—a ball of clear jelly, nerves, and muscle—sends pictures to the brain.",
                            reading_level=4)
     assert not any(piece.startswith("These are") for piece in kept)
+
+
+def test_a_young_reader_is_spared_an_opening_qualifier_but_not_a_step_or_a_link():
+    simple = tailor_sentence("Functionally, the system can be divided into two zones.", reading_level=4)
+    assert simple == ["The system can be divided into two zones."]
+    assert tailor_sentence("Finally, the food leaves the stomach.", reading_level=4) == [
+        "Finally, the food leaves the stomach."]
+    assert tailor_sentence("However, the valve stays shut.", reading_level=4) == ["But the valve stays shut."]
+    assert tailor_sentence("Functionally, the system has two zones.", reading_level=11) == [
+        "Functionally, the system has two zones."]
+
+
+def test_plain_words_replace_the_usual_hard_ones_and_a_noun_stays_a_noun():
+    assert tailor_sentence("Ribosomes are manufactured in the nucleolus.", reading_level=4) == [
+        "Ribosomes are made in the nucleolus."]
+    assert tailor_sentence("Blood is transported to the entire body.", reading_level=4) == [
+        "Blood is carried to the whole body."]
+    assert tailor_sentence("The transport of oxygen needs blood.", reading_level=4) == [
+        "The transport of oxygen needs blood."]
