@@ -46,11 +46,10 @@ GLOSSARY = {
     "provides": "gives", "manufacture": "make", "manufactures": "makes", "manufactured": "made",
     "manufacturing": "making", "construct": "build", "constructs": "builds", "constructed": "built",
     "entire": "whole", "multiple": "many", "adjacent to": "next to", "similar to": "like", "commence": "start",
-    "commences": "starts", "transport": "carry", "transports": "carries", "transported": "carried",
+    "commences": "starts", "transported": "carried",
     "initial": "first", "beneficial": "helpful", "generate": "make", "generates": "makes", "generated": "made",
 }
-_ALSO_NOUNS = frozenset({"release", "releases", "remains", "produce", "transform", "individual", "transport",
-                         "transports"})
+_ALSO_NOUNS = frozenset({"release", "releases", "remains", "produce", "transform", "individual"})
 _DETERMINER_BEFORE = re.compile(r"\b(the|a|an|its|their|this|that|of|no)\s+$", re.IGNORECASE)
 _GLOSSARY_WORD = re.compile(r"\b(" + "|".join(sorted(GLOSSARY, key=len, reverse=True)) + r")\b", re.IGNORECASE)
 

@@ -51,6 +51,8 @@ ABOUT_THE_TEXT = re.compile(r"\b(?:in this|this|the next|the following) (?:secti
 # best answers the question, in at most SIMPLER_MAX_STATEMENTS statements.
 SIMPLER_BY = 0.5
 SIMPLER_MAX_STATEMENTS = 3
+# A young reader's eased answer keeps at most this many statements besides those that answer (see _easiest).
+EASED_MAX_OTHERS = 4
 DESCRIPTIONS_MARK = "\n\nDiagram description:"
 QUOTED_INTRO = "Here is what your course materials say."
 UNSUPPORTED_MARK = " (not found in your course materials)"
@@ -178,11 +180,11 @@ def _easiest(
     """A young reader's answer without the statements that make it hardest to read.
 
     Splitting and plain words stop where a sentence's parse offers no safe cut, and a textbook's key terms hold
-    the grade up. What else a young reader is spared is the answer's own less essential statements. Two stay:
-    the statement that best answers the question, and the sentence where the course introduces the asked term
-    (else the first that answers the question's kind, see ``_answering``). Of the others, the answer keeps the
-    choice that reads easiest, the fuller of two equally easy. Nothing is added: an easy sentence about
-    something else would read easier and answer worse.
+    the grade up. What else a young reader is spared is the answer's own less essential statements. These stay:
+    the statement that best answers the question, the sentence where the course introduces the asked term, and
+    the first statement that answers the question's kind (its definition, cause or steps; see ``_answering``).
+    Of the others, the answer keeps the choice that reads easiest, the fuller of two equally easy. Nothing is
+    added: an easy sentence about something else would read easier and answer worse.
     """
     text, citations, summary, (intro, kept) = answer
     pool = _unique(kept)
@@ -192,11 +194,12 @@ def _easiest(
     embedder = get_embedder()
     asked = read_question(question)
     introduction = _introduction(sources, asked.term) if asked.kind == "definition" else []
-    required = {_best_statement(question, whole, embedder)} | {
-        verdict.sentence for verdict in (introduction or _answering(question, sources, embedder)[:1])}
+    introduced = {verdict.sentence for verdict in introduction}
+    answering = [verdict for verdict in _answering(question, sources, embedder) if verdict.sentence not in introduced]
+    required = {_best_statement(question, whole, embedder), *introduced, *(v.sentence for v in answering[:1])}
     grade_of = _Grades(context)
     graded = [(grade_of(intro, chosen), -len(chosen), chosen)
-              for chosen in _keeping(required & {verdict.sentence for verdict in pool}, pool, extra=len(pool))]
+              for chosen in _keeping(required & {verdict.sentence for verdict in pool}, pool, extra=EASED_MAX_OTHERS)]
     if not graded:
         return answer
     grade, _fuller, chosen = min(graded, key=lambda item: item[:2])

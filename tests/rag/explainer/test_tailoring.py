@@ -239,5 +239,5 @@ def test_plain_words_replace_the_usual_hard_ones_and_a_noun_stays_a_noun():
         "Ribosomes are made in the nucleolus."]
     assert tailor_sentence("Blood is transported to the entire body.", reading_level=4) == [
         "Blood is carried to the whole body."]
-    assert tailor_sentence("The transport of oxygen needs blood.", reading_level=4) == [
-        "The transport of oxygen needs blood."]
+    assert tailor_sentence("Active transport needs energy.", reading_level=4) == [
+        "Active transport needs energy."]  # a noun in a name: "active carry" would be wrong
