@@ -42,6 +42,58 @@ def starts_like_a_caption(text: str) -> bool:
     return CAPTION_START.match(text) is not None
 
 
+# A caption opening with the figure's title, run into its first sentence when the markup that set the title apart
+# was lost ("Mitochondrion The mitochondria are ...", "Golgi Apparatus (a) The Golgi apparatus ...").
+_TITLE_CASE_SMALL = frozenset({"a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or",
+                               "the", "to", "vs", "with"})
+_SENTENCE_OPENERS = frozenset({"a", "an", "the", "this", "these", "those", "that", "each", "every", "in", "on", "when",
+                               "while", "although", "as", "here", "there", "both", "all", "many", "most", "some",
+                               "one", "two", "three", "during", "after", "before", "if", "unlike", "like", "its"})
+_PANEL = re.compile(r"^\((?:[a-h]|\d)\)$")
+_TITLE_MAX_WORDS = 12
+
+
+def caption_title(caption: str) -> tuple[str, str]:
+    """The title a caption opens with and the caption's sentences after it, or ("", caption).
+
+    The title is a run of capitalised words (small words such as "of the" inside it), and the first sentence
+    starts where a capitalised word is followed by a lower-case one: a panel letter ("(a)"), a word that opens
+    sentences ("The", "While") or a title word again ("Peroxisome Peroxisomes are"). Anything
+    else (a caption that is one sentence from its first word, a name such as "Santiago Ramón y Cajal drew")
+    is left whole.
+    """
+    words = caption.split()
+    for index, word in enumerate(words[: _TITLE_MAX_WORDS + 1]):
+        if _PANEL.match(word):
+            start = index
+        elif index + 1 < len(words) and word[:1].isupper() and _lower_word(words[index + 1]):
+            opener = word.lower().strip("\"'“‘(")
+            if opener in _SENTENCE_OPENERS:
+                start = index
+            elif index and any(opener[:5] == title.lower()[:5] for title in words[:index] if len(title) >= 3):
+                before = words[index - 1].lower()  # "Structure of DNA The DNA double helix"
+                if before in _TITLE_CASE_SMALL - _SENTENCE_OPENERS:
+                    return "", caption  # "Strands of DNA are": the sentence may start earlier
+                start = index - 1 if before in _SENTENCE_OPENERS else index
+            else:
+                return "", caption
+        elif _is_title_word(word):
+            continue
+        else:
+            return "", caption
+        return (" ".join(words[:start]), " ".join(words[start:])) if start else ("", caption)
+    return "", caption
+
+
+def _lower_word(word: str) -> bool:
+    return word[:1].islower() and word.lower() not in _TITLE_CASE_SMALL
+
+
+def _is_title_word(word: str) -> bool:
+    return word[:1].isupper() or word[:1].isdigit() or word.lower() in _TITLE_CASE_SMALL \
+        or (word.startswith("(") and word[1:2].isupper())
+
+
 @dataclass(frozen=True)
 class FigurePlace:
     """Where a figure sits, for linking: its number, heading path, page and offset in the extracted text."""

@@ -27,8 +27,8 @@ GLOSSARY = {
     "converted": "changed", "absorb": "take in", "absorbs": "takes in", "absorbed": "taken in", "release": "let out",
     "releases": "lets out", "released": "let out", "continuously": "always", "enormous": "huge", "extremely": "very",
     "moisture": "water",
-    "combination": "mix", "combine": "mix",
-    "combines": "mixes", "sufficiently": "enough", "characteristics": "features",
+    "combination": "mix", "combine": "join",
+    "combines": "joins", "sufficiently": "enough", "characteristics": "features",
     "accumulate": "build up", "accumulates": "builds up", "gradually": "slowly", "rapidly": "quickly",
     "immediately": "right away", "previously": "before", "assist": "help", "assists": "helps",
     "remain": "stay", "remains": "stays", "contain": "hold", "contains": "holds", "occurs": "happens",
@@ -96,9 +96,13 @@ def _capitalised(text: str) -> str:
     return text[0].upper() + text[1:] if text else text
 
 
+_CLOSING = re.compile(r"[.!?][\"'”’)]*$")
+
+
 def _split(sentence: str) -> list[str]:
     """Cut a long sentence into the clauses that can stand alone; keep the final punctuation."""
-    body, end = (sentence[:-1], sentence[-1]) if sentence[-1:] in ".!?" else (sentence, ".")
+    closing = _CLOSING.search(sentence)  # 'called “heart strings.”' ends as it is
+    body, end = (sentence[: closing.start()], closing.group()) if closing else (sentence, ".")
     pieces = [_capitalised(_OPENING_LINK.sub(_opening_link, piece.strip())) for piece in _clauses(body.strip())]
     return [piece + "." for piece in pieces[:-1]] + [pieces[-1] + end]
 
@@ -167,7 +171,8 @@ _NAMING = re.compile(r"(?:also )?(called|known as|termed|referred to as) (.+)$")
 
 def _other_cut(token) -> tuple[str, str] | None:
     return (_shared_subject_cut(token) or _opening_participle_cut(token) or _relative_cut(token)
-            or _restrictive_cut(token) or _aside_cut(token) or _participle_cut(token) or _because_cut(token)
+            or _restrictive_cut(token) or _aside_cut(token) or _described_cut(token) or _participle_cut(token)
+            or _because_cut(token)
             or _then_cut(token))
 
 
@@ -308,7 +313,9 @@ def _relative_cut(token) -> tuple[str, str] | None:
             or not _agrees(clause.head, clause)
             or clause.lemma_ == "be" and any(word.like_num for word in clause.subtree)):
         return None  # "..., which is about 500 milliliters" measures the sentence's subject more often than not
-    end = clause.right_edge.i + 1
+    # A clause set off by a comma runs at least to the next comma or the sentence's end, whatever the parse attached
+    # where ("..., which increase the area 600-fold, include ...": the parse may end it before "-fold").
+    end = max(clause.right_edge.i + 1, next((word.i for word in doc[token.i :] if word.text == ","), len(doc)))
     return _set_off(doc, token.i - 1, end, f"{_named(clause.head)} {doc[token.i + 1 : end].text}")
 
 
@@ -411,6 +418,20 @@ def _aside_cut(token) -> tuple[str, str] | None:
         return None  # "adjust to the high altitude, a process called X" names the adjusting; "A, B, C" is a list
     verb = "are" if token.head.tag_ in ("NNS", "NNPS") else "is"
     return _set_off(doc, start - 1, end, f"{_named(token.head)} {verb} {doc[start:end].text}")
+
+
+def _described_cut(token) -> tuple[str, str] | None:
+    """The subject without a participle phrase set off by commas, and that phrase as a sentence about it ("The
+    epiglottis, attached to the thyroid cartilage, is ...": "The epiglottis is attached to the thyroid
+    cartilage.")."""
+    thing, doc = token.head, token.doc
+    start, end = token.left_edge.i, token.right_edge.i + 1
+    if (token.dep_ != "acl" or token.tag_ != "VBN" or start != token.i or start == 0 or doc[start - 1].text != ","
+            or thing.dep_ not in ("nsubj", "nsubjpass") or thing.pos_ not in ("NOUN", "PROPN")
+            or end >= len(doc) or not _clearly_one(thing, start)):
+        return None
+    verb = "are" if thing.tag_ in ("NNS", "NNPS") else "is"
+    return _set_off(doc, start - 1, end, f"{_named(thing)} {verb} {doc[start:end].text}")
 
 
 def _set_off(doc, comma: int, end: int, sentence: str) -> tuple[str, str] | None:

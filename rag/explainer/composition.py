@@ -44,7 +44,9 @@ EXERCISE_VERBS = frozenset({"name", "list", "describe", "explain", "draw", "labe
                             "give", "look", "try", "find", "use", "match", "complete", "discuss", "predict"})
 # A sentence about the text itself ("In this section, you will examine ...") tells what is coming, not the answer.
 ABOUT_THE_TEXT = re.compile(r"\b(?:in this|this|the next|the following) (?:section|chapter|unit|lesson|module)\b"
-                            r"|\byou will (?:now )?(?:learn|examine|explore|look|see|study|read|discover)\b",
+                            r"|\byou will (?:now )?(?:learn|examine|explore|look|see|study|read|discover)\b"
+                            r"|^let(?: us|'s)\b|\bexamples? (?:will|may|can|should) help\b"
+                            r"|\billustrates? (?:this|these) (?:concepts?|ideas?|points?)\b",
                             re.IGNORECASE)
 # After "too hard", the next answer to the same question reads at least this many grades below the one found
 # too hard when some grounded composition does (else as far below as one does); it keeps the statement that
@@ -189,7 +191,7 @@ def _easiest(
     text, citations, summary, (intro, kept) = answer
     pool = _unique(kept)
     whole = [verdict for verdict in pool if _is_statement(verdict.sentence)]
-    if len(pool) < 2 or not whole:
+    if not whole:
         return answer
     embedder = get_embedder()
     asked = read_question(question)
@@ -199,7 +201,8 @@ def _easiest(
     required = {_best_statement(question, whole, embedder), *introduced, *(v.sentence for v in answering[:1])}
     grade_of = _Grades(context)
     graded = [(grade_of(intro, chosen), -len(chosen), chosen)
-              for chosen in _keeping(required & {verdict.sentence for verdict in pool}, pool, extra=EASED_MAX_OTHERS)]
+              for variant, needed in _leads_alone(pool, required & {verdict.sentence for verdict in pool}, asked.term)
+              for chosen in _keeping(needed, variant, extra=EASED_MAX_OTHERS)]
     if not graded:
         return answer
     grade, _fuller, chosen = min(graded, key=lambda item: item[:2])
@@ -208,6 +211,31 @@ def _easiest(
     text, citations = _written(chosen, sources, context, summary["mode"], intro=intro)
     summary["statements_left_out"] = len(pool) - len(chosen)
     return text, citations, summary, (intro, chosen)
+
+
+def _leads_alone(
+    pool: Sequence[SentenceVerdict], required: set[str], term: str | None,
+) -> list[tuple[list[SentenceVerdict], set[str]]]:
+    """The pool, and the pool with statements that came with the sentence leaning on them ("A. These two
+    vessels ...", see ``_statements``) cut back to their leading sentence, with what each must keep.
+
+    The leaning sentence needs the one before it, not the other way round. A required statement is cut back only
+    when its leading sentence names the asked term: "The processes of digestion include six activities. These are
+    ingestion, ..." answers "ingestion" in its second sentence."""
+    leads = {}
+    for verdict in pool:
+        *before, last = split_sentences(verdict.sentence) or [""]
+        lead = " ".join(before)
+        if (before and ANAPHOR.match(last) and _is_statement(lead)
+                and (verdict.sentence not in required or term and names_term(lead, term))):
+            leads[verdict.sentence] = replace(verdict, sentence=lead)
+    variants = []
+    for size in range(len(leads) + 1):
+        for cut in combinations(leads, size):
+            variant = _unique([leads[verdict.sentence] if verdict.sentence in cut else verdict for verdict in pool])
+            variants.append((variant, {leads[sentence].sentence if sentence in cut else sentence
+                                       for sentence in required}))
+    return variants
 
 
 def _unique(verdicts: Sequence[SentenceVerdict]) -> list[SentenceVerdict]:
@@ -480,8 +508,9 @@ def _extractive(
     ``answering_statement``); then a simple-band reader gets the easier of the next two (easier but
     off-topic sentences further down would not answer the question), two statements in all, split into
     short sentences later; a middle-band reader the easiest two of the next four, three statements in all; an
-    advanced reader the next two, and one more when one of the next ones names what is asked (as the band's
-    style asks of the model: four statements, more depth, never a statement about something else). So the
+    advanced reader the two that say most of the next four (of those about what is asked, if any), and the one
+    that says most of the others that name what is asked (as the band's style asks of the model: four statements,
+    more depth, never a statement about something else). So the
     quoted answer differs from band to band (in length, or in the sentences chosen): "too hard" moves a learner
     one band down (edu.learner_model) and must show in the next answer to the same question.
     """
@@ -504,7 +533,14 @@ def _extractive(
     else:
         usual = max(0, EXTRACTIVE_SENTENCES - len(answering))
         about = _asked_terms(question)
-        rest = [*rest[:usual], *(item for item in rest[usual:] if content_terms(item[1].sentence) & about)]
+
+        def fuller(item: tuple[int, SentenceVerdict]) -> tuple[bool, int]:
+            terms = content_terms(item[1].sentence)
+            return not terms & about, -len(terms)
+
+        fullest = sorted(rest[:MIDDLE_CANDIDATES], key=fuller)[:usual]
+        more = sorted((item for item in rest if item not in fullest and not fuller(item)[0]), key=fuller)
+        rest = [*fullest, *more]
         rest = rest[: max(0, ADVANCED_MIN_STATEMENTS - len(answering))]
     return [*answering, *(verdict for _, verdict in sorted(rest, key=lambda item: item[0]))]
 

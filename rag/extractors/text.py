@@ -9,7 +9,7 @@ import nh3
 
 from rag.extractors.figures import FigureDraft, found_figures
 from rag.extractors.types import Extraction, IngestionInputError, Section
-from rag.figures import starts_like_a_caption
+from rag.figures import caption_title, starts_like_a_caption
 
 NOT_UTF8 = (
     "This text file is not UTF-8, so its characters cannot be read reliably. "
@@ -181,6 +181,8 @@ class _HtmlSections(HTMLParser):
         elif tag == "figure" and self._figure_images is not None:
             self._flush_line()
             self._close_figure()
+        elif tag == "figcaption" and self._caption is not None:
+            self._flush_line(caption=True)
         elif tag in _BLOCKS:
             self._flush_line()
 
@@ -202,11 +204,15 @@ class _HtmlSections(HTMLParser):
         super().close()
         self._flush_line()
 
-    def _flush_line(self) -> None:
+    def _flush_line(self, *, caption: bool = False) -> None:
+        """The line read so far as a line of text; a caption's opening title as a line of its own, so the title
+        is not read as the start of the caption's first sentence."""
         line = " ".join("".join(self._line).split())
         self._line = []
-        if line:
-            self.builder.add_text(line)
+        title, line = caption_title(line) if caption else ("", line)
+        for text in (title, line):
+            if text:
+                self.builder.add_text(text)
 
 
 # --- shared ----------------------------------------------------------------------------------

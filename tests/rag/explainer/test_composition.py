@@ -9,6 +9,7 @@ import pytest
 from rag.embeddings import get_embedder
 from rag.explainer.composition import (
     QUOTED_INTRO,
+    _easiest,
     _extractive,
     _further_detail,
     _grade,
@@ -203,6 +204,12 @@ def test_a_note_about_the_text_itself_is_not_quoted_as_an_answer():
     for reading_level in (4, 11):
         quoted = _extractive("How does a volcano erupt?", [volcano], get_embedder(), reading_level=reading_level)
         assert quoted and not any("In this section" in verdict.sentence for verdict in quoted)
+    for note in ("Let us ask what makes a volcano erupt.", "A couple of examples will help illustrate this idea."):
+        lesson = Source(1, f"{note} {volcano.text.split('. ', 1)[1]}", {"material": "volcano.md"})
+        quoted = _extractive("How does a volcano erupt?", [lesson], get_embedder(), reading_level=11)
+        assert quoted and note not in " ".join(verdict.sentence for verdict in quoted)
+
+
 def test_after_too_hard_the_answer_reads_below_the_one_found_too_hard_even_in_the_same_band():
     """In the simplest band, "too hard" leaves the style as it was: the same model text would be composed word for
     word the same. Written below the answer found too hard, it reads lower, keeps the statement that best answers
@@ -263,3 +270,50 @@ def test_an_advanced_reader_gets_a_fourth_statement_only_about_what_is_asked():
     fourth = Source(2, "Condensation also forms dew on cold grass in the morning.", {"material": "dew.md"})
     quoted = _extractive("What is meant by condensation?", [*sources, fourth], get_embedder(), reading_level=11)
     assert len(quoted) == 4 and any("dew" in verdict.sentence for verdict in quoted)
+
+
+def test_a_young_reader_gets_a_definition_without_the_sentence_that_leans_on_it():
+    """A statement comes with the sentence after it when that one leans on it ("These two vessels ..."), but the
+    definition needs nothing after it: a young reader's answer keeps it alone."""
+    definition = "The porta hepatis is where the hepatic artery and the hepatic portal vein enter the liver."
+    leaning = "These two vessels, along with the common hepatic duct, run behind the lateral border of the omentum."
+    sources = [Source(1, f"{definition} {leaning}", {"material": "liver.md"})]
+    quoted = [SentenceVerdict(f"{definition} {leaning}", True, 1, 1.0, 1.0)]
+    answer = (*_written(quoted, sources, YOUNG, "remove", intro=QUOTED_INTRO), {"mode": "remove"},
+              (QUOTED_INTRO, quoted))
+
+    text, _, summary, (_, kept) = _easiest(answer, question="What is meant by porta hepatis?", sources=sources,
+                                           context=YOUNG)
+
+    assert [verdict.sentence for verdict in kept] == [definition]
+    assert "omentum" not in text and _grade(text) < _grade(answer[0])
+
+
+def test_a_leaning_sentence_that_holds_the_answer_keeps_the_sentence_it_leans_on():
+    lesson = ("The processes of digestion include six activities. These are ingestion, propulsion, mechanical "
+              "digestion, chemical digestion, absorption and defecation.")
+    sources = [Source(1, lesson, {"material": "digestion.md"})]
+    quoted = [SentenceVerdict(lesson, True, 1, 1.0, 1.0)]
+    answer = (*_written(quoted, sources, YOUNG, "remove", intro=QUOTED_INTRO), {"mode": "remove"},
+              (QUOTED_INTRO, quoted))
+
+    text, _, _, _ = _easiest(answer, question="What is meant by propulsion?", sources=sources, context=YOUNG)
+
+    assert "six activities" in text and "propulsion" in text
+
+
+def test_an_advanced_reader_gets_the_statements_that_say_most_about_what_is_asked():
+    """Beyond the definition, of the next best ranked statements an advanced reader gets those about the thing
+    asked that say most, not the shortest."""
+    lesson = ("Condensation is when vapour turns into water. Condensation happens on cold windows. Condensation of "
+              "atmospheric vapour at saturation generates microscopic cloud droplets over oceans and mountains. "
+              "The altitude of condensation depends on adiabatic cooling of rising, expanding air parcels. "
+              "Condensation releases latent heat that warms the surrounding air and strengthens thunderstorms. "
+              "Condensation also forms dew.")
+    sources = [Source(1, lesson, {"material": "water.md"})]
+
+    quoted = " ".join(verdict.sentence for verdict in _extractive(
+        "What is meant by condensation?", sources, get_embedder(), reading_level=11))
+
+    assert "cold windows" not in quoted and "dew" not in quoted
+    assert "cloud droplets" in quoted and "latent heat" in quoted

@@ -64,6 +64,14 @@ def test_a_which_clause_becomes_a_sentence_that_names_what_it_stands_for():
                              "and the root, which is held within the jaw bones.", reading_level=4)
     assert pieces[0].startswith("The two main parts of a tooth are the crown and the root")
     assert "The crown is the part above the gum line." in pieces
+    pieces = tailor_sentence("The liver lets nutrients back into the blood, which drains into the central vein and "
+                             "then through the hepatic vein to the vena cava.", reading_level=4)
+    assert pieces == ["The liver lets nutrients back into the blood.",
+                      "The blood drains into the central vein and then through the hepatic vein to the vena cava."]
+    assert tailor_sentence("These folds, which enlarge the inner surface of the gut more than 600-fold, include villi "
+                           "and microvilli.", reading_level=4) == [
+        "These folds include villi and microvilli.",
+        "These folds enlarge the inner surface of the gut more than 600-fold."]
 
 
 def test_an_appositive_becomes_a_sentence_about_what_it_names():
@@ -71,6 +79,15 @@ def test_an_appositive_becomes_a_sentence_about_what_it_names():
                            "immune system.", reading_level=4) == [
         "Roaming around the alveolar wall is the alveolar macrophage.",
         "The alveolar macrophage is a phagocytic cell of the immune system."]
+
+
+def test_a_participle_phrase_set_off_after_the_subject_becomes_a_sentence_about_it():
+    assert tailor_sentence("The kidneys, located behind the stomach, filter the blood every day of our lives.",
+                           reading_level=4) == ["The kidneys filter the blood every day of our lives.",
+                                                "The kidneys are found behind the stomach."]
+    # Not a participle of what the subject undergoes ("pumping all day"): it stays as written.
+    assert len(tailor_sentence("The heart, pumping all day, moves blood through the whole body every minute.",
+                               reading_level=4)) == 1
 
 
 def test_clauses_with_their_own_subject_are_cut_at_their_conjunction_or_semicolon():
@@ -241,3 +258,11 @@ def test_plain_words_replace_the_usual_hard_ones_and_a_noun_stays_a_noun():
         "Blood is carried to the whole body."]
     assert tailor_sentence("Active transport needs energy.", reading_level=4) == [
         "Active transport needs energy."]  # a noun in a name: "active carry" would be wrong
+    assert tailor_sentence("The small veins combine and drain into the central vein.", reading_level=4)[0].startswith(
+        "The small veins join")  # vessels that combine join; they do not mix
+
+
+def test_a_sentence_ending_inside_quotation_marks_ends_once():
+    pieces = tailor_sentence("The strands are sometimes more poetically referred to as “heart strings.”",
+                             reading_level=4)
+    assert pieces[-1].endswith("“heart strings.”")

@@ -10,7 +10,7 @@ from fpdf import FPDF
 
 from rag.api import Chunk, DiagramGraph, IngestionJob, ingest_upload, run_ingestion
 from rag.extractors import extract
-from rag.figures import FigurePlace, PassagePlace, caption_number, figure_text, referred_figures
+from rag.figures import FigurePlace, PassagePlace, caption_number, caption_title, figure_text, referred_figures
 from tests.factories import CourseFactory
 from tests.rag.ingestion import anatomy, photos
 
@@ -64,6 +64,35 @@ def test_captions_give_figure_numbers():
     assert caption_number("Fig. 3: Lungs") == "3"
     assert caption_number("FIGURE 4b Nose") == "4b"
     assert caption_number("The figure shows lungs") == ""
+
+
+@pytest.mark.parametrize(("caption", "title"), [
+    ("Mitochondrion The mitochondria are the energy factories of the cell.", "Mitochondrion"),
+    ("Golgi Apparatus (a) The Golgi apparatus sorts proteins. (b) A micrograph.", "Golgi Apparatus"),
+    ("Peroxisome Peroxisomes are organelles full of enzymes.", "Peroxisome"),
+    ("Prototypical Human Cell While this image is not one real cell, it shows the organelles.",
+     "Prototypical Human Cell"),
+    ("Structure of DNA The DNA double helix has two strands.", "Structure of DNA"),
+    ("Figure 2 The four chambers of the heart.", "Figure 2"),
+    ("The heart pumps blood through the body.", ""),
+    ("Strands of DNA are wrapped around histones.", ""),
+    ("Santiago Ramón y Cajal drew the first neurons.", ""),
+    ("Heart Anatomy", ""),
+])
+def test_a_caption_s_opening_title_is_told_from_its_first_sentence(caption, title):
+    found, rest = caption_title(caption)
+    assert found == title
+    assert f"{found} {rest}".strip() == caption, "nothing of the caption is lost"
+
+
+def test_an_html_caption_s_title_is_a_line_of_its_own_so_its_first_sentence_starts_cleanly():
+    page = b"""<h1>Cells</h1><p>Cells have organelles.</p>
+    <figure><figcaption>Mitochondrion The mitochondria are the energy factories of the cell.</figcaption></figure>"""
+    extraction = extract(kind="html", content=page)
+    assert extraction.sections[0].text.splitlines()[1:] == [
+        "Mitochondrion", "The mitochondria are the energy factories of the cell."]
+    (figure,) = extraction.diagrams
+    assert figure.caption == "Mitochondrion The mitochondria are the energy factories of the cell."
 
 
 def test_a_passage_is_linked_to_the_figure_it_names_or_to_the_nearest_figure_of_its_own_section():
