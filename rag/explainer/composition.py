@@ -185,8 +185,9 @@ def _easiest(
     the grade up. What else a young reader is spared is the answer's own less essential statements. These stay:
     the statement that best answers the question, the sentence where the course introduces the asked term, and
     the first statement that answers the question's kind (its definition, cause or steps; see ``_answering``).
-    Of the others, the answer keeps the choice that reads easiest, the fuller of two equally easy. Nothing is
-    added: an easy sentence about something else would read easier and answer worse.
+    Of the others, the answer keeps the choice that reads easiest, the fuller of two equally easy; a statement that
+    came with the sentence leaning on it may lose that sentence (see ``_leads_alone``). Nothing is added: an easy
+    sentence about something else would read easier and answer worse.
     """
     text, citations, summary, (intro, kept) = answer
     pool = _unique(kept)
@@ -540,8 +541,7 @@ def _extractive(
 
         fullest = sorted(rest[:MIDDLE_CANDIDATES], key=fuller)[:usual]
         more = sorted((item for item in rest if item not in fullest and not fuller(item)[0]), key=fuller)
-        rest = [*fullest, *more]
-        rest = rest[: max(0, ADVANCED_MIN_STATEMENTS - len(answering))]
+        rest = [*fullest, *more][: max(0, ADVANCED_MIN_STATEMENTS - len(answering))]
     return [*answering, *(verdict for _, verdict in sorted(rest, key=lambda item: item[0]))]
 
 
