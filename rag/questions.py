@@ -34,6 +34,7 @@ _PROCESS_CUES = re.compile(r"\b(?:first|then|next|after|before|finally|when|duri
                            r"followed\s+by|steps?|stages?|process)\b", re.IGNORECASE)
 DEFINITION_BONUS = 0.35
 CUE_BONUS = 0.15
+NAMING_BONUS = 0.15
 
 
 @dataclass(frozen=True)
@@ -110,3 +111,18 @@ def answer_bonus(sentence: str, question: Question) -> float:
     if question.kind == "how" and anchored and _PROCESS_CUES.search(sentence):
         return CUE_BONUS
     return 0.0
+
+
+def ranking_bonus(sentence: str, question: Question) -> float:
+    """``answer_bonus``, and for a definition question a smaller one for a sentence that names the term without
+    defining it: it is about the thing asked, as a closer sentence about something else is not ("active transport
+    refers to ..." for "passive transport")."""
+    bonus = answer_bonus(sentence, question)
+    if not bonus and question.kind == "definition" and names_term(sentence, bare_term(question.term)):
+        return NAMING_BONUS
+    return bonus
+
+
+def bare_term(term: str) -> str:
+    """The term without its abbreviation in brackets: a text may write "total lung capacity" without "(TLC)"."""
+    return " ".join(re.sub(r"\([^()]*\)", " ", term).split())

@@ -22,7 +22,7 @@ from rag.grounding import (
     split_sentences,
 )
 from rag.prompting import LearnerContext, reading_band
-from rag.questions import answer_bonus, names_term, read_question
+from rag.questions import answer_bonus, names_term, ranking_bonus, read_question
 from rag.relevance import PLACEHOLDER
 from rag.tailoring import fk_grade, tailor_sentence
 
@@ -267,7 +267,7 @@ def _best_statement(question: str, verdicts: Sequence[SentenceVerdict], embedder
     sentences = list(dict.fromkeys(verdict.sentence for verdict in verdicts))
     asked = read_question(question)
     vectors = embedder.encode([question, *sentences])
-    scores = [float(score) + answer_bonus(sentence, asked) for score, sentence in zip(vectors[1:] @ vectors[0],
+    scores = [float(score) + ranking_bonus(sentence, asked) for score, sentence in zip(vectors[1:] @ vectors[0],
                                                                                         sentences, strict=True)]
     return sentences[max(range(len(sentences)), key=scores.__getitem__)]
 
@@ -423,7 +423,7 @@ def _rank(question: str, sources: Sequence[Source], embedder) -> list[tuple[int,
     if not candidates:
         return []
     vectors = embedder.encode([question] + [sentence for _, sentence in candidates])
-    scores = [float(score) + answer_bonus(sentence, asked)
+    scores = [float(score) + ranking_bonus(sentence, asked)
               for score, (_, sentence) in zip(vectors[1:] @ vectors[0], candidates, strict=True)]
     return [(i, SentenceVerdict(candidates[i][1], True, candidates[i][0], 1.0, round(scores[i], 3)))
             for i in sorted(range(len(candidates)), key=lambda i: -scores[i])]
@@ -437,7 +437,7 @@ def closest_statement_similarity(question: str, sources: Sequence[Source], embed
     """
     question = " ".join(PLACEHOLDER.sub(" ", question).split())
     asked = read_question(question)
-    return max((verdict.similarity - answer_bonus(verdict.sentence, asked)
+    return max((verdict.similarity - ranking_bonus(verdict.sentence, asked)
                 for _, verdict in _ranked_statements(question, sources, embedder)), default=0.0)
 
 
@@ -478,7 +478,10 @@ def _answering(question: str, sources: Sequence[Source], embedder) -> list[Sente
         return []
     ranked = _ranked_statements(question, sources, embedder)
     introduction = _introduction(sources, asked.term) if asked.kind == "definition" else []
-    if not ranked or not answer_bonus(ranked[0][1].sentence, asked):
+    # A definition among the best ranked (a sentence that only names the term may rank above it); a cause or
+    # steps in the best ranked statement itself.
+    considered = ranked[:DEFINITION_CANDIDATES] if asked.kind == "definition" else ranked[:1]
+    if not any(answer_bonus(item[1].sentence, asked) for item in considered):
         return introduction
     if asked.kind != "definition":
         return [ranked[0][1]]

@@ -13,6 +13,7 @@ from rag.explainer.composition import (
     _extractive,
     _further_detail,
     _grade,
+    _ranked_statements,
     _written,
     grounded_answer,
 )
@@ -317,3 +318,15 @@ def test_an_advanced_reader_gets_the_statements_that_say_most_about_what_is_aske
 
     assert "cold windows" not in quoted and "dew" not in quoted
     assert "cloud droplets" in quoted and "latent heat" in quoted
+
+
+def test_a_definition_question_ranks_a_sentence_about_its_term_above_a_closer_one_about_another():
+    """A sentence about active transport is closer in meaning to "passive transport" than one that uses the term in
+    a longer story; the one about the thing asked ranks higher."""
+    about_it = ("In the kidney tubules, passive transport of water follows the salt that the cells pump out into "
+                "the surrounding tissue fluid.")
+    sources = [Source(1, "Active transport across the cell membrane uses carrier proteins and ATP. " + about_it,
+                      {"material": "membrane.md"})]
+    ranked = [verdict.sentence for _, verdict in _ranked_statements("What is meant by passive transport?", sources,
+                                                                    get_embedder())]
+    assert ranked[0] == about_it

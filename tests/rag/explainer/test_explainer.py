@@ -47,6 +47,17 @@ def test_a_question_sharing_one_word_with_the_course_is_not_answered_with_that_p
     assert "generate" not in explanation.timings
 
 
+def test_a_term_the_passages_never_name_is_not_defined_with_a_passage_about_something_else(water_course):
+    """Every word of "cloud evaporation" is in the lesson, but the lesson never names it: quoting its closest
+    sentence would define something else."""
+    learner = learner_in(water_course, grade=6)
+    explanation = explain(learner=learner, course=water_course, question="What is meant by cloud evaporation?")
+    assert explanation.text == NOT_FOUND
+    assert explanation.grounding["status"] == "not_in_sources"
+    named = explain(learner=learner, course=water_course, question="What is meant by evaporation?")
+    assert named.text != NOT_FOUND and "evaporat" in named.text.lower()
+
+
 def test_a_question_in_another_language_gets_not_found_in_that_language(water_course):
     learner = learner_in(water_course, grade=6)
     explanation = explain(learner=learner, course=water_course, question="¿Cómo se forma la condensación?")
