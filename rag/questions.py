@@ -118,11 +118,12 @@ def ranking_bonus(sentence: str, question: Question) -> float:
     defining it: it is about the thing asked, as a closer sentence about something else is not ("active transport
     refers to ..." for "passive transport")."""
     bonus = answer_bonus(sentence, question)
-    if not bonus and question.kind == "definition" and names_term(sentence, bare_term(question.term)):
+    if not bonus and question.kind == "definition" and names_either(sentence, question.term):
         return NAMING_BONUS
     return bonus
 
 
-def bare_term(term: str) -> str:
-    """The term without its abbreviation in brackets: a text may write "total lung capacity" without "(TLC)"."""
-    return " ".join(re.sub(r"\([^()]*\)", " ", term).split())
+def names_either(text: str, term: str) -> bool:
+    """The text names the term as asked ("atrioventricular (AV) node") or without its abbreviation in brackets
+    ("total lung capacity" for "total lung capacity (TLC)")."""
+    return names_term(text, term) or names_term(text, " ".join(re.sub(r"\([^()]*\)", " ", term).split()))

@@ -330,3 +330,11 @@ def test_a_definition_question_ranks_a_sentence_about_its_term_above_a_closer_on
     ranked = [verdict.sentence for _, verdict in _ranked_statements("What is meant by passive transport?", sources,
                                                                     get_embedder())]
     assert ranked[0] == about_it
+
+
+def test_a_term_is_named_with_or_without_its_abbreviation_in_brackets():
+    from rag.questions import names_either
+
+    assert names_either("The atrioventricular (AV) node delays the impulse.", "atrioventricular (av) node")
+    assert names_either("The total lung capacity is about six litres.", "total lung capacity (tlc)")
+    assert not names_either("The lungs hold about six litres.", "total lung capacity (tlc)")
