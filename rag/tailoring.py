@@ -115,7 +115,8 @@ def _clauses(text: str) -> list[str]:
     a second verb of the same subject ("and also makes ...": "It also makes ..."); a ", which ..." clause or a
     closing "that ..." clause about the thing the verb names ("glycoproteins, which extend": "Glycoproteins
     extend"; "a membrane that surrounds the lung": "It surrounds the lung"); an appositive ("the macrophage, a
-    cell of the immune system,": "The macrophage is a cell of the immune system."); a closing participle (",
+    cell of the immune system,": "The macrophage is a cell of the immune system.") or a participle phrase after
+    the subject ("The kidneys, located behind ...,": "The kidneys are located behind ..."); a closing participle (",
     allowing X": "This allows X") or "because ..." ("This is because ..."). A cut is not made where the parse
     cannot tell what a clause is about (a list, a comparison, a bare plural, a disagreeing verb) or where a
     piece would lack its subject or end on a word that needs what follows.
@@ -172,8 +173,7 @@ _NAMING = re.compile(r"(?:also )?(called|known as|termed|referred to as) (.+)$")
 def _other_cut(token) -> tuple[str, str] | None:
     return (_shared_subject_cut(token) or _opening_participle_cut(token) or _relative_cut(token)
             or _restrictive_cut(token) or _aside_cut(token) or _described_cut(token) or _participle_cut(token)
-            or _because_cut(token)
-            or _then_cut(token))
+            or _because_cut(token) or _then_cut(token))
 
 
 def _conjunction_cut(token) -> tuple[str, str] | None:
