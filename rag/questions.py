@@ -65,9 +65,15 @@ def read_question(question: str) -> Question:
 
 
 def names_term(text: str, term: str) -> bool:
-    """The text uses the term as a whole word (a plural too): "alveoli" is not named by "alveolar"."""
-    words = _words_of(term)
-    return bool(words) and re.search(rf"\b{words}(?:e?s)?\b", text, re.IGNORECASE) is not None
+    """The text uses the term as a whole word (a plural too): "alveoli" is not named by "alveolar". A term asked
+    with its abbreviation in brackets is named with or without it ("total lung capacity (TLC)")."""
+    return any(re.search(rf"\b{words}(?:e?s)?\b", text, re.IGNORECASE) for words in _forms_of(term))
+
+
+def _forms_of(term: str) -> list[str]:
+    """Patterns for the term as asked and, when it carries an abbreviation in brackets, without it."""
+    bare = " ".join(re.sub(r"\([^()]*\)", " ", term).split())
+    return [words for words in dict.fromkeys((_words_of(term), _words_of(bare))) if words]
 
 
 def _words_of(term: str) -> str:
@@ -78,11 +84,10 @@ def _words_of(term: str) -> str:
 def defines(sentence: str, term: str) -> bool:
     """The sentence defines ``term``: "T is/are/refers to/means ...", "... is called T", "known as T", "T, or ...",
     "... is (said to be) T"."""
-    if not term:
-        return False
-    words = _words_of(term)
-    if not words:
-        return False
+    return any(_defines(sentence, words) for words in _forms_of(term))
+
+
+def _defines(sentence: str, words: str) -> bool:
     term_pattern = rf"(?:an?\s+|the\s+)?{words}(?:e?s)?"
     return bool(
         re.search(rf"\b{term_pattern}\b[^.;:]{{0,40}}?\b(?:is|are|was|were|refers?\s+to|means?|describes?|"
@@ -118,12 +123,6 @@ def ranking_bonus(sentence: str, question: Question) -> float:
     defining it: it is about the thing asked, as a closer sentence about something else is not ("active transport
     refers to ..." for "passive transport")."""
     bonus = answer_bonus(sentence, question)
-    if not bonus and question.kind == "definition" and names_either(sentence, question.term):
+    if not bonus and question.kind == "definition" and names_term(sentence, question.term):
         return NAMING_BONUS
     return bonus
-
-
-def names_either(text: str, term: str) -> bool:
-    """The text names the term as asked ("atrioventricular (AV) node") or without its abbreviation in brackets
-    ("total lung capacity" for "total lung capacity (TLC)")."""
-    return names_term(text, term) or names_term(text, " ".join(re.sub(r"\([^()]*\)", " ", term).split()))

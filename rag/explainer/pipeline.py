@@ -49,7 +49,7 @@ from rag.explainer.types import Clock, ExplainBusyError, ExplainError, Explanati
 from rag.generation.backends import GenerationSettings, GeneratorBusyError, ModelUnavailableError, get_generator
 from rag.models import Chunk
 from rag.prompting import MAX_SOURCES, LearnerContext, PromptSource, build_messages
-from rag.questions import names_either, names_term, read_question
+from rag.questions import names_term, read_question
 from rag.relevance import answered_by, course_holds, key_words, not_found_message, question_language
 from rag.retrieval import SearchHit, search
 from rag.selectors import citation_places, course_words_in, first_passage_naming, words_in_course
@@ -291,7 +291,7 @@ def _about_the_course(question: str, sources: Sequence[Source], *, course: Cours
     if not answered_by(question, [source.text for source in sources]):
         return False
     asked = read_question(question)
-    if asked.kind == "definition" and not any(names_either(source.text, asked.term) for source in sources):
+    if asked.kind == "definition" and not any(names_term(source.text, asked.term) for source in sources):
         return False  # passages about something else, however close: quoting them would answer another question
     words = key_words(question)
     return course_holds(words, words_in_course(course=course, words=words)) and (

@@ -332,9 +332,11 @@ def test_a_definition_question_ranks_a_sentence_about_its_term_above_a_closer_on
     assert ranked[0] == about_it
 
 
-def test_a_term_is_named_with_or_without_its_abbreviation_in_brackets():
-    from rag.questions import names_either
+def test_a_term_is_named_and_defined_with_or_without_its_abbreviation_in_brackets():
+    from rag.questions import defines, names_term
 
-    assert names_either("The atrioventricular (AV) node delays the impulse.", "atrioventricular (av) node")
-    assert names_either("The total lung capacity is about six litres.", "total lung capacity (tlc)")
-    assert not names_either("The lungs hold about six litres.", "total lung capacity (tlc)")
+    assert names_term("The atrioventricular (AV) node delays the impulse.", "atrioventricular (av) node")
+    assert names_term("The total lung capacity is about six litres.", "total lung capacity (tlc)")
+    assert not names_term("The lungs hold about six litres.", "total lung capacity (tlc)")
+    assert defines("Total lung capacity is the sum of all the lung volumes.", "total lung capacity (tlc)")
+    assert defines("The total lung capacity (TLC) is the sum of all the lung volumes.", "total lung capacity (tlc)")
