@@ -34,7 +34,7 @@ _PROCESS_CUES = re.compile(r"\b(?:first|then|next|after|before|finally|when|duri
                            r"followed\s+by|steps?|stages?|process)\b", re.IGNORECASE)
 DEFINITION_BONUS = 0.35
 CUE_BONUS = 0.15
-NAMING_BONUS = 0.15
+NAMING_BONUS = 1.0
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,7 @@ def _words_of(term: str) -> str:
 
 def defines(sentence: str, term: str) -> bool:
     """The sentence defines ``term``: "T is/are/refers to/means ...", "... is called T", "known as T", "T, or ...",
-    "... is (said to be) T"."""
+    "T, which ...", "... is (said to be) T"."""
     return any(_defines(sentence, words) for words in _forms_of(term))
 
 
@@ -95,7 +95,10 @@ def _defines(sentence: str, words: str) -> bool:
         and re.match(rf"^\W*(?:\w+\W+){{0,6}}?{term_pattern}\b", sentence, re.IGNORECASE)
     ) or bool(
         re.search(rf"\b(?:{NAMING_WORDS})\s+(?:an?\s+|the\s+)?[\"“‘']?{words}", sentence, re.IGNORECASE)
-    ) or bool(re.search(rf"\b{words}\b\s*(?:\(|[—–-]{{1,2}}\s*or\b|,\s*or\b)", sentence, re.IGNORECASE)) or bool(
+    ) or bool(
+        # an abbreviation or another name follows, or a clause that says what it is: "lingual lipase, which ..."
+        re.search(rf"\b{words}(?:e?s)?\b\s*(?:\(|[—–-]{{1,2}}\s*or\b|,\s*or\b|,\s*which\b)", sentence, re.IGNORECASE)
+    ) or bool(
         # the term as another name of what the sentence names: "the pulmonary semilunar valve, or the pulmonary valve"
         re.search(rf",\s*or\s+(?:an?\s+|the\s+)?{words}\b", sentence, re.IGNORECASE)
     ) or bool(
@@ -119,10 +122,11 @@ def answer_bonus(sentence: str, question: Question) -> float:
 
 
 def ranking_bonus(sentence: str, question: Question) -> float:
-    """``answer_bonus``, and for a definition question a smaller one for a sentence that names the term without
-    defining it: it is about the thing asked, as a closer sentence about something else is not ("active transport
-    refers to ..." for "passive transport")."""
+    """``answer_bonus``, and for a definition question ``NAMING_BONUS`` more for a sentence that names the term: it is
+    about the thing asked, as a closer sentence about something else never is ("The nucleolus is ..." for
+    "nucleosidase", "active transport refers to ..." for "passive transport"). The bonus is larger than any
+    similarity, so sentences that name the term rank first, and their similarity orders them."""
     bonus = answer_bonus(sentence, question)
-    if not bonus and question.kind == "definition" and names_term(sentence, question.term):
-        return NAMING_BONUS
+    if question.kind == "definition" and names_term(sentence, question.term):
+        return bonus + NAMING_BONUS
     return bonus

@@ -14,6 +14,7 @@ from functools import cache
 import pyphen
 
 from rag.prompting import reading_band
+from rag.questions import names_term
 
 MAX_SIMPLE_WORDS = 10
 GLOSSARY = {
@@ -491,11 +492,14 @@ _ASIDE = re.compile(r"\s*\([^()]*\)|^(?:in contrast (?:to|with)|unlike) [^,]{1,6
 _COMPOSED = re.compile(r"\bcomposed(?=(?: \w+ly)? of\b)")
 
 
-def tailor_sentence(sentence: str, *, reading_level: float) -> list[str]:
-    """The sentence as the learner's band wants it: split and simplified, or unchanged."""
+def tailor_sentence(sentence: str, *, reading_level: float, keep: str = "") -> list[str]:
+    """The sentence as the learner's band wants it: split and simplified, or unchanged. An aside that names
+    ``keep`` (the asked term) stays: "two enzymes (nucleosidase and phosphatase)" answers "nucleosidase"."""
     if reading_band(reading_level).name != "simple":
         return [sentence]
-    plain = _capitalised(_COMPOSED.sub("made", _OPENING_ADVERB.sub(_opening_adverb, _ASIDE.sub("", sentence))))
+    without_asides = _ASIDE.sub(lambda aside: aside.group(0) if keep and names_term(aside.group(0), keep) else "",
+                                sentence)
+    plain = _capitalised(_COMPOSED.sub("made", _OPENING_ADVERB.sub(_opening_adverb, without_asides)))
     listed = ""
     if (dashes := _DASH_LIST.search(plain)) and plain.count("—") + plain.count("–") == 2:
         plain, listed = plain[: dashes.start()] + " " + plain[dashes.end() :], dashes.group("listed")

@@ -91,6 +91,7 @@ def _answer(
     verdicts = check_grounding(split_sentences(generated), checked_against, embedder=embedder, question=question)
     supported = sum(verdict.supported for verdict in verdicts)
     mode = settings.GLOSSA.get("UNSUPPORTED_SENTENCES", "remove")
+    term = _term(question)
     summary = {
         "status": "grounded" if supported else "extractive",
         "mode": mode,
@@ -101,17 +102,18 @@ def _answer(
     }
     if not supported:
         quoted = _extractive(question, sources, embedder, reading_level=context.reading_level)
-        return (*_written(quoted, sources, context, mode, intro=QUOTED_INTRO), summary, (QUOTED_INTRO, quoted))
+        text, citations = _written(quoted, sources, context, mode, intro=QUOTED_INTRO, keep=term)
+        return text, citations, summary, (QUOTED_INTRO, quoted)
     verdicts = [*answering_statement(question, sources, embedder, verdicts), *verdicts]
     detail = _further_detail(question, sources, embedder, verdicts, context=context)
     summary["statements_added"] = len(detail)
     kept = [verdict for verdict in [*verdicts, *detail] if verdict.supported]
-    text, citations = _written([*verdicts, *detail], sources, context, mode)
+    text, citations = _written([*verdicts, *detail], sources, context, mode, keep=term)
     if reading_band(context.reading_level).name == "simple" and _grade(text) > context.reading_level + GRADE_MARGIN:
         # The model wrote above a young reader's level and splitting did not fix it: the easiest
         # relevant statements of the sources serve them better.
         quoted = _extractive(question, sources, embedder, reading_level=context.reading_level)
-        easier, easier_citations = _written(quoted, sources, context, mode, intro=QUOTED_INTRO)
+        easier, easier_citations = _written(quoted, sources, context, mode, intro=QUOTED_INTRO, keep=term)
         if quoted and _grade(easier) < _grade(text):
             summary.update(status="extractive", fallback="too hard for the reader")
             return easier, easier_citations, summary, (QUOTED_INTRO, quoted)
@@ -139,7 +141,7 @@ def _below_ceiling(
     text, citations, summary, (intro, kept) = answer
     mode = summary["mode"]
     whole = [verdict for verdict in kept if _is_statement(verdict.sentence)]
-    grade_of = _Grades(context)
+    grade_of = _Grades(context, keep=_term(question))
     graded = [(grade_of(intro, chosen), -len(said_before & content_terms(" ".join(v.sentence for v in chosen))),
                intro, chosen) for intro, chosen in _compositions(intro, kept, question=question, sources=sources)]
     now = _grade(text)
@@ -151,7 +153,7 @@ def _below_ceiling(
     grade, _kept, intro, chosen = min(lower, key=lambda item: (item[1], item[0]) if clearly else (item[0], item[1]))
     if grade >= now and len(whole) == len(kept):
         return text, citations, summary
-    text, citations = _written(chosen, sources, context, mode, intro=intro)
+    text, citations = _written(chosen, sources, context, mode, intro=intro, keep=_term(question))
     summary["simpler_than"]["grade_written"] = round(_grade(text), 2)
     if intro == QUOTED_INTRO and summary["status"] != "extractive":
         summary.update(status="extractive", fallback="simpler than the answer found too hard")
@@ -200,7 +202,7 @@ def _easiest(
     introduced = {verdict.sentence for verdict in introduction}
     answering = [verdict for verdict in _answering(question, sources, embedder) if verdict.sentence not in introduced]
     required = {_best_statement(question, whole, embedder), *introduced, *(v.sentence for v in answering[:1])}
-    grade_of = _Grades(context)
+    grade_of = _Grades(context, keep=asked.term)
     graded = [(grade_of(intro, chosen), -len(chosen), chosen)
               for variant, needed in _leads_alone(pool, required & {verdict.sentence for verdict in pool}, asked.term)
               for chosen in _keeping(needed, variant, extra=EASED_MAX_OTHERS)]
@@ -209,7 +211,7 @@ def _easiest(
     grade, _fuller, chosen = min(graded, key=lambda item: item[:2])
     if grade >= _grade(text):
         return answer
-    text, citations = _written(chosen, sources, context, summary["mode"], intro=intro)
+    text, citations = _written(chosen, sources, context, summary["mode"], intro=intro, keep=asked.term)
     summary["statements_left_out"] = len(pool) - len(chosen)
     return text, citations, summary, (intro, chosen)
 
@@ -218,7 +220,7 @@ def _leads_alone(
     pool: Sequence[SentenceVerdict], required: set[str], term: str | None,
 ) -> list[tuple[list[SentenceVerdict], set[str]]]:
     """The pool, and the pool with statements that came with the sentence leaning on them ("A. These two
-    vessels ...", see ``_statements``) cut back to their leading sentence, with what each must keep.
+    vessels ...", see ``statements``) cut back to their leading sentence, with what each must keep.
 
     The leaning sentence needs the one before it, not the other way round. A required statement is cut back only
     when its leading sentence names the asked term: "The processes of digestion include six activities. These are
@@ -284,14 +286,14 @@ def _extractive_pool(question: str, sources: Sequence[Source], embedder) -> list
 class _Grades:
     """Reading grades of candidate answers, each statement tailored to the reader once (a parse each)."""
 
-    def __init__(self, context: LearnerContext) -> None:
-        self.context, self.tailored = context, {}
+    def __init__(self, context: LearnerContext, *, keep: str) -> None:
+        self.context, self.keep, self.tailored = context, keep, {}
 
     def __call__(self, intro: str, verdicts: Sequence[SentenceVerdict]) -> float:
         for verdict in verdicts:
             if verdict.sentence not in self.tailored:
                 self.tailored[verdict.sentence] = " ".join(
-                    tailor_sentence(verdict.sentence, reading_level=self.context.reading_level))
+                    tailor_sentence(verdict.sentence, reading_level=self.context.reading_level, keep=self.keep))
         return _grade(" ".join([intro, *(self.tailored[verdict.sentence] for verdict in verdicts)]).strip())
 
 
@@ -335,11 +337,12 @@ class CheckedSentences:
 
 def _written(
     verdicts: Sequence[SentenceVerdict], sources: Sequence[Source], context: LearnerContext, mode: str, *,
-    intro: str = "",
+    intro: str = "", keep: str = "",
 ) -> tuple[str, list[dict]]:
-    """The answer's text and its citations, numbered in the order the text cites them."""
+    """The answer's text and its citations, numbered in the order the text cites them; tailoring never leaves out
+    ``keep``, the asked term."""
     numbering = _Citations(sources)
-    body = _composed(verdicts, numbering, context, mode)
+    body = _composed(verdicts, numbering, context, mode, keep=keep)
     return (f"{intro} {body}" if intro else body), numbering.citations
 
 
@@ -367,7 +370,9 @@ class _Citations:
         return f" [{self._numbers[source_number]}]"
 
 
-def _composed(verdicts: Sequence[SentenceVerdict], numbering: _Citations, context: LearnerContext, mode: str) -> str:
+def _composed(
+    verdicts: Sequence[SentenceVerdict], numbering: _Citations, context: LearnerContext, mode: str, *, keep: str,
+) -> str:
     """The answer in the learner's style: whole sentences, each with its citation (never chained by semicolons),
     each said once (overlapping chunks of one passage hold the same sentence)."""
     said: set[str] = set()
@@ -380,16 +385,16 @@ def _composed(verdicts: Sequence[SentenceVerdict], numbering: _Citations, contex
             continue
         if len(unsaid) < len(split_sentences(verdict.sentence)):
             verdict = replace(verdict, sentence=" ".join(unsaid))
-        if part := _compose(verdict, numbering, context, mode):
+        if part := _compose(verdict, numbering, context, mode, keep=keep):
             said.update(unsaid)
             parts.append(part)
     return " ".join(parts)
 
 
-def _compose(verdict: SentenceVerdict, numbering: _Citations, context: LearnerContext, mode: str) -> str:
+def _compose(verdict: SentenceVerdict, numbering: _Citations, context: LearnerContext, mode: str, *, keep: str) -> str:
     if not verdict.supported:
         return verdict.sentence + UNSUPPORTED_MARK if mode == "mark" and content_terms(verdict.sentence) else ""
-    pieces = tailor_sentence(EMPTY_BRACKETS.sub("", verdict.sentence), reading_level=context.reading_level)
+    pieces = tailor_sentence(EMPTY_BRACKETS.sub("", verdict.sentence), reading_level=context.reading_level, keep=keep)
     last = pieces[-1]
     end = last[-1] if last[-1:] in ".!?" else "."
     pieces[-1] = last.rstrip(".!?") + numbering.mark(verdict.source) + end
@@ -419,7 +424,7 @@ def _rank(question: str, sources: Sequence[Source], embedder) -> list[tuple[int,
     asked = read_question(question)
     candidates = [(source.number, statement) for source in sources
                   if asked.kind == "diagram" or source.diagram_id is None
-                  for statement in _statements(source.text)]
+                  for statement in statements(source.text)]
     if not candidates:
         return []
     vectors = embedder.encode([question] + [sentence for _, sentence in candidates])
@@ -441,17 +446,17 @@ def closest_statement_similarity(question: str, sources: Sequence[Source], embed
                 for _, verdict in _ranked_statements(question, sources, embedder)), default=0.0)
 
 
-def _statements(text: str) -> list[str]:
+def statements(text: str) -> list[str]:
     """The whole statements of a source; one that leans on the sentence before ("This is called
     condensation.") comes with it, since alone it says nothing."""
     sentences = split_sentences(text)
-    statements = []
+    whole = []
     for index, sentence in enumerate(sentences):
         if index and ANAPHOR.match(sentence) and _is_statement(sentences[index - 1]):
             sentence = f"{sentences[index - 1]} {sentence}"
         if _is_statement(sentence):
-            statements.append(sentence)
-    return statements
+            whole.append(sentence)
+    return whole
 
 
 def answering_statement(question: str, sources: Sequence[Source], embedder,
@@ -497,7 +502,7 @@ def _introduction(sources: Sequence[Source], term: str) -> list[SentenceVerdict]
     key term where it introduces it, and that sentence often defines it by its context ("..., called X")."""
     for source in sources:
         if source.introduces:
-            statement = next((text for text in _statements(source.text) if names_term(text, term)), None)
+            statement = next((text for text in statements(source.text) if names_term(text, term)), None)
             return [SentenceVerdict(statement, True, source.number, 1.0, 1.0)] if statement else []
     return []
 
@@ -574,6 +579,11 @@ def _further_detail(
         if len(detail) == missing:
             break
     return detail
+
+
+def _term(question: str) -> str:
+    """What a definition question asks about ("" for other questions)."""
+    return read_question(question).term
 
 
 def _asked_terms(question: str) -> set[str]:

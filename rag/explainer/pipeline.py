@@ -37,6 +37,7 @@ from rag.explainer.composition import (
     closest_statement_similarity,
     grounded_answer,
     grounding_sources,
+    statements,
 )
 from rag.explainer.images import (
     cited_regions,
@@ -49,7 +50,7 @@ from rag.explainer.types import Clock, ExplainBusyError, ExplainError, Explanati
 from rag.generation.backends import GenerationSettings, GeneratorBusyError, ModelUnavailableError, get_generator
 from rag.models import Chunk
 from rag.prompting import MAX_SOURCES, LearnerContext, PromptSource, build_messages
-from rag.questions import names_term, read_question
+from rag.questions import Question, defines, names_term, read_question
 from rag.relevance import answered_by, course_holds, key_words, not_found_message, question_language
 from rag.retrieval import SearchHit, search
 from rag.selectors import citation_places, course_words_in, first_passage_naming, words_in_course
@@ -157,9 +158,12 @@ def _pipeline(
             return _safeguarding_reply(screened, clock=clock, conversation_id=conversation_id)
     clock.lap("image")
     hits = _retrieve(learner=learner, course=course, question=asked, reading=reading)
+    parsed = read_question(asked)
+    if reading is None and parsed.kind == "definition":
+        hits = _defining_first(hits, term=parsed.term)
     sources = _sources(hits, reading)
-    if reading is None and (asked_for := read_question(asked)).kind == "definition":
-        sources = _with_introduction(sources, term=asked_for.term)
+    if reading is None and parsed.kind == "definition":
+        sources = _with_introduction(sources, term=parsed.term)
     clock.lap("retrieve")
 
     def finish(text_redacted: str, citations: list[dict], grounding: dict, model_name: str = "") -> Explanation:
@@ -180,7 +184,7 @@ def _pipeline(
                       {"status": "other_language", "language": language, "sentences": 0, "supported": 0, "rate": None})
     if not sources and reading is None:
         return finish(NOT_FOUND, [], {"status": "no_sources", "sentences": 0, "supported": 0, "rate": None})
-    if reading is None and not _about_the_course(asked, sources, course=course):
+    if reading is None and not _about_the_course(asked, parsed, sources, course=course):
         return finish(NOT_FOUND, [], {"status": "not_in_sources", "sentences": 0, "supported": 0, "rate": None})
 
     context = _learner_context(profile, learner=learner, course=course, hits=hits)
@@ -284,13 +288,12 @@ def _relevant(hit: SearchHit) -> bool:
     return hit.scores.get("fts_rank") is not None or (distance is not None and distance <= MAX_VECTOR_DISTANCE)
 
 
-def _about_the_course(question: str, sources: Sequence[Source], *, course: Course) -> bool:
+def _about_the_course(question: str, asked: Question, sources: Sequence[Source], *, course: Course) -> bool:
     """The passages hold most of what the question is about (the term itself, for a definition), the course holds
     nearly every word of it, and some statement of the passages is about it ("How do I get more followers on
     <PERSON_1>?" shares only "follow")."""
     if not answered_by(question, [source.text for source in sources]):
         return False
-    asked = read_question(question)
     if asked.kind == "definition" and not any(names_term(source.text, asked.term) for source in sources):
         return False  # passages about something else, however close: quoting them would answer another question
     words = key_words(question)
@@ -308,6 +311,23 @@ def _sources(hits: Sequence[SearchHit], reading: ImageReading | None) -> list[So
     return [_source(number, item) for number, item in enumerate(chosen[:MAX_SOURCES], start=1)]
 
 
+def _defining_first(hits: Sequence[SearchHit], *, term: str) -> list[SearchHit]:
+    """For a definition question, the passages with a statement that defines the term, then those with one that
+    names it, then the rest, each in retrieval order.
+
+    Only ``MAX_SOURCES`` passages reach the answer, and retrieval ranks by the question's words and meaning, which
+    a flattened table listing the term or a passage about a neighbouring term shares as much as the passage that
+    says what the term is.
+    """
+    def order(hit: SearchHit) -> int:
+        said = statements(hit.text) if hit.diagram_id is None else []
+        if any(defines(statement, term) for statement in said):
+            return 0
+        return 1 if any(names_term(statement, term) for statement in said) else 2
+
+    return sorted(hits, key=order)
+
+
 def _with_introduction(sources: list[Source], *, term: str) -> list[Source]:
     """Textbooks define a key term where they first use it: the passage where the best source's material first
     names the asked term joins the sources (second, unless it is one already), marked as introducing it."""
@@ -315,7 +335,7 @@ def _with_introduction(sources: list[Source], *, term: str) -> list[Source]:
     if naming is None:
         return sources
     chunk = first_passage_naming(material_id=naming.citation["material_id"],
-                                 names=lambda text: names_term(text, term))
+                                 names=lambda text: any(names_term(statement, term) for statement in statements(text)))
     if chunk is None:
         return sources
     position = next((index for index, source in enumerate(sources) if source.citation["chunk_id"] == chunk.pk), 1)
