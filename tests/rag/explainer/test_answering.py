@@ -6,9 +6,10 @@ import pytest
 
 from rag.embeddings import get_embedder
 from rag.explainer.composition import answering_statement, closest_statement_similarity
-from rag.explainer.pipeline import MIN_STATEMENT_SIMILARITY, _source, _with_introduction
+from rag.explainer.pipeline import MIN_STATEMENT_SIMILARITY, _defining_first, _source, _with_introduction
 from rag.explainer.types import Source
 from rag.models import Chunk
+from rag.retrieval.types import SearchHit
 from tests.factories import CourseFactory, MaterialFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # the real MiniLM embedder ranks the statements
@@ -50,6 +51,38 @@ def test_a_definition_is_answered_where_the_term_is_introduced_then_where_it_is_
         "nucleolus.",
         "The nucleolus is a region of the nucleus that makes the RNA needed to build ribosomes.",
     ]
+
+
+def test_a_passage_that_names_the_term_only_in_a_table_is_no_introduction():
+    material = MaterialFactory(course=CourseFactory(), title="Digestive enzymes")
+    table, prose = (Chunk.objects.create(course=material.course, material=material, ordinal=ordinal, text=text)
+                    for ordinal, text in enumerate([
+                        "Enzyme Name Source Substrate Product Nucleosidase Intestinal glands Nucleotides Pentoses",
+                        "The nucleotides are broken down further by two brush border enzymes (nucleosidase and "
+                        "phosphatase) into pentoses, phosphates and bases.",
+                    ]))
+
+    sources = _with_introduction([_source(1, prose)], term="nucleosidase")
+
+    assert [source.citation["chunk_id"] for source in sources] == [prose.pk]
+    assert sources[0].introduces == "nucleosidase"
+
+
+def _hit(chunk_id: int, text: str) -> SearchHit:
+    return SearchHit(chunk_id=chunk_id, material_id=1, material_title="", modality="text", heading="", text=text,
+                     page=None, region=None, diagram_id=None, score=0.5, scores={})
+
+
+def test_passages_that_define_then_name_the_asked_term_are_read_first_in_retrieval_order():
+    hits = [
+        _hit(1, "The nucleolus is a region of the nucleus that makes the RNA of ribosomes."),
+        _hit(2, "Enzyme Name Source Substrate Chief cells Pepsinogen Pepsin"),  # a table names it, says nothing
+        _hit(3, "These glands are made of several kinds of cells. These include parietal cells and chief cells."),
+        _hit(4, "The mucus protects the lining of the stomach from its own acid."),
+        _hit(5, "In the basal regions of the gastric glands are chief cells, which secrete pepsinogen."),
+    ]
+
+    assert [hit.chunk_id for hit in _defining_first(hits, term="chief cells")] == [5, 3, 1, 2, 4]
 
 
 def test_a_term_the_retrieved_passages_do_not_name_brings_no_introduction():

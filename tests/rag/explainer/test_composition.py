@@ -340,3 +340,22 @@ def test_a_term_is_named_and_defined_with_or_without_its_abbreviation_in_bracket
     assert not names_term("The lungs hold about six litres.", "total lung capacity (tlc)")
     assert defines("Total lung capacity is the sum of all the lung volumes.", "total lung capacity (tlc)")
     assert defines("The total lung capacity (TLC) is the sum of all the lung volumes.", "total lung capacity (tlc)")
+
+
+def test_a_clause_set_off_after_the_term_defines_it():
+    from rag.questions import defines
+
+    assert defines("Lingual glands secrete a fluid that contains the enzyme lingual lipase, which breaks down "
+                   "triglycerides.", "lingual lipase")
+    assert not defines("The tongue helps with chemical digestion, which begins in the mouth.", "lingual lipase")
+
+
+def test_a_sentence_naming_the_asked_term_ranks_above_a_closer_one_about_a_similar_word():
+    nucleus = "The nucleolus is a region of the nucleus that is responsible for making the RNA of ribosomes."
+    digestion = ("The nucleotides produced by this digestion are further broken down by two intestinal brush border "
+                 "enzymes (nucleosidase and phosphatase) into pentoses, phosphates, and nitrogenous bases.")
+    sources = [Source(1, nucleus, {"material": "nucleus.md"}), Source(2, digestion, {"material": "digestion.md"})]
+
+    ranked = _ranked_statements("What is meant by nucleosidase?", sources, get_embedder())
+
+    assert [verdict.sentence for _, verdict in ranked] == [digestion, nucleus]

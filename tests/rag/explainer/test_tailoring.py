@@ -149,6 +149,12 @@ def test_everyday_link_words_open_a_sentence_without_a_comma():
     assert "the release of" in tailor_sentence("It triggers the release of nitric oxide.", reading_level=4)[0]
 
 
+def test_an_aside_that_names_the_asked_term_stays():
+    sentence = "Two enzymes (nucleosidase and phosphatase) break the nucleotides down."
+    assert tailor_sentence(sentence, reading_level=4, keep="nucleosidase") == [sentence]
+    assert tailor_sentence(sentence, reading_level=4, keep="pentose") == ["Two enzymes break the nucleotides down."]
+
+
 def test_young_readers_are_spared_the_asides_in_brackets():
     assert tailor_sentence("A dark mass is called a nucleolus (plural = nucleoli).", reading_level=4) == [
         "A dark mass is called a nucleolus."]
