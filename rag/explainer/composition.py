@@ -521,8 +521,7 @@ def _extractive(
     that says most of the others that name what is asked (as the band's style asks of the model: four statements,
     more depth, never a statement about something else). So the
     quoted answer differs from band to band (in length, or in the sentences chosen): "too hard" moves a learner
-    one band down (edu.learner_model) and must show in the next answer to the same question. The further
-    statements of a definition share a word with its term: "Metaphase is ..." says nothing of "phosphatase".
+    one band down (edu.learner_model) and must show in the next answer to the same question.
     """
     ranked = _ranked_statements(question, sources, embedder)
     answering = _answering(question, sources, embedder)
@@ -534,9 +533,6 @@ def _extractive(
             rest.append(item)
     if not answering:
         answering, rest = [rest[0][1]] if rest else [], rest[1:]
-    about = _asked_terms(question)
-    if read_question(question).kind == "definition":  # more about the term, never a neighbour's definition
-        rest = [item for item in rest if content_terms(item[1].sentence) & about]
     band = reading_band(reading_level).name
     if band == "simple":
         rest = sorted(rest[:2], key=lambda item: fk_grade(item[1].sentence))[: max(0, 2 - len(answering))]
@@ -545,6 +541,7 @@ def _extractive(
         rest = easiest[: max(0, EXTRACTIVE_SENTENCES - len(answering))]
     else:
         usual = max(0, EXTRACTIVE_SENTENCES - len(answering))
+        about = _asked_terms(question)
 
         def fuller(item: tuple[int, SentenceVerdict]) -> tuple[bool, int]:
             terms = content_terms(item[1].sentence)

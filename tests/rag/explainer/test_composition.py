@@ -342,20 +342,6 @@ def test_a_term_is_named_and_defined_with_or_without_its_abbreviation_in_bracket
     assert defines("The total lung capacity (TLC) is the sum of all the lung volumes.", "total lung capacity (tlc)")
 
 
-@pytest.mark.parametrize("reading_level", [4, 7, 11])
-def test_a_quoted_definition_says_nothing_about_a_neighbouring_term(reading_level):
-    about_it = ("The nucleotides are further broken down by two brush border enzymes (nucleosidase and phosphatase) "
-                "into pentoses, phosphates, and nitrogenous bases.")
-    more = "Phosphatase works at the surface of the cells that line the small intestine."
-    sources = [Source(1, f"{about_it} {more}", {"material": "digestion.md"}),
-               Source(2, "Metaphase is the second stage of mitosis. Prophase is the first stage of mitosis.",
-                      {"material": "mitosis.md"})]
-
-    quoted = _extractive("What is meant by phosphatase?", sources, get_embedder(), reading_level=reading_level)
-
-    assert {verdict.sentence for verdict in quoted} <= {about_it, more}
-
-
 def test_a_clause_set_off_after_the_term_defines_it():
     from rag.questions import defines
 
