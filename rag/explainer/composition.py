@@ -139,9 +139,9 @@ def _below_ceiling(
     previous = found_too_hard.split(DESCRIPTIONS_MARK)[0]  # without what a screen reader user got after it
     ceiling, said_before = _grade(previous), content_terms(" ".join(split_sentences(previous)))
     text, citations, summary, (intro, kept) = answer
-    mode = summary["mode"]
+    mode, term = summary["mode"], _term(question)
     whole = [verdict for verdict in kept if _is_statement(verdict.sentence)]
-    grade_of = _Grades(context, keep=_term(question))
+    grade_of = _Grades(context, keep=term)
     graded = [(grade_of(intro, chosen), -len(said_before & content_terms(" ".join(v.sentence for v in chosen))),
                intro, chosen) for intro, chosen in _compositions(intro, kept, question=question, sources=sources)]
     now = _grade(text)
@@ -153,7 +153,7 @@ def _below_ceiling(
     grade, _kept, intro, chosen = min(lower, key=lambda item: (item[1], item[0]) if clearly else (item[0], item[1]))
     if grade >= now and len(whole) == len(kept):
         return text, citations, summary
-    text, citations = _written(chosen, sources, context, mode, intro=intro, keep=_term(question))
+    text, citations = _written(chosen, sources, context, mode, intro=intro, keep=term)
     summary["simpler_than"]["grade_written"] = round(_grade(text), 2)
     if intro == QUOTED_INTRO and summary["status"] != "extractive":
         summary.update(status="extractive", fallback="simpler than the answer found too hard")

@@ -159,10 +159,11 @@ def _pipeline(
     clock.lap("image")
     hits = _retrieve(learner=learner, course=course, question=asked, reading=reading)
     parsed = read_question(asked)
-    if reading is None and parsed.kind == "definition":
+    definition = reading is None and parsed.kind == "definition"
+    if definition:
         hits = _defining_first(hits, term=parsed.term)
     sources = _sources(hits, reading)
-    if reading is None and parsed.kind == "definition":
+    if definition:
         sources = _with_introduction(sources, term=parsed.term)
     clock.lap("retrieve")
 
