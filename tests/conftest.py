@@ -144,6 +144,8 @@ def celery_worker_factory(celery_test_broker: str, tmp_path: Path) -> Iterator[C
     finally:
         for worker in started:
             worker.stop()
+            # Captured output: pytest shows it only for a failed test, which is when it is needed.
+            print(f"--- {worker.log_path.name} (last 6000 characters) ---\n{worker.log()[-6000:]}")
 
 
 @pytest.fixture
