@@ -58,3 +58,19 @@ def share_cores_between_pool_processes(**_kwargs) -> None:
     import torch
 
     torch.set_num_threads(torch_threads_per_process(_pool_processes))
+
+
+@signals.worker_process_init.connect
+def forget_the_parents_broker_connections(**_kwargs) -> None:
+    """A pool process opens its own connections to the database broker, never its parent's.
+
+    kombu's SQLAlchemy transport keeps one engine per broker URL for the whole process, and a forked
+    pool process inherits it with the parent's pooled connections. A task that sends a message (the
+    sweep queuing a stalled job again) would then write on the socket the main process polls: the main
+    process's next read breaks ("Unrecoverable error: IndexError") and the worker stops. SQLAlchemy's
+    rule for os.fork: ``dispose(close=False)`` in the child, which leaves the parent's connections open.
+    """
+    from kombu.transport.sqlalchemy import Channel
+
+    for engine, _session_factory in Channel._engines.values():
+        engine.dispose(close=False)

@@ -7,8 +7,10 @@ import os
 import socket
 
 import pytest
+from kombu import Connection
+from sqlalchemy import text
 
-from edu.celery import torch_threads_per_process
+from edu.celery import forget_the_parents_broker_connections, torch_threads_per_process
 from edu.tasks import ping
 
 
@@ -20,6 +22,38 @@ def test_pool_processes_share_the_cores_for_torch_unless_told_otherwise(settings
     assert torch_threads_per_process(16) == 1  # never zero
     settings.GLOSSA = {**settings.GLOSSA, "WORKER_TORCH_THREADS": 3}
     assert torch_threads_per_process(2) == 3
+
+
+def _broker_backend_pid(broker_url: str) -> int:
+    """The PostgreSQL backend a kombu channel on the database broker talks to; its connection goes back to the pool."""
+    with Connection(broker_url) as connection:
+        session = connection.default_channel.session
+        try:
+            return session.execute(text("SELECT pg_backend_pid()")).scalar_one()
+        finally:
+            session.commit()
+
+
+def test_a_pool_process_talks_to_the_database_broker_over_its_own_connection(celery_test_broker):
+    parent_backend = _broker_backend_pid(celery_test_broker)  # the connection now idles in the engine's pool
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:  # the pool process, as billiard forks it
+        code = 1
+        try:
+            os.close(read)
+            forget_the_parents_broker_connections()
+            os.write(write, str(_broker_backend_pid(celery_test_broker)).encode())
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write)
+    with os.fdopen(read) as pipe:
+        child_backend = pipe.read()
+    _pid, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert int(child_backend) != parent_backend, "the pool process wrote on its parent's broker connection"
+    assert _broker_backend_pid(celery_test_broker) == parent_backend, "the parent's connection was left intact"
 
 
 @pytest.mark.worker
