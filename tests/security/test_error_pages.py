@@ -56,7 +56,9 @@ def _signed_in_client() -> Client:
 
 def test_debug_is_off_unless_opted_in():
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "GLOSSA_ENV"))}
-    show = [sys.executable, "manage.py", "shell", "-c", "from django.conf import settings; print(settings.DEBUG)"]
+    # The settings as manage.py loads them, in a process of their own (without starting the apps: 0.2 s, not 15).
+    show = [sys.executable, "-c", "import os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'edu.settings'); "
+            "from django.conf import settings; print(settings.DEBUG)"]
     default = subprocess.run(show, cwd=REPO_ROOT, env=clean, capture_output=True, text=True, timeout=120, check=True)
     assert default.stdout.strip().splitlines()[-1] == "False"
     opted_in = subprocess.run(show, cwd=REPO_ROOT, env={**clean, "DJANGO_DEBUG": "1"}, capture_output=True,
