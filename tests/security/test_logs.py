@@ -20,7 +20,6 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.tokens import default_token_generator
-from django.core.management import call_command
 from django.http import HttpResponseNotFound
 from django.test import RequestFactory
 from django.urls import reverse
@@ -142,7 +141,7 @@ def running_portal(tmp_path, celery_test_broker, settings):
            "GLOSSA_MEDIA_ROOT": str(settings.MEDIA_ROOT)}
     env.pop("DJANGO_DEBUG", None)
     # As `make run` does before serve: the database cache that rate limits share.
-    call_command("createcachetable")  # in this process: the same test database
+    subprocess.run([sys.executable, "manage.py", "createcachetable"], cwd=REPO_ROOT, env=env, check=True, timeout=120)
     server = subprocess.Popen(
         [sys.executable, "manage.py", "serve", "--bind", f"127.0.0.1:{port}"],
         cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
