@@ -1,5 +1,5 @@
 """Tasks round-trip through real worker processes, on the embedded broker and on Redis; pool
-processes share the cores."""
+processes share the cores and open their own broker connections."""
 
 from __future__ import annotations
 
