@@ -85,6 +85,12 @@ class EmbeddedDatabase:
         if not (self.data_dir / "PG_VERSION").exists():
             self._initdb(run_as)
         self._remove_stale_pid_file()
+        other_port = self._running_port()
+        if other_port is not None and other_port != self.port:
+            raise EmbeddedDatabaseError(
+                f"this checkout's PostgreSQL is already running on port {other_port} (data in {self.data_dir}), "
+                f"not on {self.port}: stop it first (`make stop`), or set GLOSSA_EMBEDDED_PG_PORT={other_port}"
+            )
         if self._port_in_use():
             raise EmbeddedDatabaseError(
                 f"port {self.port} on {self.host} is used by another program; "
@@ -111,7 +117,7 @@ class EmbeddedDatabase:
         immediate one (the next start recovers from the log), waited for ``immediate_grace``; then SIGKILL
         to the postmaster and all its children (a hung or stopped server). Data survives all three.
         """
-        if not self.is_running():
+        if not self.is_running() and self._running_port() is None:  # on this port, or on the one it was started on
             return "not running"
         for mode, wait in (("fast", grace), ("immediate", immediate_grace)):
             try:
@@ -213,6 +219,15 @@ class EmbeddedDatabase:
         pid_file.unlink(missing_ok=True)
         for lock in self.socket_dir.glob(".s.PGSQL.*"):
             lock.unlink(missing_ok=True)
+
+    def _running_port(self) -> int | None:
+        """The port a live server of this data directory listens on (postmaster.pid's fourth line)."""
+        try:
+            lines = (self.data_dir / "postmaster.pid").read_text().splitlines()
+            pid, port = int(lines[0]), int(lines[3])
+        except (OSError, ValueError, IndexError):
+            return None
+        return port if _is_postgres_process(pid) else None
 
     def _port_in_use(self) -> bool:
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:

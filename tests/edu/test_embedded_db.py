@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import signal
 import socket
@@ -13,7 +14,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from edu.embedded_db import EmbeddedDatabase
+from edu.embedded_db import EmbeddedDatabase, EmbeddedDatabaseError
 
 # The tests of the shared server need it to be the embedded one; the others start their own.
 shared_server = pytest.mark.skipif(not settings.USES_EMBEDDED_DB, reason="DATABASE_URL points at another server")
@@ -72,6 +73,20 @@ def test_lifecycle_start_status_stop_and_crash_recovery(private_server: Embedded
         assert conn.execute("SELECT body FROM note").fetchone() == ("kept",)
     assert private_server.stop() == "stopped"
     assert private_server.status() == "stopped"
+
+
+def test_starting_on_another_port_while_the_server_runs_names_the_port_it_runs_on(private_server: EmbeddedDatabase):
+    """As after `.ci/run` moved a clone's server to a free port and `make run` then asks for the default one."""
+    private_server.start()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        other_port = probe.getsockname()[1]
+    same_data_other_port = dataclasses.replace(private_server, port=other_port)
+
+    with pytest.raises(EmbeddedDatabaseError, match=f"already running on port {private_server.port}"):
+        same_data_other_port.start()
+    assert same_data_other_port.stop() == "stopped"  # pg_ctl stops it by its data directory, whatever the port
+    assert same_data_other_port.start().startswith("started")
 
 
 def test_stop_kills_a_server_that_does_not_shut_down(private_server: EmbeddedDatabase):
