@@ -31,6 +31,12 @@ class EmbeddedDatabaseError(RuntimeError):
 
 
 @dataclass(frozen=True)
+class _Postmaster:
+    pid: int
+    port: int | None  # None while the server is still starting
+
+
+@dataclass(frozen=True)
 class EmbeddedDatabase:
     root: Path  # var/postgres: holds data/, run/ (socket) and server.log
     host: str
@@ -131,13 +137,9 @@ class EmbeddedDatabase:
 
     def server_processes(self) -> list[int]:
         """The postmaster named by postmaster.pid and every process below it (live ones only)."""
-        try:
-            postmaster = int((self.data_dir / "postmaster.pid").read_text().splitlines()[0])
-        except (OSError, ValueError, IndexError):
+        if (live := self._live_postmaster()) is None:
             return []
-        if not _is_postgres_process(postmaster):
-            return []
-        return [postmaster, *_descendants(postmaster)]
+        return [live.pid, *_descendants(live.pid)]
 
     def _kill_server_processes(self) -> int:
         processes = self.server_processes()
@@ -208,26 +210,29 @@ class EmbeddedDatabase:
     def _remove_stale_pid_file(self) -> None:
         """After a crash, postmaster.pid may name a dead or recycled process: remove it."""
         pid_file = self.data_dir / "postmaster.pid"
-        if not pid_file.exists():
-            return
-        try:
-            pid = int(pid_file.read_text().splitlines()[0])
-        except (OSError, ValueError, IndexError):
-            pid = 0
-        if pid and _is_postgres_process(pid):
+        if not pid_file.exists() or self._live_postmaster() is not None:
             return
         pid_file.unlink(missing_ok=True)
         for lock in self.socket_dir.glob(".s.PGSQL.*"):
             lock.unlink(missing_ok=True)
 
     def _running_port(self) -> int | None:
-        """The port a live server of this data directory listens on (postmaster.pid's fourth line)."""
+        """The port a live server of this data directory listens on."""
+        live = self._live_postmaster()
+        return live.port if live else None
+
+    def _live_postmaster(self) -> _Postmaster | None:
+        """The live server postmaster.pid names (pid on its first line, port on its fourth), or None: after a
+        crash the file may name a dead or recycled process."""
         try:
             lines = (self.data_dir / "postmaster.pid").read_text().splitlines()
-            pid, port = int(lines[0]), int(lines[3])
+            pid = int(lines[0])
         except (OSError, ValueError, IndexError):
             return None
-        return port if _is_postgres_process(pid) else None
+        if not _is_postgres_process(pid):
+            return None
+        port = int(lines[3]) if len(lines) > 3 and lines[3].strip().isdigit() else None
+        return _Postmaster(pid=pid, port=port)
 
     def _port_in_use(self) -> bool:
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:

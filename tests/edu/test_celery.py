@@ -75,7 +75,13 @@ def _redis_reachable() -> bool:
 @pytest.mark.worker
 @pytest.mark.skipif(not _redis_reachable(), reason="no Redis server on 127.0.0.1:6379")
 def test_task_round_trips_through_a_worker_on_redis(celery_worker_factory, point_celery_at):
+    import redis
+
     broker = "redis://127.0.0.1:6379/15"
-    celery_worker_factory(broker_url=broker)
-    point_celery_at(broker)
-    assert ping.delay("over redis").get(timeout=60)["echo"] == "over redis"
+    try:
+        celery_worker_factory(broker_url=broker)
+        point_celery_at(broker)
+        assert ping.delay("over redis").get(timeout=60)["echo"] == "over redis"
+    finally:
+        # The worker is killed after the test: its scheduled sweep would come back in a later run.
+        redis.Redis.from_url(broker).flushdb()
