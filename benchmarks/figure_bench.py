@@ -13,7 +13,12 @@ sections and figure files are uploaded into one course as a teacher would. Measu
 * both against plain fusion in the same run (no lift for diagrams, no cap of chunks per material);
 * the share of the parts a figure's description names that share a word with the book's alt text, title and
   caption for it (the issue's measure, target >= 0.8: no invented parts); also with the alt text and title
-  alone, and with the whole section.
+  alone, and with the whole section;
+* against the text printed in the figures, transcribed by eye (benchmarks/data/anatomy_figure_labels.json, written
+  by a helper that never saw this code): the share of parts that are a printed label (exactly, or a piece of one
+  the reader split), the printed labels named, relations stated where no line joins two labels, and the share of
+  printed labels the alt text, title or caption name: what a reader naming every label exactly would score on
+  the issue's measure.
 """
 
 from __future__ import annotations
@@ -47,6 +52,7 @@ from rag.retrieval.selectors import search  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 BOOK = ROOT.parent / "shared/realtext/anatomy"
+PRINTED_LABELS = ROOT / "benchmarks/data/anatomy_figure_labels.json"
 RESULTS = ROOT / "benchmarks/results/figure_bench.json"
 DB_NAME = "bench_figures"
 FIGURE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg")
@@ -117,6 +123,50 @@ def parts_from_alt_text(course: Course, names: dict[int, str], queries: list[dic
             "share_in_alt_text_title_or_section": round(in_section / named, 3) if named else None}
 
 
+def parts_against_printed_labels(course: Course, names: dict[int, str], queries: list[dict], book: Path,
+                                 printed: dict) -> dict:
+    """The description's parts judged against the labels printed in each figure (as a reader sees them)."""
+    figures = {q["relevant"][0]: q for q in queries if q["kind"] == "figure"}
+    parts = exact = pieces = labels = named = in_caption = relations = false_relations = 0
+    invented: list[str] = []
+    for graph in DiagramGraph.objects.filter(material__course=course, material_id__in=list(names)):
+        truth = printed.get(names[graph.material_id])
+        if truth is None:
+            continue
+        query = figures[names[graph.material_id]]
+        html = (book / "materials" / query["relevant"][1]).read_text()
+        caption = _words(f"{query.get('alt', '')} {query['q']} {_caption(html, query['q'])}")
+        true_labels = {_normal(label) for label in truth["labels"]}
+        true_tokens = [set(label.split()) for label in true_labels]
+        read = {_normal(node["label"]) for node in graph.nodes if is_part(node["label"]) and _words(node["label"])}
+        for label in read:
+            parts += 1
+            exact += label in true_labels
+            piece = any(set(label.split()) <= tokens for tokens in true_tokens)
+            pieces += piece
+            if not piece:
+                invented.append(label)
+        labels += len(true_labels)
+        named += len(true_labels & read)
+        in_caption += sum(bool(_words(label) & caption) for label in true_labels)
+        by_id = {node["id"]: _normal(node["label"]) for node in graph.nodes}
+        joined = {frozenset(map(_normal, pair)) for pair in truth["label_to_label_relations"]}
+        for edge in graph.edges:
+            relations += 1
+            false_relations += frozenset((by_id.get(edge["source"]), by_id.get(edge["target"]))) not in joined
+    return {"figures_judged": len(printed), "parts": parts,
+            "share_printed_labels": round(exact / parts, 3) if parts else None,
+            "share_printed_labels_or_pieces": round(pieces / parts, 3) if parts else None,
+            "parts_printed_nowhere": invented,
+            "printed_labels": labels, "printed_labels_named": round(named / labels, 3) if labels else None,
+            "relations_stated": relations, "relations_no_line_joins": false_relations,
+            "printed_labels_in_alt_text_title_or_caption": round(in_caption / labels, 3) if labels else None}
+
+
+def _normal(label: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", label.lower()))
+
+
 def _caption(html: str, question: str) -> str:
     """The section's caption of the figure a "Which diagram shows <title>?" question names (it opens with the
     title), or "" when the section has none."""
@@ -135,6 +185,8 @@ def _words(text: str) -> set[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--book", type=Path, default=BOOK)
+    parser.add_argument("--printed-labels", type=Path, default=PRINTED_LABELS,
+                        help="the text printed in the book's figures (JSON); only the default book has one")
     args = parser.parse_args()
     settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = DB_NAME
     connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False, serialize=False)
@@ -148,6 +200,9 @@ def main() -> None:
 
     report = {"book": str(args.book), "figures": figures,
               "parts": parts_from_alt_text(course, names, queries, args.book),
+              "printed": (parts_against_printed_labels(course, names, queries, args.book,
+                                                       json.loads(args.printed_labels.read_text())["figures"])
+                          if args.printed_labels.exists() and args.book == BOOK else None),
               "glossa": measured(user, course, names, queries)}
     lift, cap = fusion.DIAGRAM_WEIGHT, fusion.PER_MATERIAL
     fusion.DIAGRAM_WEIGHT, fusion.PER_MATERIAL = 0.0, 10**6  # the baseline: plain fusion, same index and model

@@ -89,9 +89,11 @@ def build_graph(
 
     tolerance = max(25.0, 0.04 * math.hypot(width, height))
     attached: list[tuple[_Item, _Item, Connector]] = []
+    pointed_at: set[int] = set()  # text a line ends at is a label (a leader's far end may reach nothing)
     for connector in connectors:
-        first = _nearest(connector.start, items, tolerance)
-        second = _nearest(connector.end, items, tolerance)
+        first = _nearest(connector.start, items, tolerance, connector.leaving_start)
+        second = _nearest(connector.end, items, tolerance, connector.leaving_end)
+        pointed_at |= {id(item) for item in (first, second) if item is not None}
         if first is not None and second is not None and first is not second:
             attached.append((first, second, connector))
     endpoints = {id(item) for pair in attached for item in pair[:2]}
@@ -99,7 +101,7 @@ def build_graph(
     edge_labels = _edge_labels([item for item in free_items if id(item) not in endpoints], attached)
     labelled = {id(item) for item in edge_labels.values()}
     title_item = _title(
-        [item for item in free_items if id(item) not in endpoints and id(item) not in labelled],
+        [item for item in free_items if id(item) not in pointed_at and id(item) not in labelled],
         items,
         width,
         height,
@@ -268,16 +270,45 @@ def _same_label(a: TextLine, b: TextLine) -> bool:
     return v_gap <= 0.6 * big and (centers_aligned or left_aligned)
 
 
-def _nearest(point: Point, items: list[_Item], tolerance: float) -> _Item | None:
-    """The item whose outline is closest to an arrow end; ties go to the smaller (innermost) item."""
+def _nearest(point: Point, items: list[_Item], tolerance: float, leaving: Point | None = None) -> _Item | None:
+    """The item whose outline is closest to an arrow end; ties go to the smaller (innermost) item. A free label
+    counts only when the line, run on past its end, meets it: a stroke of the drawing that passes beside two
+    stacked labels ends near both and points at neither."""
     best = min(
         items,
         key=lambda it: (round(distance_to_border(point, it.bbox), 1), area(it.bbox)),
         default=None,
     )
-    if best is None or distance_to_border(point, best.bbox) > tolerance:
+    if best is None or distance_to_border(point, best.bbox) > (reach := _reach(best, tolerance)):
+        return None
+    if leaving is not None and not best.is_shape and not _runs_into(point, leaving, best, reach):
         return None
     return best
+
+
+def _runs_into(point: Point, way: Point, item: _Item, reach: float) -> bool:
+    """Whether the ray from ``point`` along ``way`` enters the label's box (padded by half a line) within reach."""
+    pad = 0.5 * item.text_height
+    x0, y0, x1, y1 = item.bbox[0] - pad, item.bbox[1] - pad, item.bbox[2] + pad, item.bbox[3] + pad
+    near, far = 0.0, reach
+    for origin, step, low, high in ((point[0], way[0], x0, x1), (point[1], way[1], y0, y1)):
+        if abs(step) < 1e-9:
+            if not low <= origin <= high:
+                return False
+            continue
+        enter, leave = sorted(((low - origin) / step, (high - origin) / step))
+        near, far = max(near, enter), min(far, leave)
+    return near <= far
+
+
+def _reach(item: _Item, tolerance: float) -> float:
+    """How far from an item an arrow may end and still point at it. A shape's border is drawn, so arrows end on
+    it; a free label is pointed at from about a line of text away. Measured on the label, not the picture: on a
+    large figure, a leader line that runs into a drawing's outlines ends near the next label down without
+    pointing at it."""
+    if item.is_shape or not item.lines:
+        return tolerance
+    return min(tolerance, max(25.0, 1.5 * item.text_height))
 
 
 def _edge_labels(free: list[_Item], attached: list[tuple[_Item, _Item, Connector]]) -> dict[int, _Item]:

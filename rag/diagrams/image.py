@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 from PIL import Image
 
@@ -10,7 +12,7 @@ from rag.diagrams.decode import load_image
 from rag.diagrams.describe import describe
 from rag.diagrams.graph import build_graph
 from rag.diagrams.ocr import read_text
-from rag.diagrams.types import BBox, Connector, DiagramAnalysis, Shape, TextLine
+from rag.diagrams.types import BBox, DiagramAnalysis, Shape, TextLine
 from rag.diagrams.words import clean_lines
 
 # Work at a size where OCR is accurate and quick: big photos are shrunk, thumbnails enlarged.
@@ -42,12 +44,8 @@ def analyze_image(data: bytes | Image.Image) -> DiagramAnalysis:
         lines=[TextLine(ln.text, _unscale(ln.bbox, scale), ln.score, ln.leader) for ln in lines],
         shapes=[Shape(_unscale(shape.bbox, scale)) for shape, _ in shapes],
         connectors=[
-            Connector(
-                start=(c.start[0] / scale, c.start[1] / scale),
-                end=(c.end[0] / scale, c.end[1] / scale),
-                head_at_start=c.head_at_start,
-                head_at_end=c.head_at_end,
-            )
+            dataclasses.replace(c, start=(c.start[0] / scale, c.start[1] / scale),
+                                end=(c.end[0] / scale, c.end[1] / scale))
             for c in connectors
         ],
         width=width,

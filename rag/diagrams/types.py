@@ -111,3 +111,7 @@ class Connector:
     end: Point
     head_at_start: bool
     head_at_end: bool
+    # The way the line runs as it reaches each end (unit vectors), when it was traced from pixels: an arrow points
+    # at the label it ends at; a stroke that only passes beside a label does not.
+    leaving_start: Point | None = None
+    leaving_end: Point | None = None

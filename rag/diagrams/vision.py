@@ -249,7 +249,16 @@ def _connector(points: np.ndarray, stroke: float) -> Connector | None:
         end=(float(end[0]), float(end[1])),
         head_at_start=bool(head_at_start),
         head_at_end=bool(head_at_end),
+        leaving_start=_leaving(points, start, largest),
+        leaving_end=_leaving(points, end, largest),
     )
+
+
+def _leaving(points: np.ndarray, at: np.ndarray, radius: float) -> tuple[float, float] | None:
+    """The way the line runs out through its end ``at``: from the middle of the ink near it to the end."""
+    way = at - points[np.linalg.norm(points - at, axis=1) <= radius].mean(axis=0)
+    norm = float(np.linalg.norm(way))
+    return (float(way[0] / norm), float(way[1] / norm)) if norm else None
 
 
 def _density_at(points: np.ndarray, at: np.ndarray, radius: float) -> float:

@@ -202,3 +202,25 @@ def test_a_row_ending_in_a_colon_heads_a_list_whose_rows_are_one_label_each():
     assert labels == ["Gallbladder", "Small intestine", "Duodenum", "Jejunum", "Ileum"]
     two_rows = [_line("Left pulmonary", 1097, 230, 1244, 264), _line("veins", 1099, 259, 1154, 283)]
     assert [node.label for node in _graph(two_rows, size=(1400, 700)).nodes] == ["Left pulmonary veins"]
+
+
+def test_a_stroke_passing_beside_two_stacked_labels_joins_neither_but_a_line_running_into_both_does():
+    """On a real figure, a stroke of the drawing between two leader lines ends near both labels it runs beside."""
+    labels = [_line("Left ventricle", 330, 200, 480, 240), _line("Systemic arteries", 330, 290, 520, 330)]
+    beside = Connector((302, 230), (302, 300), False, False, leaving_start=(0.0, -1.0), leaving_end=(0.0, 1.0))
+    between = Connector((400, 245), (400, 285), False, False, leaving_start=(0.0, -1.0), leaving_end=(0.0, 1.0))
+
+    assert _graph(labels, connectors=[beside]).edges == []
+    assert len(_graph(labels, connectors=[between]).edges) == 1
+    # A line traced from an SVG knows no direction at its ends and is judged by distance alone, as before.
+    assert len(_graph(labels, connectors=[Connector((302, 230), (302, 300), False, False)]).edges) == 1
+
+
+def test_text_a_line_ends_at_is_a_label_not_the_title_even_when_the_line_reaches_nothing_else():
+    lines = [_line("Cilia", 700, 40, 800, 100), _line("Goblet cell", 200, 300, 400, 340),
+             _line("Lumen", 200, 500, 300, 540)]
+    leader = Connector((750, 105), (750, 400), False, False, leaving_start=(0.0, -1.0), leaving_end=(0.0, 1.0))
+
+    assert _graph(lines).title == "Cilia"  # large text alone at the top
+    analysis = _graph(lines, connectors=[leader])
+    assert analysis.title == "" and "Cilia" in [node.label for node in analysis.nodes]
