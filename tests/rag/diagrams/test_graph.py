@@ -224,3 +224,12 @@ def test_text_a_line_ends_at_is_a_label_not_the_title_even_when_the_line_reaches
     assert _graph(lines).title == "Cilia"  # large text alone at the top
     analysis = _graph(lines, connectors=[leader])
     assert analysis.title == "" and "Cilia" in [node.label for node in analysis.nodes]
+
+
+def test_on_a_large_figure_a_line_must_end_within_about_a_line_of_text_from_a_free_label():
+    labels = [_line("Aortic arch", 330, 200, 480, 240), _line("Base", 330, 500, 400, 540)]
+    short = Connector((360, 340), (360, 400), False, False)  # 100 px (2.5 lines of text) from either label
+    reaching = Connector((360, 260), (360, 480), False, False)
+
+    assert _graph(labels, connectors=[short], size=(3000, 3000)).edges == []
+    assert len(_graph(labels, connectors=[reaching], size=(3000, 3000)).edges) == 1
