@@ -107,10 +107,7 @@ def parts_from_alt_text(course: Course, names: dict[int, str], queries: list[dic
         query = figures.get(names[graph.material_id])
         if query is None:
             continue
-        alt = _words(f"{query.get('alt', '')} {query['q']}")
-        html = (book / "materials" / query["relevant"][1]).read_text()
-        caption = alt | _words(_caption(html, query["q"]))
-        section = alt | _words(re.sub(r"<[^>]+>", " ", html))
+        alt, caption, section = _what_the_book_writes(query, book)
         for node in graph.nodes:
             label = _words(node["label"])
             if is_part(node["label"]) and label:
@@ -133,9 +130,7 @@ def parts_against_printed_labels(course: Course, names: dict[int, str], queries:
         truth = printed.get(names[graph.material_id])
         if truth is None:
             continue
-        query = figures[names[graph.material_id]]
-        html = (book / "materials" / query["relevant"][1]).read_text()
-        caption = _words(f"{query.get('alt', '')} {query['q']} {_caption(html, query['q'])}")
+        _alt, caption, _section = _what_the_book_writes(figures[names[graph.material_id]], book)
         true_labels = {_normal(label) for label in truth["labels"]}
         true_tokens = [set(label.split()) for label in true_labels]
         read = {_normal(node["label"]) for node in graph.nodes if is_part(node["label"]) and _words(node["label"])}
@@ -161,6 +156,13 @@ def parts_against_printed_labels(course: Course, names: dict[int, str], queries:
             "printed_labels": labels, "printed_labels_named": round(named / labels, 3) if labels else None,
             "relations_stated": relations, "relations_no_line_joins": false_relations,
             "printed_labels_in_alt_text_title_or_caption": round(in_caption / labels, 3) if labels else None}
+
+
+def _what_the_book_writes(query: dict, book: Path) -> tuple[set[str], set[str], set[str]]:
+    """The words of a figure's alt text and title; with its caption too; with its whole section too."""
+    alt = _words(f"{query.get('alt', '')} {query['q']}")
+    html = (book / "materials" / query["relevant"][1]).read_text()
+    return alt, alt | _words(_caption(html, query["q"])), alt | _words(re.sub(r"<[^>]+>", " ", html))
 
 
 def _normal(label: str) -> str:

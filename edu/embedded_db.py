@@ -91,11 +91,11 @@ class EmbeddedDatabase:
         if not (self.data_dir / "PG_VERSION").exists():
             self._initdb(run_as)
         self._remove_stale_pid_file()
-        other_port = self._running_port()
-        if other_port is not None and other_port != self.port:
+        live = self._live_postmaster()
+        if live is not None and live.port is not None and live.port != self.port:
             raise EmbeddedDatabaseError(
-                f"this checkout's PostgreSQL is already running on port {other_port} (data in {self.data_dir}), "
-                f"not on {self.port}: stop it first (`make stop`), or set GLOSSA_EMBEDDED_PG_PORT={other_port}"
+                f"this checkout's PostgreSQL is already running on port {live.port} (data in {self.data_dir}), "
+                f"not on {self.port}: stop it first (`make stop`), or set GLOSSA_EMBEDDED_PG_PORT={live.port}"
             )
         if self._port_in_use():
             raise EmbeddedDatabaseError(
@@ -123,7 +123,7 @@ class EmbeddedDatabase:
         immediate one (the next start recovers from the log), waited for ``immediate_grace``; then SIGKILL
         to the postmaster and all its children (a hung or stopped server). Data survives all three.
         """
-        if not self.is_running() and self._running_port() is None:  # on this port, or on the one it was started on
+        if not self.is_running() and self._live_postmaster() is None:  # on this port, or the one it was started on
             return "not running"
         for mode, wait in (("fast", grace), ("immediate", immediate_grace)):
             try:
@@ -215,11 +215,6 @@ class EmbeddedDatabase:
         pid_file.unlink(missing_ok=True)
         for lock in self.socket_dir.glob(".s.PGSQL.*"):
             lock.unlink(missing_ok=True)
-
-    def _running_port(self) -> int | None:
-        """The port a live server of this data directory listens on."""
-        live = self._live_postmaster()
-        return live.port if live else None
 
     def _live_postmaster(self) -> _Postmaster | None:
         """The live server postmaster.pid names (pid on its first line, port on its fourth), or None: after a
