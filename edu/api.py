@@ -6,6 +6,7 @@ from edu.embeddings import (
     Embedder,
     EmbeddingModelError,
     get_embedder,
+    get_sentence_encoder,
     resolve_model,
 )
 from edu.learner_model import MASTERED, READING_BAND_TOPS, reading_band_name
@@ -89,6 +90,7 @@ __all__ = [
     "Embedder",
     "EmbeddingModelError",
     "get_embedder",
+    "get_sentence_encoder",
     "resolve_model",
     # learner model
     "MASTERED",

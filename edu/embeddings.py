@@ -28,7 +28,8 @@ class EmbeddingModelError(RuntimeError):
 class Embedder:
     """Sentence-transformers model wrapper that returns unit-length float32 vectors."""
 
-    def __init__(self, model_path: str, model_name: str) -> None:
+    def __init__(self, model_path: str, model_name: str, *, dimensions: int | None = EMBEDDING_DIMENSIONS) -> None:
+        """``dimensions``: the width the caller's vectors must have (the index's), or None for any width."""
         import torch
         from sentence_transformers import SentenceTransformer
 
@@ -37,10 +38,10 @@ class Embedder:
             self._model = SentenceTransformer(model_path, device="cpu", local_files_only=True)
         except OSError as error:
             raise EmbeddingModelError(f"embedding model '{model_name}' could not be loaded: {error}") from error
-        dimensions = self._model.get_embedding_dimension()
-        if dimensions != EMBEDDING_DIMENSIONS:
+        self.dimensions = self._model.get_embedding_dimension()
+        if dimensions is not None and self.dimensions != dimensions:
             raise EmbeddingModelError(
-                f"embedding model '{model_name}' gives {dimensions} dimensions; the index holds {EMBEDDING_DIMENSIONS}"
+                f"embedding model '{model_name}' gives {self.dimensions} dimensions; the index holds {dimensions}"
             )
         self.model_name = model_name
         self.max_tokens = self._model.max_seq_length
@@ -59,7 +60,7 @@ class Embedder:
 
     def encode(self, texts: list[str], *, batch_size: int | None = None) -> np.ndarray:
         if not texts:
-            return np.zeros((0, EMBEDDING_DIMENSIONS), dtype=np.float32)
+            return np.zeros((0, self.dimensions), dtype=np.float32)
         with self._lock:
             vectors = self._model.encode(
                 texts,
@@ -95,3 +96,12 @@ def resolve_model() -> tuple[str, str]:
 def get_embedder() -> Embedder:
     path, name = resolve_model()
     return Embedder(path, name)
+
+
+@cache
+def get_sentence_encoder(model: str) -> Embedder:
+    """Another sentence encoder, by local folder or hub id, of any width, loaded once per process.
+
+    For heads trained here on its vectors (the safeguarding screener), never for the index.
+    """
+    return Embedder(model, model, dimensions=None)

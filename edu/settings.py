@@ -336,6 +336,9 @@ GLOSSA = {
     # it raises recall on blind sets but also false alarms well past the 3% target (README, "Safeguarding").
     "SAFEGUARDING_LEARNED": env_bool("GLOSSA_SAFEGUARDING_LEARNED", False),
     "SAFEGUARDING_LEARNED_THRESHOLD": float(env_str("GLOSSA_SAFEGUARDING_LEARNED_THRESHOLD", "0.5")),
+    # The learned screener's sentence encoder: a local folder or hub id (e.g. all-mpnet-base-v2 from
+    # `make safeguarding-encoder`); empty means the retrieval embedder (MiniLM). Its head is trained for it.
+    "SAFEGUARDING_EMBEDDING_MODEL": env_str("GLOSSA_SAFEGUARDING_EMBEDDING_MODEL"),
     # Links in alert emails.
     "SITE_URL": env_str("GLOSSA_SITE_URL", "http://127.0.0.1:8000"),
 }

@@ -18,6 +18,7 @@ from edu.safeguarding.screening.learned import (
     default_learned_screener,
     train_head,
     training_examples,
+    training_fingerprint,
 )
 from edu.safeguarding.screening.rules import RuleScreener
 
@@ -131,3 +132,48 @@ def test_the_setting_adds_the_learned_screener_beside_the_rules(settings):
     assert [screener.name for screener in engine.configured_screeners()] == ["rules", "learned"]
     settings.GLOSSA = {**settings.GLOSSA, "SAFEGUARDING_LEARNED": False}
     assert [screener.name for screener in engine.configured_screeners()] == ["rules"]
+
+
+@pytest.fixture
+def tiny_encoder(tmp_path, settings):
+    """A 1-layer BERT of width 16 built here from a config (sentence-transformers mean-pools it), configured as
+    the screener's encoder in place of the retrieval embedder."""
+    from tokenizers import Tokenizer, models, pre_tokenizers
+    from transformers import BertConfig, BertModel, PreTrainedTokenizerFast
+
+    from edu.api import get_sentence_encoder
+
+    words = ["[UNK]", "[PAD]", "[CLS]", "[SEP]", "i", "want", "to", "hurt", "myself", "plants", "grow"]
+    backend = Tokenizer(models.WordLevel({word: index for index, word in enumerate(words)}, unk_token="[UNK]"))
+    backend.pre_tokenizer = pre_tokenizers.Whitespace()
+    PreTrainedTokenizerFast(tokenizer_object=backend, unk_token="[UNK]", pad_token="[PAD]", cls_token="[CLS]",
+                            sep_token="[SEP]").save_pretrained(tmp_path)
+    BertModel(BertConfig(vocab_size=len(words), hidden_size=16, intermediate_size=32, num_hidden_layers=1,
+                         num_attention_heads=2, max_position_embeddings=128)).save_pretrained(tmp_path)
+    settings.GLOSSA = {**settings.GLOSSA, "SAFEGUARDING_EMBEDDING_MODEL": str(tmp_path)}
+    yield str(tmp_path)
+    get_sentence_encoder.cache_clear()
+
+
+def test_a_configured_encoder_of_another_width_gets_a_head_of_its_own(tiny_encoder, tmp_path_factory):
+    from edu.api import DEFAULT_MODEL_NAME, get_embedder
+
+    screener = LearnedScreener(head_path=tmp_path_factory.mktemp("head") / "head.npz")
+    screener.screen("i want to hurt myself", context=ScreeningContext())
+    head = screener.head()
+    assert head.hidden_weights.shape[0] == 16  # trained on the configured encoder's vectors, not MiniLM's 384
+    assert head.fingerprint == training_fingerprint(seed=19, model_name=tiny_encoder)
+    assert head.fingerprint != training_fingerprint(seed=19, model_name=DEFAULT_MODEL_NAME)
+    assert (get_embedder().model_name, get_embedder().dimensions) == (DEFAULT_MODEL_NAME, 384)  # retrieval's own
+
+
+def test_a_configured_encoder_that_cannot_be_loaded_makes_the_screener_unavailable(settings, tmp_path):
+    from edu.api import get_sentence_encoder
+    from edu.safeguarding.screening.base import ScreenerUnavailable
+
+    settings.GLOSSA = {**settings.GLOSSA, "SAFEGUARDING_EMBEDDING_MODEL": str(tmp_path / "missing")}
+    try:
+        with pytest.raises(ScreenerUnavailable):
+            LearnedScreener(head_path=tmp_path / "head.npz").screen("hello there", context=ScreeningContext())
+    finally:
+        get_sentence_encoder.cache_clear()

@@ -1,11 +1,13 @@
-"""The learned screener: MiniLM sentence embeddings and a small trained head, no downloaded weights.
+"""The learned screener: sentence embeddings and a small trained head, no downloaded weights.
 
 A lexicon only knows the wording it lists; a sentence embedding places a message near others that
 mean the same, so a head trained on a few hundred varied messages per category catches wording it
-never saw. The sentence embedder is the one already installed for retrieval (``edu.api.get_embedder``);
-the head is trained here, in seconds, from the committed training texts (``data/training.txt``) and
-a seed, and kept under ``MODEL_CACHE_DIR`` (git-ignored ``var/models``): a clean clone, a test run or
-a new server trains it on first use, and ``manage.py train_safeguarding_screener`` trains it ahead.
+never saw. The sentence embedder is the one already installed for retrieval (``edu.api.get_embedder``),
+or the encoder ``GLOSSA_SAFEGUARDING_EMBEDDING_MODEL`` names (all-mpnet-base-v2 from ``make
+safeguarding-encoder`` catches more on the blind sets; README, "Safeguarding"). The head is trained
+here, in seconds to minutes, from the committed training texts (``data/training.txt``) and a seed,
+and kept under ``MODEL_CACHE_DIR`` (git-ignored ``var/models``): a clean clone, a test run or a new
+server trains it on first use, and ``manage.py train_safeguarding_screener`` trains it ahead.
 
 The head: a one-hidden-layer network with a sigmoid per category (multi-label: grooming is abuse
 and sexual) and a softmax over the severities, on the embedding of the message as the rule engine
@@ -288,10 +290,14 @@ def fit_head(vectors: np.ndarray, examples: list[Example], *, fingerprint: str, 
 
 
 def _embedder():
-    try:
-        from edu.api import get_embedder
+    """The configured sentence encoder for screening, else the one retrieval already loaded."""
+    from django.conf import settings
 
-        return get_embedder()
+    try:
+        from edu.api import get_embedder, get_sentence_encoder
+
+        configured = settings.GLOSSA["SAFEGUARDING_EMBEDDING_MODEL"]
+        return get_sentence_encoder(configured) if configured else get_embedder()
     except (ImportError, OSError, RuntimeError) as error:  # EmbeddingModelError is a RuntimeError
         raise ScreenerUnavailable(f"no sentence embedder: {type(error).__name__}") from None
 
@@ -327,13 +333,12 @@ def training_fingerprint(*, seed: int, path: Path = TRAINING_TEXTS, model_name: 
 def train_head(*, seed: int = DEFAULT_SEED, path: Path = TRAINING_TEXTS) -> Head:
     """Embed the training texts and fit the head: a few seconds of embedding on two cores, then
     well under a second of fitting. Deterministic for a given seed, texts and embedding model."""
-    examples, vectors, fingerprint = _embedded_training_texts(seed, path)
+    examples, vectors, fingerprint = _embedded_training_texts(seed, path, _embedder())
     return fit_head(vectors, examples, fingerprint=fingerprint, seed=seed)
 
 
 @functools.lru_cache(maxsize=2)
-def _embedded_training_texts(seed: int, path: Path) -> tuple[list[Example], np.ndarray, str]:
-    embedder = _embedder()
+def _embedded_training_texts(seed: int, path: Path, embedder) -> tuple[list[Example], np.ndarray, str]:
     examples = training_examples(seed=seed, path=path)
     rules, plain = _rules(), ScreeningContext()
     vectors = embedder.encode([model_input(example.text, context=plain, rules=rules) for example in examples])
@@ -402,5 +407,5 @@ class LearnedScreener:
 
 @functools.cache
 def default_learned_screener(threshold: float = DEFAULT_THRESHOLD) -> LearnedScreener:
-    """One per process: the head is read (or trained) once, the embedder is shared with retrieval."""
+    """One per process: the head is read (or trained) once; the embedder is retrieval's unless one is configured."""
     return LearnedScreener(threshold=threshold)
