@@ -22,6 +22,8 @@ COPY edu ./edu
 COPY rag ./rag
 COPY privacy ./privacy
 COPY manage.py ./
+# Optional: `python scripts/safeguarding_encoder.py --into /var/lib/glossa/models/all-mpnet-base-v2` (README).
+COPY scripts/safeguarding_encoder.py ./scripts/
 # The CPU build of torch first, so nothing can pull the CUDA build; llama-cpp-python from the stage above.
 COPY --from=llama-wheel /wheels /wheels
 RUN pip install --index-url https://download.pytorch.org/whl/cpu torch==2.13.0 \

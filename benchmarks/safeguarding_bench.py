@@ -6,7 +6,8 @@ Run: .venv/bin/python benchmarks/safeguarding_bench.py [--skip-explain] [--alert
 * quality, on each labeled set present: ``benchmarks/data/safeguarding_dev.jsonl`` (written by the
   screening's author, used while writing the lexicon) and ``benchmarks/data/safeguarding_heldout.jsonl``
   (written blind by another engineer, never used to tune), ``benchmarks/data/safeguarding_heldout_c.jsonl``
-  (blind C: written blind by a third engineer from a spec; only its numbers were ever read), and every
+  (blind C: written blind by a third engineer from a spec; only its numbers were ever read),
+  ``benchmarks/data/safeguarding_heldout_d.jsonl`` (blind D, 2026-12-05, the same way by a fourth), and every
   ``--set NAME=PATH`` given (same format): recall per category (a message labeled
   with a category counts as found when the screener raises that category at any severity), recall
   at medium+ for messages labeled medium/high, and the false-alarm rate on benign messages (any flag
@@ -59,7 +60,7 @@ from edu.safeguarding.screening.rules import RuleScreener  # noqa: E402
 
 DATA = REPO_ROOT / "benchmarks" / "data"
 SETS = {"development": DATA / "safeguarding_dev.jsonl", "held-out": DATA / "safeguarding_heldout.jsonl",
-        "blind C": DATA / "safeguarding_heldout_c.jsonl"}
+        "blind C": DATA / "safeguarding_heldout_c.jsonl", "blind D": DATA / "safeguarding_heldout_d.jsonl"}
 RESULTS = REPO_ROOT / "benchmarks" / "results" / "safeguarding_bench.json"
 TARGETS = {"self_harm": 0.95, "abuse": 0.95, "bullying": 0.9, "violence": 0.9, "sexual": 0.9,
            "harmful_request": 0.9}

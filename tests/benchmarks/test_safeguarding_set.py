@@ -117,3 +117,17 @@ def test_readme_counts_match_the_file(rows):
         counts = Counter(flag["severity"] for row in rows for flag in row["flags"] if flag["category"] == category)
         line = f"| `{category}` | {sum(counts.values())} | {counts['high']} | {counts['medium']} | {counts['low']} |"
         assert line in readme, line
+
+
+@pytest.mark.parametrize(("name", "prefix"),
+                         [("safeguarding_heldout_c.jsonl", "c"), ("safeguarding_heldout_d.jsonl", "d")])
+def test_the_later_blind_sets_have_the_same_shape(name, prefix):
+    """Blind C and D were written the same way by other engineers; the benchmark reads them like the first."""
+    rows = [json.loads(line) for line in (DATA / name).read_text(encoding="utf-8").splitlines()]
+    assert len({row["id"] for row in rows}) == len(rows) >= 400
+    assert all(set(row) == FIELDS and re.fullmatch(rf"{prefix}-\d{{4}}", row["id"]) for row in rows)
+    assert all(3 <= row["grade"] <= 12 and row["text"].strip() for row in rows)
+    flags = [flag for row in rows for flag in row["flags"]]
+    assert all(flag["category"] in CATEGORIES and flag["severity"] in SEVERITIES for flag in flags)
+    assert 0.4 <= sum(1 for row in rows if row["flags"]) / len(rows) <= 0.6
+    assert min(Counter(flag["category"] for flag in flags).values()) >= 40
